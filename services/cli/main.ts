@@ -1,0 +1,21 @@
+import { Command, Option } from 'commander';
+import { ROLES } from '../core/config.js';
+import { runServe } from './serve.js';
+
+const program = new Command()
+  .name('imgsvc')
+  .description('Image platform: uploads, variants, device-optimized serving and analytics')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the service (every role in one process by default)')
+  .addOption(new Option('--role <role>', 'which part to run (env IMGSVC_ROLE)').choices(ROLES))
+  .option('--host <host>', 'address to listen on (env IMGSVC_HOST, default 127.0.0.1)')
+  .option('--port <port>', 'port to listen on (env IMGSVC_PORT, default 8080)')
+  .option('--data <dir>', 'folder for stored images and the private Redis (env IMGSVC_DATA_DIR, default ./data)')
+  .action(async (flags: { role?: string; host?: string; port?: string; data?: string }) => {
+    process.exitCode = await runServe(flags, process.env);
+  });
+
+await program.parseAsync(process.argv);

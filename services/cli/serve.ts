@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig, type ConfigFlags } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { RedisServerMissingError } from '../redis/private-redis.js';
+import { startService } from '../runtime/start-service.js';
+
+/**
+ * `imgsvc serve`: start, then on SIGTERM or SIGINT drain and exit 0. A second signal exits at
+ * once. Start-up problems are one clear line on stderr and exit code 1.
+ */
+export async function runServe(flags: ConfigFlags, env: Record<string, string | undefined>): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(env, flags);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`imgsvc: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  let service;
+  try {
+    service = await startService(config, { logger });
+  } catch (err) {
+    const known = err instanceof RedisServerMissingError || (err instanceof Error && /cannot reach Redis|EADDRINUSE|EACCES/.test(err.message + String((err as NodeJS.ErrnoException).code)));
+    const message = err instanceof Error ? err.message : String(err);
+    if (!known) logger.fatal({ err }, 'start-up failed');
+    logger.flush();
+    process.stderr.write(`imgsvc: ${portHint(err) ?? message}\n`);
+    return 1;
+  }
+
+  const stopped = new Promise<void>((resolveStopped) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        logger.warn({ signal }, 'second signal: exiting without draining');
+        process.exit(1);
+      }
+      logger.info({ signal }, 'draining in-flight requests, then exiting');
+      void service.stop().then(resolveStopped, (err: unknown) => {
+        logger.error({ err }, 'error while stopping');
+        resolveStopped();
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  await stopped;
+  logger.flush();
+  return 0;
+}
+
+function portHint(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const e = err as { port?: number; address?: string };
+  if (code === 'EADDRINUSE') return `port ${e.port} on ${e.address} is already in use; pick another with --port or IMGSVC_PORT`;
+  if (code === 'EACCES') return `not allowed to listen on port ${e.port}; use a port above 1023 with --port or IMGSVC_PORT`;
+  return undefined;
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { parseByteSize } from './byte-size.js';
+
+export const ROLES = ['all', 'upload', 'resizer', 'origin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Command-line flags; each overrides the environment variable of the same setting. */
+export interface ConfigFlags {
+  role?: string;
+  host?: string;
+  port?: string;
+  data?: string;
+}
+
+/**
+ * Every setting: the environment variable that sets it, its flag (if any), and how it is
+ * validated. Reading process.env happens only here and in the CLI that passes it in.
+ */
+const SETTINGS = {
+  role: { env: 'IMGSVC_ROLE', flag: '--role', schema: z.enum(ROLES).default('all') },
+  host: { env: 'IMGSVC_HOST', flag: '--host', schema: z.string().min(1).default('127.0.0.1') },
+  port: { env: 'IMGSVC_PORT', flag: '--port', schema: z.coerce.number().int().min(0).max(65535).default(8080) },
+  dataDir: { env: 'IMGSVC_DATA_DIR', flag: '--data', schema: z.string().min(1).default('./data') },
+  redisUrl: {
+    env: 'REDIS_URL',
+    flag: undefined,
+    schema: z
+      .string()
+      .regex(/^(rediss?|unix):\/\//, 'expected a redis://, rediss:// or unix:// URL')
+      .optional(),
+  },
+  publicBaseUrl: {
+    env: 'IMGSVC_PUBLIC_BASE_URL',
+    flag: undefined,
+    schema: z
+      .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  },
+  maxUploadBytes: {
+    env: 'IMGSVC_MAX_UPLOAD_BYTES',
+    flag: undefined,
+    schema: z
+      .string()
+      .transform((s, ctx) => {
+        const n = parseByteSize(s);
+        if (n === undefined || n < 1) {
+          ctx.addIssue({ code: 'custom', message: 'expected a positive byte count such as 52428800 or 50MiB' });
+          return z.NEVER;
+        }
+        return n;
+      })
+      .default(50 * 1024 * 1024),
+  },
+  maxPixels: {
+    env: 'IMGSVC_MAX_PIXELS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(2 ** 40).default(100_000_000),
+  },
+  cacheMaxAgeSeconds: {
+    env: 'IMGSVC_CACHE_MAX_AGE',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).default(31_536_000),
+  },
+  shutdownTimeoutMs: {
+    env: 'IMGSVC_SHUTDOWN_TIMEOUT_MS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).default(10_000),
+  },
+  logLevel: {
+    env: 'IMGSVC_LOG_LEVEL',
+    flag: undefined,
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  },
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { readonly [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const FLAG_KEYS: Partial<Record<keyof Settings, keyof ConfigFlags>> = {
+  role: 'role',
+  host: 'host',
+  port: 'port',
+  dataDir: 'data',
+};
+
+/** Parses every setting, collecting all problems before failing so one run shows them all. */
+export function loadConfig(env: Record<string, string | undefined>, flags: ConfigFlags = {}): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as [keyof Settings, Settings[keyof Settings]][]) {
+    const flagKey = FLAG_KEYS[key];
+    const fromFlag = flagKey ? flags[flagKey] : undefined;
+    const raw = fromFlag ?? emptyToUndefined(env[setting.env]);
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) {
+      out[key] = parsed.data;
+    } else {
+      const source = fromFlag !== undefined ? setting.flag : setting.env;
+      const message = parsed.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${source}: ${message} (received ${JSON.stringify(raw)})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Config;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

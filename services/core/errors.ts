@@ -1,0 +1,49 @@
+/**
+ * The one error type that crosses layers. `status` and `message` are public (they become the
+ * JSON body); anything else that went wrong stays in `cause`, which is logged but never sent.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.details = options.details;
+  }
+
+  toJSON(): { error: { status: number; code: string; message: string; details?: Record<string, unknown> } } {
+    return {
+      error: {
+        status: this.status,
+        code: this.code,
+        message: this.message,
+        ...(this.details ? { details: this.details } : {}),
+      },
+    };
+  }
+}
+
+type Opts = { details?: Record<string, unknown>; cause?: unknown };
+
+export const badRequest = (code: string, message: string, o?: Opts) => new AppError(400, code, message, o);
+export const notFound = (code: string, message: string, o?: Opts) => new AppError(404, code, message, o);
+export const payloadTooLarge = (message: string, o?: Opts) => new AppError(413, 'payload_too_large', message, o);
+export const unsupportedMediaType = (message: string, o?: Opts) =>
+  new AppError(415, 'unsupported_media_type', message, o);
+export const unprocessable = (code: string, message: string, o?: Opts) => new AppError(422, code, message, o);
+export const unavailable = (code: string, message: string, o?: Opts) => new AppError(503, code, message, o);
+
+/** Anything that is not an AppError is an internal fault: its text is never shown to clients. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  return new AppError(500, 'internal', 'internal error', { cause: err });
+}

@@ -1,0 +1,117 @@
+import { formatInfo, isSupportedFormat, type SupportedFormat } from '../core/image-formats.js';
+
+export type ImageStatus = 'processing' | 'ready' | 'failed';
+
+export interface VariantInfo {
+  name: string;
+  key: string;
+  format: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** What the service knows about one uploaded image. Width and height are as displayed (EXIF orientation applied). */
+export interface ImageRecord {
+  id: string;
+  sha256: string;
+  format: SupportedFormat;
+  width: number;
+  height: number;
+  bytes: number;
+  orientation: number;
+  hasAlpha: boolean;
+  frames: number;
+  status: ImageStatus;
+  createdAt: string;
+  updatedAt: string;
+  variants: VariantInfo[];
+  error?: string;
+  placeholder?: string;
+}
+
+/** Redis hash fields are strings; this is the one place that encodes them. */
+export function recordToHash(r: ImageRecord): Record<string, string> {
+  const hash: Record<string, string> = {
+    id: r.id,
+    sha256: r.sha256,
+    format: r.format,
+    width: String(r.width),
+    height: String(r.height),
+    bytes: String(r.bytes),
+    orientation: String(r.orientation),
+    hasAlpha: r.hasAlpha ? '1' : '0',
+    frames: String(r.frames),
+    status: r.status,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    variants: JSON.stringify(r.variants),
+  };
+  if (r.error !== undefined) hash.error = r.error;
+  if (r.placeholder !== undefined) hash.placeholder = r.placeholder;
+  return hash;
+}
+
+export function recordFromHash(h: Record<string, string>): ImageRecord | undefined {
+  if (!h.id || !h.sha256 || !h.format || !isSupportedFormat(h.format)) return undefined;
+  return {
+    id: h.id,
+    sha256: h.sha256,
+    format: h.format,
+    width: Number(h.width),
+    height: Number(h.height),
+    bytes: Number(h.bytes),
+    orientation: Number(h.orientation ?? 1),
+    hasAlpha: h.hasAlpha === '1',
+    frames: Number(h.frames ?? 1),
+    status: (h.status as ImageStatus | undefined) ?? 'processing',
+    createdAt: h.createdAt ?? '',
+    updatedAt: h.updatedAt ?? h.createdAt ?? '',
+    variants: h.variants ? (JSON.parse(h.variants) as VariantInfo[]) : [],
+    ...(h.error !== undefined ? { error: h.error } : {}),
+    ...(h.placeholder !== undefined ? { placeholder: h.placeholder } : {}),
+  };
+}
+
+export interface PublicImage {
+  id: string;
+  sha256: string;
+  width: number;
+  height: number;
+  format: SupportedFormat;
+  mimeType: string;
+  bytes: number;
+  status: ImageStatus;
+  url: string;
+  originalUrl: string;
+  createdAt: string;
+  updatedAt: string;
+  animated: boolean;
+  hasAlpha: boolean;
+  variants: Omit<VariantInfo, 'key'>[];
+  error?: string;
+  placeholder?: string;
+}
+
+/** The JSON clients see: storage keys stay internal, URLs are absolute from the public base. */
+export function publicView(r: ImageRecord, baseUrl: string): PublicImage {
+  return {
+    id: r.id,
+    sha256: r.sha256,
+    width: r.width,
+    height: r.height,
+    format: r.format,
+    mimeType: formatInfo(r.format).mime,
+    bytes: r.bytes,
+    status: r.status,
+    url: `${baseUrl}/i/${r.id}`,
+    originalUrl: `${baseUrl}/v1/images/${r.id}/original`,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    animated: r.frames > 1,
+    hasAlpha: r.hasAlpha,
+    variants: r.variants.map(({ key: _key, ...rest }) => rest),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.placeholder !== undefined ? { placeholder: r.placeholder } : {}),
+  };
+}

@@ -1,0 +1,19 @@
+import type { ObjectStore } from '../storage/object-store.js';
+import { manifestKey } from '../storage/keys.js';
+import type { ImageRecord } from './image-record.js';
+
+/**
+ * The manifest is the record as stored next to the image bytes: storage is the source of
+ * truth, and `imgsvc reindex` rebuilds Redis from these files.
+ */
+export async function writeManifest(store: ObjectStore, record: ImageRecord): Promise<void> {
+  await store.put(manifestKey(record.id), Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+}
+
+export async function readManifest(store: ObjectStore, id: string): Promise<ImageRecord> {
+  return JSON.parse((await store.getBuffer(manifestKey(id))).toString('utf8')) as ImageRecord;
+}
+
+export async function deleteManifest(store: ObjectStore, id: string): Promise<void> {
+  await store.delete(manifestKey(id));
+}

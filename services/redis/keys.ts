@@ -1,0 +1,12 @@
+/** Every Redis key the service uses, in one place, under one prefix so a shared Redis stays tidy. */
+const P = 'imgsvc:';
+
+export const redisKeys = {
+  image: (id: string) => `${P}img:${id}`,
+  bySha: (sha256: string) => `${P}sha:${sha256}`,
+  /** All image ids, score 0, ordered by member: ULIDs sort by time, so ZRANGEBYLEX paginates. */
+  allImages: `${P}images`,
+  resizeStream: `${P}jobs:resize`,
+  imageStats: (id: string) => `${P}stats:img:${id}`,
+  fleetStats: `${P}stats:fleet`,
+} as const;

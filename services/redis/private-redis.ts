@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { findFreePort } from '../core/free-port.js';
+
+export interface PrivateRedis {
+  readonly url: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export class RedisServerMissingError extends Error {
+  constructor(binary: string) {
+    super(
+      `no Redis: REDIS_URL is not set and \`${binary}\` could not be started; ` +
+        'set REDIS_URL=redis://host:6379 or install Redis (Debian/Ubuntu: apt-get install redis-server)',
+    );
+    this.name = 'RedisServerMissingError';
+  }
+}
+
+/**
+ * Starts a redis-server that belongs to this process: loopback only, a free port, AOF
+ * persistence (fsync every second) with its files in `dir`, so a restart of `imgsvc serve`
+ * finds its index and queued jobs again. The child is stopped by `stop()`, and it also exits
+ * if this process dies: it is started in our process group and watched from the parent side.
+ */
+export async function startPrivateRedis(
+  dir: string,
+  options: { binary?: string; persist?: boolean } = {},
+): Promise<PrivateRedis> {
+  const binary = options.binary ?? 'redis-server';
+  const persist = options.persist ?? true;
+  const absDir = resolve(dir);
+  await mkdir(absDir, { recursive: true });
+  const pidFile = join(absDir, 'redis.pid');
+  await stopOrphan(pidFile);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await findFreePort();
+    const args = [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--dir', absDir,
+      '--save', '',
+      '--appendonly', persist ? 'yes' : 'no',
+      '--appendfsync', 'everysec',
+      '--protected-mode', 'yes',
+      '--daemonize', 'no',
+      '--loglevel', 'warning',
+      '--logfile', '',
+      '--pidfile', pidFile,
+    ];
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const spawnError = new Promise<never>((_, reject) => {
+      child.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'ENOENT' ? new RedisServerMissingError(binary) : err),
+      );
+      child.once('exit', (code, signal) => reject(new Error(`redis-server exited early (code ${code}, signal ${signal})`)));
+    });
+    try {
+      await Promise.race([waitForPing(port), spawnError]);
+      child.removeAllListeners('exit');
+      child.on('error', () => undefined);
+      return { url: `redis://127.0.0.1:${port}`, port, process: child, stop: () => stopChild(child) };
+    } catch (err) {
+      lastError = err;
+      child.kill('SIGKILL');
+      if (err instanceof RedisServerMissingError) throw err;
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+}
+
+async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`, { cause: err });
+      await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      client.disconnect();
+    }
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
+    // SIGTERM makes redis flush the AOF before exiting.
+    child.kill('SIGTERM');
+  });
+}
+
+async function stopOrphan(pidFile: string): Promise<void> {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (cmdline.includes('redis-server')) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')) !== '') {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  await rm(pidFile, { force: true });
+}

@@ -1,0 +1,211 @@
+import { createReadStream, createWriteStream, constants as fsc } from 'node:fs';
+import { access, copyFile, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  assertValidKey,
+  assertValidPrefix,
+  ObjectNotFoundError,
+  type ByteRange,
+  type ListPage,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+} from './object-store.js';
+
+interface Sidecar {
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Objects as files under a root folder. Writes go to `.tmp/` and are renamed into place, so a
+ * reader never sees half an object; content type and metadata live in `.meta/` sidecars. Keys
+ * cannot start with "." (see assertValidKey), so neither folder can collide with a key.
+ */
+export class FsObjectStore implements ObjectStore {
+  readonly kind = 'fs' as const;
+  private readonly tmpDir: string;
+  private readonly metaDir: string;
+
+  private constructor(readonly root: string) {
+    this.tmpDir = join(root, '.tmp');
+    this.metaDir = join(root, '.meta');
+  }
+
+  static async open(root: string): Promise<FsObjectStore> {
+    const store = new FsObjectStore(root);
+    await mkdir(store.tmpDir, { recursive: true });
+    await mkdir(store.metaDir, { recursive: true });
+    return store;
+  }
+
+  async put(key: string, body: Buffer | Readable, options: PutOptions = {}): Promise<ObjectInfo> {
+    const target = this.pathOf(key);
+    const tmp = this.tmpPath();
+    try {
+      if (Buffer.isBuffer(body)) await writeFile(tmp, body, { flush: true });
+      else await pipeline(body, createWriteStream(tmp, { flush: true }));
+      return await this.commit(tmp, key, target, options);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async putFile(key: string, path: string, options: PutOptions & { consume?: boolean } = {}): Promise<ObjectInfo> {
+    const target = this.pathOf(key);
+    if (options.consume) {
+      try {
+        return await this.commit(path, key, target, options);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+        // Different filesystem: fall through to a copy.
+      }
+    }
+    const tmp = this.tmpPath();
+    try {
+      await copyFile(path, tmp);
+      await flushFile(tmp);
+      return await this.commit(tmp, key, target, options);
+    } finally {
+      await rm(tmp, { force: true });
+      if (options.consume) await rm(path, { force: true });
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<StoredObject> {
+    const path = this.pathOf(key);
+    // Open first and stat the descriptor, so a concurrent replace cannot pair one file's
+    // size with another file's bytes.
+    const handle = await open(path, 'r').catch((err) => rethrowMissing(err, key));
+    try {
+      const st = await handle.stat();
+      const sidecar = await this.readSidecar(key);
+      const body = createReadStream('', {
+        fd: handle,
+        autoClose: true,
+        ...(range ? { start: range.start, end: range.end } : {}),
+      });
+      return { ...toInfo(key, st.size, st.mtime, sidecar), body, range };
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async getBuffer(key: string): Promise<Buffer> {
+    return readFile(this.pathOf(key)).catch((err) => rethrowMissing(err, key));
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    const st = await stat(this.pathOf(key)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+      throw err;
+    });
+    if (!st || !st.isFile()) return undefined;
+    return toInfo(key, st.size, st.mtime, await this.readSidecar(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+    await rm(this.sidecarPath(key), { force: true });
+  }
+
+  async list(prefix: string, options: { cursor?: string; limit?: number } = {}): Promise<ListPage> {
+    assertValidPrefix(prefix);
+    const limit = options.limit ?? 1000;
+    const slash = prefix.lastIndexOf('/');
+    const startDir = slash >= 0 ? join(this.root, prefix.slice(0, slash)) : this.root;
+    const keys: string[] = [];
+    for await (const file of walk(startDir)) {
+      const key = relative(this.root, file).split(sep).join('/');
+      if (key.startsWith('.') || !key.startsWith(prefix)) continue;
+      if (options.cursor !== undefined && key <= options.cursor) continue;
+      keys.push(key);
+    }
+    keys.sort();
+    const page = keys.slice(0, limit);
+    return { keys: page, cursor: keys.length > limit ? page[page.length - 1] : undefined };
+  }
+
+  async check(): Promise<void> {
+    await access(this.tmpDir, fsc.W_OK);
+  }
+
+  private async commit(source: string, key: string, target: string, options: PutOptions): Promise<ObjectInfo> {
+    await mkdir(dirname(target), { recursive: true });
+    const sidecar: Sidecar = {};
+    if (options.contentType) sidecar.contentType = options.contentType;
+    if (options.metadata && Object.keys(options.metadata).length > 0) sidecar.metadata = { ...options.metadata };
+    if (Object.keys(sidecar).length > 0) {
+      const metaPath = this.sidecarPath(key);
+      const tmpMeta = this.tmpPath();
+      await mkdir(dirname(metaPath), { recursive: true });
+      await writeFile(tmpMeta, JSON.stringify(sidecar));
+      await rename(tmpMeta, metaPath);
+    } else {
+      await rm(this.sidecarPath(key), { force: true });
+    }
+    await rename(source, target);
+    const st = await stat(target);
+    return toInfo(key, st.size, st.mtime, sidecar);
+  }
+
+  private async readSidecar(key: string): Promise<Sidecar> {
+    try {
+      return JSON.parse(await readFile(this.sidecarPath(key), 'utf8')) as Sidecar;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw err;
+    }
+  }
+
+  private pathOf(key: string): string {
+    assertValidKey(key);
+    return join(this.root, key);
+  }
+
+  private sidecarPath(key: string): string {
+    return join(this.metaDir, `${key}.json`);
+  }
+
+  private tmpPath(): string {
+    return join(this.tmpDir, randomUUID());
+  }
+}
+
+function toInfo(key: string, size: number, mtime: Date, sidecar: Sidecar): ObjectInfo {
+  return { key, size, contentType: sidecar.contentType, metadata: sidecar.metadata ?? {}, lastModified: mtime };
+}
+
+function rethrowMissing(err: NodeJS.ErrnoException, key: string): never {
+  if (err.code === 'ENOENT' || err.code === 'ENOTDIR' || err.code === 'EISDIR') throw new ObjectNotFoundError(key);
+  throw err;
+}
+
+async function flushFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+    throw err;
+  }
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(full);
+    else if (entry.isFile()) yield full;
+  }
+}

@@ -1,0 +1,96 @@
+import sharp, { type Metadata } from 'sharp';
+import { AppError, unprocessable, unsupportedMediaType } from '../core/errors.js';
+import { SUPPORTED_FORMATS, type SupportedFormat } from '../core/image-formats.js';
+import { sniffFormat } from '../core/sniff-format.js';
+
+export interface ProbedImage {
+  format: SupportedFormat;
+  /** As displayed: EXIF orientations 5–8 swap the stored width and height. */
+  width: number;
+  height: number;
+  orientation: number;
+  hasAlpha: boolean;
+  frames: number;
+}
+
+export interface ProbeLimits {
+  maxPixels: number;
+  /** Wall-clock bound on the validation decode. */
+  timeoutSeconds: number;
+}
+
+const SUPPORTED_LIST = Object.keys(SUPPORTED_FORMATS).join(', ');
+
+/**
+ * Decides whether a received file is an image the service will keep, in three steps of rising
+ * cost: the magic bytes (415 for what is not a supported image), the header (422 for sizes over
+ * the pixel limit, so a decompression bomb is refused before any pixel is decoded), then a
+ * decode of every byte at reduced scale (422 for truncated or corrupt data).
+ */
+export async function probeImage(path: string, head: Buffer, limits: ProbeLimits): Promise<ProbedImage> {
+  const sniffed = sniffFormat(head);
+  if (sniffed.kind === 'unknown') {
+    throw unsupportedMediaType(`the body is not an image in a supported format (${SUPPORTED_LIST})`);
+  }
+  if (sniffed.kind === 'unsupported') {
+    throw unsupportedMediaType(sniffed.reason, { details: { detectedFormat: sniffed.format } });
+  }
+  const format = sniffed.format;
+
+  let meta: Metadata;
+  try {
+    meta = await sharp(path, { limitInputPixels: false, failOn: 'error' }).metadata();
+  } catch (err) {
+    throw corrupt(format, err, path);
+  }
+  const storedWidth = meta.width;
+  const frameHeight = meta.pageHeight ?? meta.height;
+  const frames = Math.max(1, meta.pages ?? 1);
+  if (!storedWidth || !frameHeight) throw corrupt(format, new Error('no dimensions in header'), path);
+
+  const framePixels = storedWidth * frameHeight;
+  const totalPixels = framePixels * frames;
+  if (framePixels > limits.maxPixels || totalPixels > limits.maxPixels) {
+    throw unprocessable(
+      'too_many_pixels',
+      `the image is ${storedWidth}x${frameHeight}${frames > 1 ? ` with ${frames} frames` : ''} (${totalPixels} pixels), over the limit of ${limits.maxPixels} pixels`,
+      { details: { width: storedWidth, height: frameHeight, frames, limitPixels: limits.maxPixels } },
+    );
+  }
+
+  try {
+    // Shrink-on-load keeps this cheap for JPEG and WebP while still reading every byte;
+    // `failOn: 'error'` turns truncation and corrupt entropy data into a rejection.
+    await sharp(path, { failOn: 'error', limitInputPixels: limits.maxPixels, sequentialRead: true, pages: 1 })
+      .timeout({ seconds: limits.timeoutSeconds })
+      .resize(8, 8, { fit: 'inside' })
+      .raw()
+      .toBuffer();
+  } catch (err) {
+    throw corrupt(format, err, path);
+  }
+
+  const orientation = meta.orientation ?? 1;
+  const swap = orientation >= 5 && orientation <= 8;
+  return {
+    format,
+    width: swap ? frameHeight : storedWidth,
+    height: swap ? storedWidth : frameHeight,
+    orientation,
+    hasAlpha: meta.hasAlpha ?? false,
+    frames,
+  };
+}
+
+function corrupt(format: SupportedFormat, cause: unknown, path: string): AppError {
+  // The decoder's first line helps people fix their file; our temporary path is not theirs to see.
+  const detail = cause instanceof Error ? cause.message.split('\n')[0]?.replaceAll(path, 'input') : undefined;
+  const timedOut = detail?.includes('timeout') ?? false;
+  return unprocessable(
+    timedOut ? 'decode_timeout' : 'corrupt_image',
+    timedOut
+      ? `the ${format.toUpperCase()} image took too long to decode`
+      : `the ${format.toUpperCase()} image is truncated or corrupt and cannot be decoded`,
+    { cause, ...(detail ? { details: { decoder: detail } } : {}) },
+  );
+}

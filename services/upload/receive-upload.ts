@@ -1,0 +1,138 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../core/errors.js';
+import { SNIFF_BYTES } from '../core/sniff-format.js';
+import { HashingLimiter } from './hashing-limiter.js';
+
+export interface ReceivedFile {
+  /** A temporary file the caller owns: it must be consumed or removed. */
+  path: string;
+  sha256: string;
+  bytes: number;
+  head: Buffer;
+  filename: string | undefined;
+}
+
+export interface ReceiveOptions {
+  tmpDir: string;
+  maxBytes: number;
+}
+
+/** Multipart framing around a file of exactly the limit may add this much. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+/**
+ * Streams an upload body to a temporary file, hashing and counting as it goes, never holding
+ * the body in memory. Raw bodies (`image/*`, `application/octet-stream`) and multipart forms
+ * (the part named `file`) are accepted. On any failure, including the client going away, the
+ * temporary file is removed before the error is thrown.
+ */
+export async function receiveUpload(req: IncomingMessage, options: ReceiveOptions): Promise<ReceivedFile> {
+  const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+  const declared = req.headers['content-length'];
+  if (declared !== undefined) {
+    const length = Number(declared);
+    const allowed = options.maxBytes + (contentType.startsWith('multipart/') ? MULTIPART_OVERHEAD : 0);
+    if (length > allowed) {
+      throw payloadTooLarge(`the body is ${length} bytes, over the limit of ${options.maxBytes} bytes`, {
+        details: { limitBytes: options.maxBytes },
+      });
+    }
+    if (length === 0) throw emptyBody();
+  }
+  if (contentType.startsWith('multipart/form-data')) return receiveMultipart(req, options);
+  if (contentType.startsWith('image/') || contentType.startsWith('application/octet-stream')) {
+    return writeStream(req, options, undefined);
+  }
+  throw unsupportedMediaType(
+    `expected the image as the body (Content-Type image/* or application/octet-stream) or as multipart/form-data with a part named "file"; received Content-Type ${JSON.stringify(contentType || '(none)')}`,
+  );
+}
+
+async function writeStream(source: Readable, options: ReceiveOptions, filename: string | undefined): Promise<ReceivedFile> {
+  const path = join(options.tmpDir, `upload-${randomUUID()}`);
+  const limiter = new HashingLimiter(options.maxBytes, SNIFF_BYTES);
+  try {
+    // flush: the file is fsynced before close, so a stored original survives a power cut.
+    await pipeline(source, limiter, createWriteStream(path, { flush: true }));
+  } catch (err) {
+    await rm(path, { force: true });
+    if (err instanceof AppError) throw err;
+    throw new AppError(400, 'upload_interrupted', 'the upload was interrupted before the body was complete', { cause: err });
+  }
+  if (limiter.bytes === 0) {
+    await rm(path, { force: true });
+    throw emptyBody();
+  }
+  return { path, sha256: limiter.digestHex(), bytes: limiter.bytes, head: limiter.head, filename };
+}
+
+function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promise<ReceivedFile> {
+  return new Promise<ReceivedFile>((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 32, parts: 64, fileSize: options.maxBytes, fieldSize: 64 * 1024 },
+      });
+    } catch (err) {
+      reject(badRequest('bad_multipart', `the multipart body cannot be read: ${(err as Error).message}`));
+      return;
+    }
+    let filePromise: Promise<ReceivedFile> | undefined;
+    let settled = false;
+    const fail = (err: AppError) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(parser);
+      // Clean up whatever part of the file was written before failing.
+      void (filePromise ?? Promise.resolve(undefined))
+        .then((f) => f && rm(f.path, { force: true }), () => undefined)
+        .finally(() => reject(err));
+    };
+
+    parser.on('file', (field, stream, info) => {
+      if (field !== 'file' || filePromise) {
+        stream.resume();
+        return;
+      }
+      stream.on('limit', () =>
+        stream.destroy(payloadTooLarge(`the image is larger than the limit of ${options.maxBytes} bytes`, {
+          details: { limitBytes: options.maxBytes },
+        })),
+      );
+      filePromise = writeStream(stream, options, info.filename);
+      filePromise.catch((err: unknown) => fail(err instanceof AppError ? err : badRequest('bad_multipart', 'the file part could not be read')));
+    });
+    parser.on('error', (err: Error) => fail(badRequest('bad_multipart', `the multipart body is malformed: ${err.message}`)));
+    parser.on('close', () => {
+      if (settled) return;
+      if (!filePromise) {
+        settled = true;
+        reject(badRequest('missing_file', 'the multipart body has no part named "file"'));
+        return;
+      }
+      filePromise.then(
+        (file) => {
+          settled = true;
+          resolve(file);
+        },
+        () => undefined,
+      );
+    });
+    req.on('close', () => {
+      if (!req.complete) fail(new AppError(400, 'upload_interrupted', 'the client went away before the body was complete'));
+    });
+    req.pipe(parser);
+  });
+}
+
+function emptyBody(): AppError {
+  return badRequest('empty_body', 'the body is empty: send the image bytes');
+}
