@@ -29,6 +29,11 @@ const SETTINGS = {
       .regex(/^(rediss?|unix):\/\//, 'expected a redis://, rediss:// or unix:// URL')
       .optional(),
   },
+  redisWaitSeconds: {
+    env: 'IMGSVC_REDIS_WAIT_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().min(0).max(600).default(15),
+  },
   publicBaseUrl: {
     env: 'IMGSVC_PUBLIC_BASE_URL',
     flag: undefined,

@@ -19,8 +19,16 @@ return {1, job}
 
 export type CreateResult = { created: true; jobId: string } | { created: false; existingId: string };
 
+type CreateCommand = (...args: (string | number)[]) => Promise<[number, string]>;
+
 export class ImageIndex {
-  constructor(private readonly redis: Redis) {}
+  private readonly createScript: CreateCommand;
+
+  constructor(private readonly redis: Redis) {
+    // defineCommand sends EVALSHA (the script body once per connection, not per upload).
+    redis.defineCommand('imgsvcCreateAndEnqueue', { numberOfKeys: 4, lua: CREATE_AND_ENQUEUE });
+    this.createScript = (redis as unknown as Record<'imgsvcCreateAndEnqueue', CreateCommand>).imgsvcCreateAndEnqueue.bind(redis);
+  }
 
   async get(id: string): Promise<ImageRecord | undefined> {
     const hash = await this.redis.hgetall(redisKeys.image(id));
@@ -33,9 +41,7 @@ export class ImageIndex {
 
   async createAndEnqueue(record: ImageRecord): Promise<CreateResult> {
     const fields = Object.entries(recordToHash(record)).flat();
-    const reply = (await this.redis.eval(
-      CREATE_AND_ENQUEUE,
-      4,
+    const reply = await this.createScript(
       redisKeys.bySha(record.sha256),
       redisKeys.image(record.id),
       redisKeys.allImages,
@@ -43,7 +49,7 @@ export class ImageIndex {
       record.id,
       record.sha256,
       ...fields,
-    )) as [number, string];
+    );
     return reply[0] === 1 ? { created: true, jobId: reply[1] } : { created: false, existingId: reply[1] };
   }
 

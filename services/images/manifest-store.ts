@@ -7,7 +7,8 @@ import type { ImageRecord } from './image-record.js';
  * truth, and `imgsvc reindex` rebuilds Redis from these files.
  */
 export async function writeManifest(store: ObjectStore, record: ImageRecord): Promise<void> {
-  await store.put(manifestKey(record.id), Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+  // No content type: the key says it is JSON, and the fs store then needs no sidecar file.
+  await store.put(manifestKey(record.id), Buffer.from(JSON.stringify(record)));
 }
 
 export async function readManifest(store: ObjectStore, id: string): Promise<ImageRecord> {

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { formatInfo } from '../core/image-formats.js';
+import type { WorkTracker } from '../core/work-tracker.js';
 import { displaySpec } from '../core/variant-spec.js';
 import type { RecordCache } from '../images/record-cache.js';
 import { loadRecord } from '../images/load-record.js';
@@ -18,6 +19,7 @@ export interface OriginRouteDeps {
   recorder: RequestRecorder;
   httpMetrics: HttpMetrics;
   cacheMaxAgeSeconds: number;
+  work: WorkTracker;
 }
 
 /** `publicUrls`: /i/<id> (origin role); `downloads`: the original bytes under /v1 (origin and upload roles). */
@@ -29,7 +31,8 @@ export function originRoutes(deps: OriginRouteDeps, mount: { publicUrls: boolean
   if (mount.publicUrls) router.get('/i/:id', async (req, res) => {
     const record = await loadRecord(req.params.id, (id) => deps.records.get(id));
     const spec = displaySpec(record);
-    const variant = await deps.variants.resolve(record, spec);
+    // A transform outlives a client that hangs up; shutdown waits for it.
+    const variant = await deps.work.track(() => deps.variants.resolve(record, spec));
     const sent = await sendObject(req, res, deps.store, {
       key: variant.key,
       size: variant.size,

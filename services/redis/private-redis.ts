@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
+import { connect } from 'node:net';
 import { findFreePort } from '../core/free-port.js';
 
 export interface PrivateRedis {
@@ -61,7 +61,7 @@ export async function startPrivateRedis(
       child.once('exit', (code, signal) => reject(new Error(`redis-server exited early (code ${code}, signal ${signal})`)));
     });
     try {
-      await Promise.race([waitForPing(port), spawnError]);
+      await Promise.race([waitForPing(port, child), spawnError]);
       child.removeAllListeners('exit');
       child.on('error', () => undefined);
       return { url: `redis://127.0.0.1:${port}`, port, process: child, stop: () => stopChild(child) };
@@ -74,22 +74,29 @@ export async function startPrivateRedis(
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
-async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
+/** Polls with a bare RESP PING until the server answers, the child dies, or time runs out. */
+async function waitForPing(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`, { cause: err });
-      await new Promise((r) => setTimeout(r, 25));
-    } finally {
-      client.disconnect();
-    }
+    if (await pingOnce(port)) return;
+    if (child.exitCode !== null || child.signalCode !== null) return; // the exit handler reports why
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+function pingOnce(port: number): Promise<boolean> {
+  return new Promise((resolvePing) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolvePing(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

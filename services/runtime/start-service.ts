@@ -2,11 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import { RequestRecorder } from '../analytics/request-recorder.js';
 import type { Config } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { WorkTracker } from '../core/work-tracker.js';
 import { errorHandler, notFoundHandler } from '../http/error-handler.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { createHttpMetrics } from '../http/http-metrics.js';
@@ -65,7 +67,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
   try {
     const redis = createRedisClient(redisUrl, logger, 'main');
     cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
-    await waitForRedis(redis, redisUrl);
+    await waitForRedis(redis, redisUrl, config.redisWaitSeconds * 1000);
 
     const store = await FsObjectStore.open(join(dataDir, 'objects'));
     const telemetry = createTelemetry({ role: config.role });
@@ -77,7 +79,9 @@ export async function startService(config: Config, options: { logger?: Logger } 
     cleanups.push(() => recorder.stop());
 
     let accepting = true;
+    const work = new WorkTracker();
     const app = buildApp({
+      work,
       config,
       logger,
       redis,
@@ -116,7 +120,11 @@ export async function startService(config: Config, options: { logger?: Logger } 
       stop: () =>
         (stopping ??= (async () => {
           accepting = false;
+          const deadline = Date.now() + config.shutdownTimeoutMs;
           await drain(server, config.shutdownTimeoutMs);
+          if (!(await work.idle(Math.max(0, deadline - Date.now())))) {
+            logger.warn({ unfinished: work.size }, 'shutdown timeout: closing with work still running');
+          }
           await runCleanups(cleanups, logger);
           logger.info('imgsvc stopped');
         })()),
@@ -128,6 +136,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
 }
 
 interface AppDeps {
+  work: WorkTracker;
   config: Config;
   logger: Logger;
   redis: Redis;
@@ -165,7 +174,9 @@ function buildApp(deps: AppDeps): express.Express {
         tmpDir: deps.tmpDir,
         maxUploadBytes: config.maxUploadBytes,
         limits: { maxPixels: config.maxPixels, timeoutSeconds: PROBE_TIMEOUT_SECONDS },
+        decodeConcurrency: availableParallelism(),
         publicBaseUrl: config.publicBaseUrl,
+        work: deps.work,
       }),
     );
   }
@@ -180,6 +191,7 @@ function buildApp(deps: AppDeps): express.Express {
           recorder: deps.recorder,
           httpMetrics: deps.httpMetrics,
           cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
+          work: deps.work,
         },
         { publicUrls: serves('origin'), downloads: true },
       ),

@@ -30,6 +30,8 @@ export class FsObjectStore implements ObjectStore {
   readonly kind = 'fs' as const;
   private readonly tmpDir: string;
   private readonly metaDir: string;
+  /** Folders known to exist: most writes land in one, and mkdir on each costs a syscall that fails. */
+  private readonly madeDirs = new Set<string>();
 
   private constructor(readonly root: string) {
     this.tmpDir = join(root, '.tmp');
@@ -136,22 +138,36 @@ export class FsObjectStore implements ObjectStore {
   }
 
   private async commit(source: string, key: string, target: string, options: PutOptions): Promise<ObjectInfo> {
-    await mkdir(dirname(target), { recursive: true });
+    await this.ensureDir(dirname(target));
     const sidecar: Sidecar = {};
     if (options.contentType) sidecar.contentType = options.contentType;
     if (options.metadata && Object.keys(options.metadata).length > 0) sidecar.metadata = { ...options.metadata };
     if (Object.keys(sidecar).length > 0) {
       const metaPath = this.sidecarPath(key);
       const tmpMeta = this.tmpPath();
-      await mkdir(dirname(metaPath), { recursive: true });
+      await this.ensureDir(dirname(metaPath));
       await writeFile(tmpMeta, JSON.stringify(sidecar));
       await rename(tmpMeta, metaPath);
     } else {
       await rm(this.sidecarPath(key), { force: true });
     }
-    await rename(source, target);
+    try {
+      await rename(source, target);
+    } catch (err) {
+      // Someone removed the folder since we cached it (a delete of the last object in it, by hand).
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !this.madeDirs.delete(dirname(target))) throw err;
+      await this.ensureDir(dirname(target));
+      await rename(source, target);
+    }
     const st = await stat(target);
     return toInfo(key, st.size, st.mtime, sidecar);
+  }
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    if (this.madeDirs.size > 100_000) this.madeDirs.clear();
+    this.madeDirs.add(dir);
   }
 
   private async readSidecar(key: string): Promise<Sidecar> {

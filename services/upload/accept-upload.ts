@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import type { LimitFunction } from 'p-limit';
 import { newImageId } from '../core/ids.js';
 import { formatInfo } from '../core/image-formats.js';
 import type { Logger } from '../core/logger.js';
@@ -12,6 +13,8 @@ import { probeImage, type ProbeLimits } from './probe-image.js';
 import type { ReceivedFile } from './receive-upload.js';
 
 export interface UploadDeps {
+  /** Bounds concurrent validation decodes: past the core count they only add contention. */
+  decodeLimit: LimitFunction;
   store: ObjectStore;
   index: ImageIndex;
   limits: ProbeLimits;
@@ -32,7 +35,7 @@ export async function acceptUpload(file: ReceivedFile, deps: UploadDeps): Promis
     const known = await existingRecord(file.sha256, deps);
     if (known) return { kind: 'existing', record: known };
 
-    const probed = await probeImage(file.path, file.head, deps.limits);
+    const probed = await deps.decodeLimit(() => probeImage(file.path, file.head, deps.limits));
     const now = (deps.now ?? (() => new Date()))();
     const record: ImageRecord = {
       id: newImageId(now.getTime()),

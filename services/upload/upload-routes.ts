@@ -1,6 +1,8 @@
 import { Router } from 'express';
+import pLimit from 'p-limit';
 import { AppError, badRequest, notFound } from '../core/errors.js';
 import { isSha256Hex } from '../core/ids.js';
+import type { WorkTracker } from '../core/work-tracker.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import type { ImageIndex } from '../images/image-index.js';
 import { publicView } from '../images/image-record.js';
@@ -17,17 +19,21 @@ export interface UploadRouteDeps {
   tmpDir: string;
   maxUploadBytes: number;
   limits: ProbeLimits;
+  decodeConcurrency: number;
   publicBaseUrl: string | undefined;
+  work: WorkTracker;
 }
 
 export function uploadRoutes(deps: UploadRouteDeps): Router {
   const router = Router();
+  const decodeLimit = pLimit(deps.decodeConcurrency);
 
-  router.post('/v1/images', async (req, res) => {
+  router.post('/v1/images', (req, res) => deps.work.track(async () => {
     try {
       const file = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxUploadBytes });
       deps.metrics.uploadBytes.add(file.bytes);
       const outcome = await acceptUpload(file, {
+        decodeLimit,
         store: deps.store,
         index: deps.index,
         limits: deps.limits,
@@ -42,7 +48,7 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
       deps.metrics.uploads.add(1, { outcome: 'rejected', reason });
       throw err;
     }
-  });
+  }));
 
   // Lets a client skip an upload whose bytes the service already has (HEAD), or find the image (GET).
   router.get('/v1/images/sha256/:sha256', async (req, res) => {

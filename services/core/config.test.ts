@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      role: 'all',
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: './data',
+      maxUploadBytes: 50 * 1024 * 1024,
+      maxPixels: 100_000_000,
+    });
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.publicBaseUrl).toBeUndefined();
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const config = loadConfig(
+      {
+        IMGSVC_PORT: '9000',
+        IMGSVC_HOST: '0.0.0.0',
+        IMGSVC_MAX_UPLOAD_BYTES: '10MiB',
+        IMGSVC_PUBLIC_BASE_URL: 'https://img.example.com/',
+        REDIS_URL: 'redis://cache:6379/2',
+      },
+      { port: '9100', role: 'origin' },
+    );
+    expect(config).toMatchObject({
+      port: 9100,
+      host: '0.0.0.0',
+      role: 'origin',
+      maxUploadBytes: 10 * 1024 * 1024,
+      publicBaseUrl: 'https://img.example.com',
+      redisUrl: 'redis://cache:6379/2',
+    });
+  });
+
+  it('lists every problem at once, naming the variable or flag', () => {
+    let error: unknown;
+    try {
+      loadConfig(
+        { IMGSVC_PORT: 'eighty', IMGSVC_MAX_UPLOAD_BYTES: 'lots', REDIS_URL: 'localhost:6379', IMGSVC_PUBLIC_BASE_URL: 'ftp://x' },
+        { role: 'everything' },
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/--role/);
+    expect(problems.join('\n')).toMatch(/IMGSVC_PORT/);
+    expect(problems.join('\n')).toMatch(/IMGSVC_MAX_UPLOAD_BYTES/);
+    expect(problems.join('\n')).toMatch(/REDIS_URL/);
+    expect(problems.join('\n')).toMatch(/IMGSVC_PUBLIC_BASE_URL/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ IMGSVC_PORT: '', REDIS_URL: ' ' }).port).toBe(8080);
+  });
+});

@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { corpusPath } from './corpus.js';
+
+export interface UploadReply {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+/** POSTs a corpus file as a raw body, as `curl --data-binary` would. */
+export async function uploadFile(baseUrl: string, relative: string, contentType = 'application/octet-stream'): Promise<UploadReply> {
+  const bytes = await readFile(corpusPath(relative));
+  return uploadBytes(baseUrl, bytes, contentType);
+}
+
+export async function uploadBytes(baseUrl: string, bytes: Uint8Array, contentType = 'application/octet-stream'): Promise<UploadReply> {
+  const res = await fetch(`${baseUrl}/v1/images`, { method: 'POST', body: bytes, headers: { 'content-type': contentType } });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+
+export async function getBytes(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; headers: Headers }> {
+  const res = await fetch(url, { headers });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+}

@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/imgsvc.js', import.meta.url));
+
+export interface Spawned {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs the real `imgsvc` binary as a child process, capturing what it prints. */
+export function spawnImgsvc(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Spawned {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, IMGSVC_LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => out, exited };
+}
+
+/** Waits for the "imgsvc listening" log line and returns the URL it names. */
+export async function waitForListening(s: Spawned, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const line of s.output().split('\n')) {
+      if (line.includes('"imgsvc listening"')) return (JSON.parse(line) as { url: string }).url;
+    }
+    if (s.child.exitCode !== null) throw new Error(`imgsvc exited early:\n${s.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`imgsvc did not start within ${timeoutMs} ms:\n${s.output()}`);
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['services/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores: more workers than that only makes the image-heavy files slower.
+    maxWorkers: 2,
+    globalSetup: ['test/global-setup.ts'],
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});
