@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { ROLES } from '../core/config.js';
+import { runReindex } from './reindex-command.js';
 import { runServe } from './serve.js';
 
 const program = new Command()
@@ -16,6 +17,14 @@ program
   .option('--data <dir>', 'folder for stored images and the private Redis (env IMGSVC_DATA_DIR, default ./data)')
   .action(async (flags: { role?: string; host?: string; port?: string; data?: string }) => {
     process.exitCode = await runServe(flags, process.env);
+  });
+
+program
+  .command('reindex')
+  .description('rebuild the Redis index from the manifests in storage (after losing Redis)')
+  .option('--data <dir>', 'data folder (env IMGSVC_DATA_DIR, default ./data)')
+  .action(async (flags: { data?: string }) => {
+    process.exitCode = await runReindex(flags, process.env);
   });
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, type ConfigFlags } from '../core/config.js';
+import type { ConfigFlags } from '../core/config.js';
+import { cliConfig } from './cli-config.js';
 import { createLogger } from '../core/logger.js';
 import { RedisServerMissingError } from '../redis/private-redis.js';
 import { startService } from '../runtime/start-service.js';
@@ -8,16 +9,8 @@ import { startService } from '../runtime/start-service.js';
  * once. Start-up problems are one clear line on stderr and exit code 1.
  */
 export async function runServe(flags: ConfigFlags, env: Record<string, string | undefined>): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(env, flags);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`imgsvc: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = cliConfig(flags, env);
+  if (!config) return 1;
   const logger = createLogger(config.logLevel);
   let service;
   try {

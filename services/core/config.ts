@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { availableParallelism } from 'node:os';
 import { parseByteSize } from './byte-size.js';
+import { DEFAULT_PRESETS, parsePresets } from './eager-presets.js';
 
 export const ROLES = ['all', 'upload', 'resizer', 'origin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -71,6 +73,46 @@ const SETTINGS = {
     env: 'IMGSVC_SHUTDOWN_TIMEOUT_MS',
     flag: undefined,
     schema: z.coerce.number().int().min(0).default(10_000),
+  },
+  resizeConcurrency: {
+    env: 'IMGSVC_RESIZE_CONCURRENCY',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(256).default(() => availableParallelism()),
+  },
+  resizeMaxDeliveries: {
+    env: 'IMGSVC_RESIZE_MAX_DELIVERIES',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(100).default(5),
+  },
+  resizeVisibilityTimeoutMs: {
+    env: 'IMGSVC_RESIZE_VISIBILITY_TIMEOUT_MS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(100).default(120_000),
+  },
+  resizeJobTimeoutSeconds: {
+    env: 'IMGSVC_RESIZE_JOB_TIMEOUT_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().min(0.1).max(3600).default(60),
+  },
+  repairIntervalSeconds: {
+    env: 'IMGSVC_REPAIR_INTERVAL_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).default(300),
+  },
+  eagerPresets: {
+    env: 'IMGSVC_EAGER_PRESETS',
+    flag: undefined,
+    schema: z
+      .string()
+      .default(DEFAULT_PRESETS)
+      .transform((text, ctx) => {
+        const parsed = parsePresets(text);
+        if ('problems' in parsed) {
+          for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+          return z.NEVER;
+        }
+        return parsed.presets;
+      }),
   },
   logLevel: {
     env: 'IMGSVC_LOG_LEVEL',

@@ -14,6 +14,7 @@ redis.call('HSET', KEYS[2], unpack(ARGV, 3))
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
 local job = redis.call('XADD', KEYS[4], '*', 'image', ARGV[1], 'sha256', ARGV[2])
+redis.call('HSET', KEYS[5], ARGV[1], job)
 return {1, job}
 `;
 
@@ -26,7 +27,7 @@ export class ImageIndex {
 
   constructor(private readonly redis: Redis) {
     // defineCommand sends EVALSHA (the script body once per connection, not per upload).
-    redis.defineCommand('imgsvcCreateAndEnqueue', { numberOfKeys: 4, lua: CREATE_AND_ENQUEUE });
+    redis.defineCommand('imgsvcCreateAndEnqueue', { numberOfKeys: 5, lua: CREATE_AND_ENQUEUE });
     this.createScript = (redis as unknown as Record<'imgsvcCreateAndEnqueue', CreateCommand>).imgsvcCreateAndEnqueue.bind(redis);
   }
 
@@ -46,11 +47,35 @@ export class ImageIndex {
       redisKeys.image(record.id),
       redisKeys.allImages,
       redisKeys.resizeStream,
+      redisKeys.resizeLive,
       record.id,
       record.sha256,
       ...fields,
     );
     return reply[0] === 1 ? { created: true, jobId: reply[1] } : { created: false, existingId: reply[1] };
+  }
+
+  /** Replaces a record's fields (status changes); fields the new record lacks are removed. */
+  async update(record: ImageRecord): Promise<void> {
+    const key = redisKeys.image(record.id);
+    const hash = recordToHash(record);
+    const stale = ['error', 'placeholder'].filter((f) => !(f in hash));
+    const tx = this.redis.multi().hset(key, hash);
+    if (stale.length > 0) tx.hdel(key, ...stale);
+    await tx.exec();
+  }
+
+  /** Image ids after `after`, in id (= creation) order. */
+  async listIds(after: string | undefined, limit: number): Promise<string[]> {
+    return this.redis.zrangebylex(redisKeys.allImages, after ? `(${after}` : '-', '+', 'LIMIT', 0, limit);
+  }
+
+  async getMany(ids: string[]): Promise<(ImageRecord | undefined)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(redisKeys.image(id));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, hash]) => (err ? undefined : recordFromHash(hash as Record<string, string>)));
   }
 
   /** Writes a record as it is (reindex from manifests); does not enqueue. */

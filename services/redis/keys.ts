@@ -7,6 +7,10 @@ export const redisKeys = {
   /** All image ids, score 0, ordered by member: ULIDs sort by time, so ZRANGEBYLEX paginates. */
   allImages: `${P}images`,
   resizeStream: `${P}jobs:resize`,
+  resizeDeadStream: `${P}jobs:resize:dead`,
+  /** image id → the stream id of its outstanding resize job, so a sweep can tell a live job from a lost one. */
+  resizeLive: `${P}jobs:resize:live`,
+  repairLock: `${P}locks:repair`,
   imageStats: (id: string) => `${P}stats:img:${id}`,
   fleetStats: `${P}stats:fleet`,
 } as const;

@@ -25,6 +25,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { createTelemetry, type Telemetry } from '../telemetry/telemetry.js';
 import { createUploadMetrics } from '../upload/upload-metrics.js';
 import { uploadRoutes } from '../upload/upload-routes.js';
+import { startResizer, type ResizerRole } from '../resizer/start-resizer.js';
 import { sweepTempFiles } from './sweep-temp-files.js';
 import { waitForRedis } from './wait-for-redis.js';
 
@@ -37,6 +38,8 @@ export interface ServiceHandle {
   readonly store: ObjectStore;
   readonly recorder: RequestRecorder;
   readonly logger: Logger;
+  /** Present in the `all` and `resizer` roles. */
+  readonly resizer: ResizerRole | undefined;
   /** Stops accepting, drains in-flight requests (bounded), flushes analytics, closes everything. */
   stop(): Promise<void>;
 }
@@ -78,6 +81,13 @@ export async function startService(config: Config, options: { logger?: Logger } 
     recorder.start();
     cleanups.push(() => recorder.stop());
 
+    let resizer: ResizerRole | undefined;
+    if (config.role === 'all' || config.role === 'resizer') {
+      const started = await startResizer({ config, redis, index, store, telemetry, logger });
+      resizer = started;
+      cleanups.push(() => started.stop(config.shutdownTimeoutMs));
+    }
+
     let accepting = true;
     const work = new WorkTracker();
     const app = buildApp({
@@ -117,6 +127,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
       store,
       recorder,
       logger,
+      resizer,
       stop: () =>
         (stopping ??= (async () => {
           accepting = false;

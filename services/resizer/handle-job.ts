@@ -1,0 +1,110 @@
+import type { Logger } from '../core/logger.js';
+import { planVariants, type PlannedVariant, type Preset } from '../core/eager-presets.js';
+import type { ImageIndex } from '../images/image-index.js';
+import type { ImageRecord } from '../images/image-record.js';
+import { writeManifest } from '../images/manifest-store.js';
+import type { DecodeLimits } from '../imaging/decode-base.js';
+import { originalKey } from '../storage/keys.js';
+import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
+import type { JobQueue, ResizeJob } from './job-queue.js';
+import { makeVariants } from './make-variants.js';
+
+export type JobOutcome = 'succeeded' | 'skipped' | 'failed' | 'timeout' | 'dead_lettered' | 'interrupted';
+
+export interface JobDeps {
+  queue: JobQueue;
+  index: ImageIndex;
+  store: ObjectStore;
+  presets: Preset[];
+  limits: DecodeLimits;
+  maxDeliveries: number;
+  logger: Logger;
+  onVariant?: (preset: string, format: string, seconds: number) => void;
+}
+
+/** A failure that no retry can fix: the job goes to the dead-letter stream at once. */
+class PermanentFailure extends Error {}
+
+/**
+ * One delivery of one job. Acknowledges only after the variants, the manifest and the record
+ * are stored; on a transient failure it leaves the job pending, to be reclaimed and retried
+ * after the visibility timeout, until the delivery limit sends it to the dead-letter stream.
+ */
+export async function handleJob(job: ResizeJob, deps: JobDeps, signal: AbortSignal): Promise<JobOutcome> {
+  const log = deps.logger.child({ jobId: job.messageId, imageId: job.imageId, deliveries: job.deliveries });
+  const record = await deps.index.get(job.imageId);
+  if (!record) {
+    log.warn('job for an image with no record; dropping it');
+    await deps.queue.ack(job.messageId, job.imageId);
+    return 'skipped';
+  }
+  if (job.deliveries > deps.maxDeliveries) {
+    return deadLetter(job, record, `gave up after ${job.deliveries - 1} attempts; see the resizer logs for each failure`, deps, log);
+  }
+  const planned = planVariants(record, deps.presets);
+  if (record.status === 'ready' && (await allStored(record, planned, deps.store))) {
+    // A duplicate delivery, or a repair job for an image that is whole after all.
+    await deps.queue.ack(job.messageId, job.imageId);
+    return 'skipped';
+  }
+
+  try {
+    const original = await deps.store.getBuffer(originalKey(record.sha256)).catch((err: unknown) => {
+      if (err instanceof ObjectNotFoundError) throw new PermanentFailure('the original is missing from storage');
+      throw err;
+    });
+    const made = await makeVariants(record.sha256, original, planned, deps.store, {
+      limits: deps.limits,
+      signal,
+      ...(deps.onVariant ? { onVariant: deps.onVariant } : {}),
+    }).catch((err: unknown) => {
+      if (signal.aborted || isTimeout(err) || !isDecodeError(err)) throw err;
+      throw new PermanentFailure(`the original cannot be decoded: ${firstLine(err)}`);
+    });
+    const { error: _cleared, ...rest } = record;
+    const ready: ImageRecord = { ...rest, status: 'ready', variants: made.variants, placeholder: made.placeholder, updatedAt: new Date().toISOString() };
+    await writeManifest(deps.store, ready);
+    await deps.index.update(ready);
+    await deps.queue.ack(job.messageId, job.imageId);
+    log.info({ variants: made.variants.length }, 'variants ready');
+    return 'succeeded';
+  } catch (err) {
+    if (err instanceof PermanentFailure) return deadLetter(job, record, err.message, deps, log);
+    if (signal.aborted && signal.reason === 'shutdown') {
+      log.info('stopped for shutdown; the job stays pending for another resizer');
+      return 'interrupted';
+    }
+    const timedOut = isTimeout(err) || (signal.aborted && signal.reason === 'timeout');
+    log.warn({ err }, timedOut ? 'job timed out; it will be retried' : 'job failed; it will be retried');
+    return timedOut ? 'timeout' : 'failed';
+  }
+}
+
+async function deadLetter(job: ResizeJob, record: ImageRecord, reason: string, deps: JobDeps, log: Logger): Promise<JobOutcome> {
+  const failed: ImageRecord = { ...record, status: 'failed', error: reason, updatedAt: new Date().toISOString() };
+  await writeManifest(deps.store, failed);
+  await deps.index.update(failed);
+  await deps.queue.deadLetter(job, reason);
+  log.error({ reason }, 'job dead-lettered; image marked failed');
+  return 'dead_lettered';
+}
+
+async function allStored(record: ImageRecord, planned: PlannedVariant[], store: ObjectStore): Promise<boolean> {
+  const keys = planned.map((p) => record.variants.find((v) => v.format === p.spec.format && v.width === p.spec.width)?.key);
+  if (keys.some((k) => k === undefined)) return false;
+  const heads = await Promise.all(keys.map((k) => store.head(k as string)));
+  return heads.every((h) => h !== undefined);
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && /timeout/i.test(err.message);
+}
+
+/** libvips reports unreadable input through sharp with these words; anything else may be transient. */
+function isDecodeError(err: unknown): boolean {
+  return err instanceof Error && /(Vips|unsupported image format|corrupt|premature end|Input (buffer|file)|bad (seek|header)|libpng|gifload|tiff2vips|heif|exceeds pixel limit)/i.test(err.message);
+}
+
+function firstLine(err: unknown): string {
+  return err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestRedis, type TestRedis } from '../../test/helpers/redis.js';
+import { redisKeys } from '../redis/keys.js';
+import { JobQueue, RESIZE_GROUP } from './job-queue.js';
+
+let r: TestRedis;
+let queue: JobQueue;
+beforeAll(async () => {
+  r = await startTestRedis();
+});
+afterAll(async () => {
+  await r.stop();
+});
+beforeEach(async () => {
+  await r.client.flushall();
+  queue = new JobQueue(r.client);
+  await queue.ensureGroup();
+});
+
+describe('JobQueue against a real Redis', () => {
+  it('creates its group idempotently and from the start of the stream', async () => {
+    await r.client.del(redisKeys.resizeStream);
+    await queue.enqueue('A', 'a'.repeat(64)); // enqueued before any group exists
+    await queue.ensureGroup();
+    await queue.ensureGroup();
+    const jobs = await queue.read(r.client, 'c1', 10, 10);
+    expect(jobs.map((j) => j.imageId)).toEqual(['A']);
+  });
+
+  it('delivers each job to one consumer, and reclaims it with its delivery count once idle', async () => {
+    await queue.enqueue('A', 'a'.repeat(64));
+    const first = await queue.read(r.client, 'c1', 10, 10);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ imageId: 'A', deliveries: 1 });
+    expect(await queue.read(r.client, 'c2', 10, 10)).toEqual([]);
+    // Not idle long enough yet.
+    expect(await queue.reclaim('c2', 60_000, 10)).toEqual([]);
+    await new Promise((res) => setTimeout(res, 30));
+    const reclaimed = await queue.reclaim('c2', 20, 10);
+    expect(reclaimed).toHaveLength(1);
+    expect(reclaimed[0]).toMatchObject({ imageId: 'A', deliveries: 2, messageId: first[0]!.messageId });
+    expect(await queue.stats()).toMatchObject({ lag: 0, pending: 1 });
+  });
+
+  it('acknowledges, dead-letters with the reason, and reports lag, pending and dead letters', async () => {
+    await queue.enqueue('A', 'a'.repeat(64));
+    await queue.enqueue('B', 'b'.repeat(64));
+    await queue.enqueue('C', 'c'.repeat(64));
+    expect(await queue.stats()).toEqual({ lag: 3, pending: 0, deadLetters: 0 });
+    const [a, b] = await queue.read(r.client, 'c1', 2, 10);
+    expect(await queue.hasLiveJob('A')).toBe(true);
+    expect(await queue.hasLiveJob('C')).toBe(true);
+    await queue.ack(a!.messageId, 'A');
+    await queue.deadLetter(b!, 'cannot decode');
+    expect(await queue.hasLiveJob('A')).toBe(false);
+    expect(await queue.hasLiveJob('B')).toBe(false);
+    expect(await queue.stats()).toEqual({ lag: 1, pending: 0, deadLetters: 1 });
+    const dead = await r.client.xrange(redisKeys.resizeDeadStream, '-', '+');
+    expect(dead[0]?.[1]).toEqual(expect.arrayContaining(['image', 'B', 'reason', 'cannot decode', 'deliveries', '1']));
+  });
+
+  it('trims what every consumer is done with, keeping pending and undelivered jobs', async () => {
+    for (const id of ['A', 'B', 'C', 'D']) await queue.enqueue(id, 'a'.repeat(64));
+    const [a, b, c] = await queue.read(r.client, 'c1', 3, 10);
+    await queue.ack(a!.messageId, 'A');
+    await queue.ack(c!.messageId, 'C');
+    await queue.trim();
+    const left = await r.client.xrange(redisKeys.resizeStream, '-', '+');
+    // B is pending and D undelivered; A may only go (approximate trimming may keep it).
+    expect(left.map((e) => e[0])).toEqual(expect.arrayContaining([b!.messageId]));
+    expect(left.length).toBeGreaterThanOrEqual(3);
+    const pending = (await r.client.xpending(redisKeys.resizeStream, RESIZE_GROUP)) as [number];
+    expect(pending[0]).toBe(1);
+  });
+});

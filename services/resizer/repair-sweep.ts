@@ -1,0 +1,67 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../core/logger.js';
+import type { ImageIndex } from '../images/image-index.js';
+import type { ImageRecord } from '../images/image-record.js';
+import { redisKeys } from '../redis/keys.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { JobQueue } from './job-queue.js';
+
+export interface SweepResult {
+  checked: number;
+  requeued: string[];
+}
+
+export interface SweepDeps {
+  redis: Redis;
+  index: ImageIndex;
+  store: ObjectStore;
+  queue: JobQueue;
+  logger: Logger;
+}
+
+/**
+ * Makes sure no accepted upload is stranded: re-enqueues images still `processing` with no live
+ * job (lost with a Redis failover, trimmed, or never restored by a reindex), and `ready` images
+ * whose variants are missing from storage. Re-enqueueing is safe: a job for a whole image is a no-op.
+ * One sweep runs at a time across the fleet (a Redis lock that expires on its own).
+ */
+export async function repairSweep(deps: SweepDeps, options: { lockMs: number; owner: string }): Promise<SweepResult | undefined> {
+  const locked = await deps.redis.set(redisKeys.repairLock, options.owner, 'PX', options.lockMs, 'NX');
+  if (locked !== 'OK') return undefined;
+  const result: SweepResult = { checked: 0, requeued: [] };
+  try {
+    let after: string | undefined;
+    for (;;) {
+      const ids = await deps.index.listIds(after, 200);
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1];
+      const records = await deps.index.getMany(ids);
+      for (const record of records) {
+        if (!record) continue;
+        result.checked++;
+        if (await needsWork(record, deps)) {
+          await deps.queue.enqueue(record.id, record.sha256);
+          result.requeued.push(record.id);
+        }
+      }
+    }
+    await deps.queue.trim();
+  } finally {
+    // Release only our own lock.
+    await deps.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      1,
+      redisKeys.repairLock,
+      options.owner,
+    );
+  }
+  if (result.requeued.length > 0) deps.logger.warn({ requeued: result.requeued.length, checked: result.checked }, 'repair sweep re-enqueued images');
+  return result;
+}
+
+async function needsWork(record: ImageRecord, deps: SweepDeps): Promise<boolean> {
+  if (record.status === 'processing') return !(await deps.queue.hasLiveJob(record.id));
+  if (record.status !== 'ready') return false;
+  const heads = await Promise.all(record.variants.map((v) => deps.store.head(v.key)));
+  return heads.some((h) => h === undefined);
+}

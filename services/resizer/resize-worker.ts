@@ -1,0 +1,126 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../core/logger.js';
+import { handleJob, type JobDeps, type JobOutcome } from './handle-job.js';
+import type { JobQueue, ResizeJob } from './job-queue.js';
+import type { ResizeMetrics } from './resize-metrics.js';
+
+export interface WorkerOptions {
+  concurrency: number;
+  visibilityTimeoutMs: number;
+  jobTimeoutSeconds: number;
+  /** How long a blocking read waits for new jobs before looping (also bounds shutdown latency). */
+  blockMs?: number;
+}
+
+/**
+ * A consumer in the resize group: reads up to `concurrency` jobs at a time, reclaims jobs
+ * that another consumer left idle past the visibility timeout, and on stop lets running jobs
+ * finish (bounded), leaving the rest pending for other resizers.
+ */
+export class ResizeWorker {
+  readonly consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private reclaimTimer: NodeJS.Timeout | undefined;
+  private slotFreed: (() => void) | undefined;
+
+  constructor(
+    private readonly queue: JobQueue,
+    /** A connection of its own: XREADGROUP BLOCK holds it while waiting. */
+    private readonly reader: Redis,
+    private readonly deps: JobDeps,
+    private readonly metrics: ResizeMetrics,
+    private readonly options: WorkerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.queue.ensureGroup();
+    this.loop = this.readLoop();
+    const every = Math.max(50, Math.floor(this.options.visibilityTimeoutMs / 2));
+    this.reclaimTimer = setInterval(() => void this.reclaimIdle(), every);
+    this.logger.info({ consumer: this.consumer, concurrency: this.options.concurrency }, 'resizer started');
+  }
+
+  get activeJobs(): number {
+    return this.running.size;
+  }
+
+  /** Stop taking jobs; wait up to `timeoutMs` for running ones, then abort them (they stay pending). */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.reclaimTimer);
+    this.slotFreed?.();
+    this.reader.disconnect();
+    await this.loop?.catch(() => undefined);
+    const all = Promise.all([...this.running.values()].map((r) => r.promise));
+    const timer = setTimeout(() => {
+      for (const r of this.running.values()) r.abort.abort('shutdown');
+    }, timeoutMs);
+    await all;
+    clearTimeout(timer);
+    this.logger.info({ consumer: this.consumer }, 'resizer stopped');
+  }
+
+  private async readLoop(): Promise<void> {
+    while (!this.stopping) {
+      const free = this.options.concurrency - this.running.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      let jobs: ResizeJob[];
+      try {
+        jobs = await this.queue.read(this.reader, this.consumer, free, this.options.blockMs ?? 2_000);
+      } catch (err) {
+        if (this.stopping) return;
+        this.logger.warn({ err }, 'reading resize jobs failed; retrying');
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      for (const job of jobs) this.run(job);
+    }
+  }
+
+  private async reclaimIdle(): Promise<void> {
+    const free = this.options.concurrency - this.running.size;
+    if (this.stopping || free <= 0) return;
+    try {
+      const jobs = await this.queue.reclaim(this.consumer, this.options.visibilityTimeoutMs, free);
+      for (const job of jobs) {
+        this.logger.info({ jobId: job.messageId, imageId: job.imageId, deliveries: job.deliveries }, 'reclaimed an idle job');
+        this.run(job);
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'reclaiming idle jobs failed');
+    }
+  }
+
+  private run(job: ResizeJob): void {
+    if (this.running.has(job.messageId)) return;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort('timeout'), this.options.jobTimeoutSeconds * 1000);
+    const started = process.hrtime.bigint();
+    this.metrics.jobs.add(1, { outcome: 'started' });
+    const promise = handleJob(job, this.deps, abort.signal)
+      .catch((err: unknown): JobOutcome => {
+        this.logger.error({ err, jobId: job.messageId }, 'resize job crashed; it will be retried');
+        return 'failed';
+      })
+      .then((outcome) => {
+        this.metrics.jobs.add(1, { outcome });
+        this.metrics.jobDuration.record(Number(process.hrtime.bigint() - started) / 1e9, { outcome });
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        this.running.delete(job.messageId);
+        const wake = this.slotFreed;
+        this.slotFreed = undefined;
+        wake?.();
+      });
+    this.running.set(job.messageId, { promise, abort });
+  }
+}

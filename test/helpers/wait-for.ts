@@ -1,0 +1,19 @@
+/** Polls an image record until its status is one of `statuses`. */
+export async function waitForStatus(
+  baseUrl: string,
+  id: string,
+  statuses: string[] = ['ready', 'failed'],
+  timeoutMs = 60_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Record<string, unknown> = {};
+  while (Date.now() < deadline) {
+    const res = await fetch(`${baseUrl}/v1/images/${id}`);
+    if (res.ok) {
+      last = (await res.json()) as Record<string, unknown>;
+      if (statuses.includes(String(last.status))) return last;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`image ${id} did not reach ${statuses.join('|')} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+}
