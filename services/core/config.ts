@@ -14,6 +14,20 @@ export interface ConfigFlags {
   data?: string;
 }
 
+function byteSize(fallback: number) {
+  return z
+    .string()
+    .transform((s, ctx) => {
+      const n = parseByteSize(s);
+      if (n === undefined || n < 1) {
+        ctx.addIssue({ code: 'custom', message: 'expected a positive byte count such as 52428800 or 50MiB' });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .default(fallback);
+}
+
 /**
  * Every setting: the environment variable that sets it, its flag (if any), and how it is
  * validated. Reading process.env happens only here and in the CLI that passes it in.
@@ -47,17 +61,7 @@ const SETTINGS = {
   maxUploadBytes: {
     env: 'IMGSVC_MAX_UPLOAD_BYTES',
     flag: undefined,
-    schema: z
-      .string()
-      .transform((s, ctx) => {
-        const n = parseByteSize(s);
-        if (n === undefined || n < 1) {
-          ctx.addIssue({ code: 'custom', message: 'expected a positive byte count such as 52428800 or 50MiB' });
-          return z.NEVER;
-        }
-        return n;
-      })
-      .default(50 * 1024 * 1024),
+    schema: byteSize(50 * 1024 * 1024),
   },
   maxPixels: {
     env: 'IMGSVC_MAX_PIXELS',
@@ -73,6 +77,21 @@ const SETTINGS = {
     env: 'IMGSVC_SHUTDOWN_TIMEOUT_MS',
     flag: undefined,
     schema: z.coerce.number().int().min(0).default(10_000),
+  },
+  hotCacheBytes: {
+    env: 'IMGSVC_HOT_CACHE_BYTES',
+    flag: undefined,
+    schema: byteSize(256 * 1024 * 1024),
+  },
+  transformConcurrency: {
+    env: 'IMGSVC_TRANSFORM_CONCURRENCY',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(256).default(() => availableParallelism()),
+  },
+  transformQueue: {
+    env: 'IMGSVC_TRANSFORM_QUEUE',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).max(100_000).default(64),
   },
   resizeConcurrency: {
     env: 'IMGSVC_RESIZE_CONCURRENCY',

@@ -1,3 +1,4 @@
+import { DEFAULT_QUALITY } from './quality.js';
 import type { OutputFormat, VariantSpec } from './variant-spec.js';
 
 /** `source` stands for the source's own family: PNG when it has alpha, else JPEG. */
@@ -14,11 +15,10 @@ export interface Preset {
  * origin may pick (each costs a few ms at that size), and a display ladder in WebP only
  * (~130 ms for all three widths of a 4 MP photo, where AVIF at effort 4 would cost seconds).
  * Everything else, AVIF display sizes included, is made on demand by the origin and stored.
+ * Eager variants use the origin's default quality, so their keys are the ones it looks for.
  */
 export const DEFAULT_PRESETS = 'thumb=50:avif+webp+source,w320=320:webp,w640=640:webp,w1280=1280:webp';
 
-/** Quality per output format until the origin's tuned table lands. */
-export const PRESET_QUALITY: Readonly<Record<OutputFormat, number>> = { jpeg: 80, png: 100, webp: 80, avif: 55, gif: 100 };
 
 const NAME_RE = /^[a-z][a-z0-9_-]{0,31}$/;
 const FORMATS: readonly PresetFormat[] = ['avif', 'webp', 'jpeg', 'png', 'source'];
@@ -67,7 +67,7 @@ export function planVariants(source: { width: number; hasAlpha: boolean }, prese
       const key = `${format}:${width}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      planned.push({ preset: preset.name, spec: { format, width, quality: PRESET_QUALITY[format], animated: false } });
+      planned.push({ preset: preset.name, spec: { format, width, quality: DEFAULT_QUALITY[format], animated: false } });
     }
   }
   return planned;

@@ -1,4 +1,4 @@
-import { SUPPORTED_FORMATS, type SupportedFormat } from './image-formats.js';
+import { SUPPORTED_FORMATS } from './image-formats.js';
 
 /** Formats the service writes. TIFF is read, never served. */
 export type OutputFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif';
@@ -16,7 +16,13 @@ export interface VariantSpec {
   quality: number;
   /** Keep every frame (GIF and WebP output of an animated source). */
   animated: boolean;
+  /** A box instead of a width alone: output height, and how the image fits the box. */
+  height?: number;
+  fit?: Fit;
 }
+
+export const FITS = ['inside', 'cover', 'contain', 'fill'] as const;
+export type Fit = (typeof FITS)[number];
 
 export const OUTPUT_EXT: Readonly<Record<OutputFormat, string>> = {
   jpeg: 'jpg',
@@ -34,27 +40,9 @@ export const OUTPUT_MIME: Readonly<Record<OutputFormat, string>> = {
   gif: SUPPORTED_FORMATS.gif.mime,
 };
 
-/** A name that sorts and reads well in a listing: `w1280-q80-a`. */
+/** A name that sorts and reads well in a listing: `w1280-q75`, `w400-h400-cover-q50`, `w200-anim`. */
 export function variantName(spec: VariantSpec): string {
   const lossless = spec.format === 'png' || spec.format === 'gif';
-  return `w${spec.width}${lossless ? '' : `-q${spec.quality}`}${spec.animated ? '-anim' : ''}`;
-}
-
-/** Default quality per format until the origin's tuned table replaces it. */
-const DEFAULT_QUALITY: Readonly<Record<OutputFormat, number>> = { jpeg: 82, png: 100, webp: 80, avif: 55, gif: 100 };
-
-/**
- * The rendition `/i/<id>` serves before device negotiation: full size, upright, metadata
- * stripped, in the source's own format when browsers show it, else JPEG (PNG with alpha).
- */
-export function displaySpec(source: {
-  format: SupportedFormat;
-  width: number;
-  hasAlpha: boolean;
-  frames: number;
-}): VariantSpec {
-  const format: OutputFormat =
-    source.format === 'tiff' ? (source.hasAlpha ? 'png' : 'jpeg') : source.format;
-  const animated = source.frames > 1 && (format === 'gif' || format === 'webp');
-  return { format, width: source.width, quality: DEFAULT_QUALITY[format], animated };
+  const box = spec.height !== undefined ? `-h${spec.height}-${spec.fit ?? 'inside'}` : '';
+  return `w${spec.width}${box}${lossless ? '' : `-q${spec.quality}`}${spec.animated ? '-anim' : ''}`;
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, toAppError } from '../core/errors.js';
+import { sendError } from './send-error.js';
 
 /** Unknown paths get the same JSON error shape as everything else. */
 export function notFoundHandler(): RequestHandler {
@@ -14,16 +15,7 @@ export function errorHandler(): ErrorRequestHandler {
     const log = res.locals.log;
     if (appError.status >= 500) log?.error({ err: appError.cause ?? err }, appError.message);
     else log?.debug({ code: appError.code, cause: appError.cause }, appError.message);
-    if (res.headersSent) {
-      // Part of a body went out already: the only honest signal left is a broken connection.
-      res.destroy();
-      return;
-    }
-    if (appError.status === 413) res.setHeader('Connection', 'close');
-    if (appError.status === 503) res.setHeader('Retry-After', '1');
-    res.status(appError.status);
-    if (req.method === 'HEAD') res.end();
-    else res.json(appError.toJSON());
+    sendError(res, appError, req.method);
   };
 }
 

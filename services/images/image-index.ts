@@ -31,6 +31,11 @@ export class ImageIndex {
     this.createScript = (redis as unknown as Record<'imgsvcCreateAndEnqueue', CreateCommand>).imgsvcCreateAndEnqueue.bind(redis);
   }
 
+  /** False while the connection is down: callers with another source of truth can skip the wait. */
+  get available(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   async get(id: string): Promise<ImageRecord | undefined> {
     const hash = await this.redis.hgetall(redisKeys.image(id));
     return recordFromHash(hash);

@@ -1,26 +1,42 @@
 import { LRUCache } from 'lru-cache';
+import { isImageId } from '../core/ids.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { ObjectNotFoundError } from '../storage/object-store.js';
 import type { ImageIndex } from './image-index.js';
 import type { ImageRecord } from './image-record.js';
+import { readManifest } from './manifest-store.js';
 
 /**
  * Records on the serving path, kept in memory for a short while: what serving reads from a
  * record (hash, format, dimensions) never changes, so a few seconds of staleness only delays
- * status changes, and a hot image costs no Redis round trip.
+ * status changes, and a hot image costs no Redis round trip. When Redis cannot answer, the
+ * manifest in storage (the source of truth) does, so serving depends on storage alone.
  */
 export class RecordCache {
   private readonly cache: LRUCache<string, ImageRecord>;
 
   constructor(
     private readonly index: ImageIndex,
+    private readonly store: ObjectStore,
     options: { max?: number; ttlMs?: number } = {},
   ) {
-    this.cache = new LRUCache({ max: options.max ?? 50_000, ttl: options.ttlMs ?? 5_000 });
+    this.cache = new LRUCache({ max: options.max ?? 100_000, ttl: options.ttlMs ?? 5_000 });
   }
 
   async get(id: string): Promise<ImageRecord | undefined> {
     const cached = this.cache.get(id);
     if (cached) return cached;
-    const record = await this.index.get(id);
+    let record: ImageRecord | undefined;
+    try {
+      if (!this.index.available) throw new Error('the index is not connected');
+      record = await this.index.get(id);
+    } catch (err) {
+      if (!isImageId(id)) throw err;
+      record = await readManifest(this.store, id).catch((manifestErr: unknown) => {
+        if (manifestErr instanceof ObjectNotFoundError) return undefined;
+        throw err;
+      });
+    }
     if (record) this.cache.set(id, record);
     return record;
   }

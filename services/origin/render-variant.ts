@@ -22,7 +22,13 @@ export async function renderVariant(source: Buffer, spec: VariantSpec, limits: R
     sharp(source, { failOn: 'error', limitInputPixels: limits.maxPixels, animated: spec.animated })
       .timeout({ seconds: limits.timeoutSeconds })
       .autoOrient()
-      .resize({ width: spec.width, withoutEnlargement: true })
+      .resize({
+        width: spec.width,
+        ...(spec.height !== undefined ? { height: spec.height, fit: spec.fit ?? 'cover' } : {}),
+        withoutEnlargement: true,
+        // contain pads: transparent where the format has alpha (JPEG flattens it to white).
+        background: { r: 255, g: 255, b: 255, alpha: 0 },
+      })
       .toColourspace('srgb'),
     spec,
   );

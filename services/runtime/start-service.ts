@@ -3,28 +3,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import express from 'express';
 import type { Redis } from 'ioredis';
 import { RequestRecorder } from '../analytics/request-recorder.js';
 import type { Config } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { WorkTracker } from '../core/work-tracker.js';
-import { errorHandler, notFoundHandler } from '../http/error-handler.js';
-import { healthRoutes } from '../http/health-routes.js';
 import { createHttpMetrics } from '../http/http-metrics.js';
-import { requestContext } from '../http/request-context.js';
 import { ImageIndex } from '../images/image-index.js';
-import { imageRoutes } from '../images/image-routes.js';
 import { RecordCache } from '../images/record-cache.js';
-import { originRoutes } from '../origin/origin-routes.js';
-import { VariantSource } from '../origin/variant-source.js';
+import { buildApp } from '../http/build-app.js';
+import { createTelemetry } from '../telemetry/telemetry.js';
+import { createPublicImages } from './public-images.js';
 import { startPrivateRedis, type PrivateRedis } from '../redis/private-redis.js';
 import { createRedisClient } from '../redis/redis-client.js';
 import { FsObjectStore } from '../storage/fs-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { createTelemetry, type Telemetry } from '../telemetry/telemetry.js';
-import { createUploadMetrics } from '../upload/upload-metrics.js';
-import { uploadRoutes } from '../upload/upload-routes.js';
 import { startResizer, type ResizerRole } from '../resizer/start-resizer.js';
 import { sweepTempFiles } from './sweep-temp-files.js';
 import { waitForRedis } from './wait-for-redis.js';
@@ -44,9 +37,8 @@ export interface ServiceHandle {
   stop(): Promise<void>;
 }
 
-/** Bounds on decoding untrusted bytes; the validation decode is cheap, a full render less so. */
+/** Bound on the upload's validation decode of untrusted bytes. */
 const PROBE_TIMEOUT_SECONDS = 10;
-const RENDER_TIMEOUT_SECONDS = 30;
 
 /**
  * Composes one imgsvc process for its role. Everything it opens is closed by `stop()`, in the
@@ -90,6 +82,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
 
     let accepting = true;
     const work = new WorkTracker();
+    const records = new RecordCache(index, store);
     const app = buildApp({
       work,
       config,
@@ -97,12 +90,17 @@ export async function startService(config: Config, options: { logger?: Logger } 
       redis,
       store,
       index,
+      records,
       telemetry,
       httpMetrics,
       recorder,
       tmpDir,
+      decodeConcurrency: availableParallelism(),
+      probeTimeoutSeconds: PROBE_TIMEOUT_SECONDS,
       isAccepting: () => accepting,
     });
+    const servesImages = config.role === 'all' || config.role === 'origin';
+    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger }) : undefined;
     const server = createServer(
       {
         // Uploads of large originals over slow links need time; idle keep-alive outlives a typical LB's 60 s.
@@ -110,7 +108,9 @@ export async function startService(config: Config, options: { logger?: Logger } 
         headersTimeout: 30_000,
         keepAliveTimeout: 65_000,
       },
-      app,
+      (req, res) => {
+        if (!images?.(req, res)) app(req, res);
+      },
     );
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
@@ -144,73 +144,6 @@ export async function startService(config: Config, options: { logger?: Logger } 
     await runCleanups(cleanups, logger);
     throw err;
   }
-}
-
-interface AppDeps {
-  work: WorkTracker;
-  config: Config;
-  logger: Logger;
-  redis: Redis;
-  store: ObjectStore;
-  index: ImageIndex;
-  telemetry: Telemetry;
-  httpMetrics: ReturnType<typeof createHttpMetrics>;
-  recorder: RequestRecorder;
-  tmpDir: string;
-  isAccepting: () => boolean;
-}
-
-function buildApp(deps: AppDeps): express.Express {
-  const { config } = deps;
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.use(requestContext({ logger: deps.logger, metrics: deps.httpMetrics }));
-  app.use(
-    healthRoutes({
-      redis: deps.redis,
-      store: deps.store,
-      telemetry: deps.telemetry,
-      role: config.role,
-      isAccepting: deps.isAccepting,
-    }),
-  );
-  const serves = (role: string) => config.role === 'all' || config.role === role;
-  if (serves('upload')) {
-    app.use(
-      uploadRoutes({
-        store: deps.store,
-        index: deps.index,
-        metrics: createUploadMetrics(deps.telemetry.meter),
-        tmpDir: deps.tmpDir,
-        maxUploadBytes: config.maxUploadBytes,
-        limits: { maxPixels: config.maxPixels, timeoutSeconds: PROBE_TIMEOUT_SECONDS },
-        decodeConcurrency: availableParallelism(),
-        publicBaseUrl: config.publicBaseUrl,
-        work: deps.work,
-      }),
-    );
-  }
-  if (serves('upload') || serves('origin')) {
-    app.use(imageRoutes({ index: deps.index, publicBaseUrl: config.publicBaseUrl }));
-    app.use(
-      originRoutes(
-        {
-          store: deps.store,
-          records: new RecordCache(deps.index),
-          variants: new VariantSource(deps.store, { maxPixels: config.maxPixels, timeoutSeconds: RENDER_TIMEOUT_SECONDS }),
-          recorder: deps.recorder,
-          httpMetrics: deps.httpMetrics,
-          cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
-          work: deps.work,
-        },
-        { publicUrls: serves('origin'), downloads: true },
-      ),
-    );
-  }
-  app.use(notFoundHandler());
-  app.use(errorHandler());
-  return app;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../services/core/free-port.js';
+import { DEFAULT_QUALITY } from '../../services/core/quality.js';
 import { redisKeys } from '../../services/redis/keys.js';
 import { RESIZE_GROUP } from '../../services/resizer/job-queue.js';
 import { corpusPath } from '../helpers/corpus.js';
@@ -85,7 +86,7 @@ describe('resizer crash safety', () => {
     expect(variants).toHaveLength(6);
     const sha = up.body.sha256 as string;
     for (const v of variants) {
-      const name = v.format === 'png' ? `w${v.width}` : `w${v.width}-q${v.format === 'avif' ? 55 : 80}`;
+      const name = v.format === 'png' ? `w${v.width}` : `w${v.width}-q${DEFAULT_QUALITY[v.format as 'avif' | 'webp' | 'jpeg']}`;
       const ext = v.format === 'jpeg' ? 'jpg' : v.format;
       const bytes = await readFile(join(t.dataDir, 'objects', 'variants', sha.slice(0, 2), sha, `${name}.${ext}`));
       const meta = await sharp(bytes).metadata();
@@ -164,7 +165,7 @@ describe('repair and reindex', () => {
     const ready = await waitForStatus(t.url, up.body.id as string);
     expect(ready.status).toBe('ready');
     const sha = up.body.sha256 as string;
-    const thumb = join(t.dataDir, 'objects', 'variants', sha.slice(0, 2), sha, 'w50-q80.webp');
+    const thumb = join(t.dataDir, 'objects', 'variants', sha.slice(0, 2), sha, `w50-q${DEFAULT_QUALITY.webp}.webp`);
     const before = await readFile(thumb);
     await rm(thumb);
     await waitUntil(async () => (await readFile(thumb).catch(() => undefined)) !== undefined, 20_000);

@@ -55,7 +55,8 @@ describe.each(FOLDERS)('every file of corpus/%s', (folder) => {
     const record = await (await fetch(`${t.url}/v1/images/${reply.body.id}`)).json();
     expect(record).toMatchObject({ id: reply.body.id, sha256, width: reply.body.width, height: reply.body.height });
 
-    // The public URL gives something a browser shows, upright, at the recorded size, without EXIF.
+    // The public URL gives something any browser shows, upright, without EXIF; with no hints
+    // and a desktop-like client, at most 1280 px wide (the desktop default), never upscaled.
     const served = await getBytes(url);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toMatch(WEB_MIME);
@@ -63,8 +64,10 @@ describe.each(FOLDERS)('every file of corpus/%s', (folder) => {
     expect(served.headers.get('etag')).toMatch(/^".+"$/);
     expect(served.headers.get('cache-control')).toMatch(/public, max-age=\d+/);
     const out = await sharp(served.body).metadata();
-    expect(out.width).toBe(reply.body.width);
-    expect(out.pageHeight ?? out.height).toBe(reply.body.height);
+    const width = reply.body.width as number;
+    const expectedWidth = Math.min(width, 1280);
+    expect(out.width).toBe(expectedWidth);
+    expect(Math.abs((out.pageHeight ?? out.height) - (expectedWidth * (reply.body.height as number)) / width)).toBeLessThanOrEqual(1);
     expect(out.exif).toBeUndefined();
     expect(out.orientation ?? 1).toBe(1);
     if (meta.pages && meta.pages > 1 && out.format === 'gif') expect(out.pages).toBe(meta.pages);

@@ -1,0 +1,27 @@
+/**
+ * Device class from a User-Agent, for requests without Client Hints. A small table instead of
+ * a UA parser: only four classes matter here, and the parsers that know more are either AGPL
+ * (ua-parser-js 2) or heavy. Order matters: bots first, tablets before phones (iPad, Android
+ * without "Mobile").
+ */
+export type DeviceClass = 'bot' | 'tablet' | 'phone' | 'desktop';
+
+const BOT = /bot|crawler|spider|crawling|slurp|facebookexternalhit|embedly|quora link preview|whatsapp|telegrambot|preview|curl|wget|python-requests|go-http-client|headless/i;
+const TABLET = /ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))/i;
+const PHONE = /mobi|iphone|ipod|android.*mobile|windows phone|blackberry|opera mini/i;
+
+export function deviceClassOf(userAgent: string | undefined): DeviceClass {
+  if (!userAgent) return 'desktop';
+  if (BOT.test(userAgent)) return 'bot';
+  if (TABLET.test(userAgent)) return 'tablet';
+  if (PHONE.test(userAgent)) return 'phone';
+  return 'desktop';
+}
+
+/** What a device of each class shows full-bleed, when nothing better is known: CSS width × DPR. */
+export const DEVICE_DEFAULTS: Readonly<Record<DeviceClass, { cssWidth: number; dpr: number }>> = {
+  phone: { cssWidth: 412, dpr: 2 },
+  tablet: { cssWidth: 820, dpr: 2 },
+  desktop: { cssWidth: 1280, dpr: 1 },
+  bot: { cssWidth: 1200, dpr: 1 },
+};

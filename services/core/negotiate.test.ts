@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PRESETS, parsePresets, type Preset } from './eager-presets.js';
+import { negotiate, type SourceImage } from './negotiate.js';
+import { DEFAULT_QUALITY, SAVE_DATA_QUALITY } from './quality.js';
+
+const presets = (parsePresets(DEFAULT_PRESETS) as { presets: Preset[] }).presets;
+
+/** Real header sets, as the browsers send them for <img> requests. */
+const BROWSERS = {
+  chromeAndroid: {
+    accept: 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8',
+    'user-agent': 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  },
+  safariIphone: {
+    accept: 'image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5',
+    'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  },
+  safari14Mac: {
+    accept: 'image/webp,image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5',
+    'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.1 Safari/605.1.15',
+  },
+  firefoxDesktop: {
+    accept: 'image/avif,image/webp,*/*',
+    'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0',
+  },
+  ie11: {
+    accept: 'image/png, image/svg+xml, image/*;q=0.8, */*;q=0.5',
+    'user-agent': 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko',
+  },
+  ipad: {
+    accept: 'image/webp,image/avif,*/*;q=0.5',
+    'user-agent': 'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  },
+  googlebot: { accept: '*/*', 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+  curl: { accept: '*/*', 'user-agent': 'curl/8.5.0' },
+} as const;
+
+const photo: SourceImage = { width: 4000, height: 3000, format: 'jpeg', hasAlpha: false, frames: 1 };
+const alpha: SourceImage = { width: 2000, height: 1000, format: 'png', hasAlpha: true, frames: 1 };
+const animated: SourceImage = { width: 400, height: 300, format: 'gif', hasAlpha: false, frames: 12 };
+const small: SourceImage = { width: 300, height: 200, format: 'jpeg', hasAlpha: false, frames: 1 };
+
+const run = (headers: Record<string, string>, query: Record<string, string> = {}, source = photo, preset?: string) =>
+  negotiate({ headers, query, preset }, source, presets);
+
+describe('negotiate: format', () => {
+  it.each([
+    ['Chrome on Android', BROWSERS.chromeAndroid, photo, 'avif'],
+    ['Safari on iPhone (lists WebP first, AVIF too: tie goes to the smaller)', BROWSERS.safariIphone, photo, 'avif'],
+    ['Safari 14 (WebP, no AVIF)', BROWSERS.safari14Mac, photo, 'webp'],
+    ['Firefox desktop', BROWSERS.firefoxDesktop, photo, 'avif'],
+    ['IE 11 (neither)', BROWSERS.ie11, photo, 'jpeg'],
+    ['IE 11 with alpha', BROWSERS.ie11, alpha, 'png'],
+    ['a crawler sending */*', BROWSERS.googlebot, photo, 'jpeg'],
+    ['curl */* with alpha', BROWSERS.curl, alpha, 'png'],
+    ['no Accept at all', { 'user-agent': 'x' }, photo, 'jpeg'],
+    ['image/* only', { accept: 'image/*' }, photo, 'jpeg'],
+    ['AVIF refused with q=0', { accept: 'image/avif;q=0,image/webp,*/*' }, photo, 'webp'],
+    ['WebP preferred by q-value', { accept: 'image/avif;q=0.5,image/webp;q=0.9,*/*;q=0.1' }, photo, 'webp'],
+    ['animated GIF to a WebP browser', BROWSERS.chromeAndroid, animated, 'webp'],
+    ['animated GIF to an old browser', BROWSERS.ie11, animated, 'gif'],
+    ['a PNG-only client gets PNG for a photo', { accept: 'image/png' }, photo, 'png'],
+  ])('%s → %s', (_name, headers, source, format) => {
+    const result = run(headers as Record<string, string>, {}, source);
+    expect(result.spec.format).toBe(format);
+    expect(result.vary).toContain('Accept');
+  });
+
+  it('keeps animated sources animated in WebP and GIF, not with anim=0', () => {
+    expect(run(BROWSERS.chromeAndroid, {}, animated).spec.animated).toBe(true);
+    expect(run(BROWSERS.chromeAndroid, { anim: '0' }, animated).spec).toMatchObject({ format: 'avif', animated: false });
+  });
+
+  it('lets fmt= win, without Vary: Accept', () => {
+    const result = run(BROWSERS.ie11, { fmt: 'webp' });
+    expect(result.spec.format).toBe('webp');
+    expect(result.vary).not.toContain('Accept');
+    expect(run(BROWSERS.chromeAndroid, { fmt: 'jpg' }).spec.format).toBe('jpeg');
+    expect(run(BROWSERS.chromeAndroid, { fmt: 'auto' }).spec.format).toBe('avif');
+  });
+
+  it('answers 406 when nothing acceptable exists', () => {
+    expect(() => run({ accept: 'text/html' })).toThrow(expect.objectContaining({ status: 406 }));
+  });
+});
+
+describe('negotiate: size', () => {
+  it.each([
+    ['Sec-CH-Width (device px) snaps up', { 'sec-ch-width': '700' }, 800],
+    ['legacy Width hint', { width: '300' }, 320],
+    ['Viewport-Width × DPR', { 'sec-ch-viewport-width': '390', 'sec-ch-dpr': '3' }, 1280],
+    ['DPR capped at 3', { 'sec-ch-viewport-width': '400', 'sec-ch-dpr': '5' }, 1280],
+    ['phone UA, no hints: 412 × 2', { 'user-agent': BROWSERS.chromeAndroid['user-agent'] }, 960],
+    ['tablet UA, no hints: 820 × 2', { 'user-agent': BROWSERS.ipad['user-agent'] }, 1920],
+    ['desktop UA, no hints', { 'user-agent': BROWSERS.firefoxDesktop['user-agent'] }, 1280],
+    ['crawler', { 'user-agent': BROWSERS.googlebot['user-agent'] }, 1280],
+    ['phone with DPR hint but no width', { 'user-agent': BROWSERS.chromeAndroid['user-agent'], 'sec-ch-dpr': '3' }, 1280],
+    ['Save-Data phone serves 1x', { 'user-agent': BROWSERS.chromeAndroid['user-agent'], 'save-data': 'on' }, 480],
+    ['Save-Data with a Width hint divides out the DPR', { 'sec-ch-width': '1200', 'sec-ch-dpr': '3', 'save-data': 'on' }, 480],
+  ])('%s → %d', (_name, headers, width) => {
+    expect(run(headers as Record<string, string>).spec.width).toBe(width);
+  });
+
+  it('never upscales: the original width caps every choice', () => {
+    expect(run({ 'sec-ch-width': '3000' }, {}, small).spec.width).toBe(300);
+    expect(run({}, { w: '2000' }, small).spec.width).toBe(300);
+    expect(run({}, {}, small, 'w1280').spec.width).toBe(300);
+  });
+
+  it('varies on the hints it consulted, and on User-Agent only when it fell back to it', () => {
+    const hinted = run({ 'sec-ch-width': '500', accept: '*/*' });
+    expect(hinted.vary).toEqual(expect.arrayContaining(['Accept', 'Sec-CH-Width', 'Width', 'Sec-CH-DPR', 'DPR', 'Save-Data']));
+    expect(hinted.vary).not.toContain('User-Agent');
+    expect(run({ accept: '*/*' }).vary).toContain('User-Agent');
+    expect(run({ 'sec-ch-viewport-width': '390' }).vary).not.toContain('User-Agent');
+  });
+
+  it('takes explicit w, h, dpr and fit from the query, snapped to the ladder, with no hint Vary', () => {
+    const result = run(BROWSERS.chromeAndroid, { w: '400', dpr: '2' });
+    expect(result.spec.width).toBe(800);
+    expect(result.vary).toEqual(['Accept', 'Save-Data', 'ECT']);
+    expect(run({}, { h: '300' }).spec.width).toBe(480); // 300 × 4/3 = 400 → 480
+    expect(run({}, { w: '1000', h: '300' }).spec.width).toBe(480); // inside both
+    const box = run({}, { w: '400', h: '400', fit: 'cover' }).spec;
+    expect(box).toMatchObject({ width: 480, height: 480, fit: 'cover' });
+  });
+
+  it('uses a named preset width exactly', () => {
+    const result = run(BROWSERS.chromeAndroid, {}, photo, 'thumb');
+    expect(result.spec).toMatchObject({ width: 50, format: 'avif' });
+    expect(result.vary).toEqual(['Accept', 'Save-Data', 'ECT']);
+  });
+});
+
+describe('negotiate: quality', () => {
+  it('uses the tuned default, lowered by Save-Data or 2G, and q= wins', () => {
+    expect(run({ accept: 'image/webp' }).spec.quality).toBe(DEFAULT_QUALITY.webp);
+    expect(run({ accept: 'image/webp', 'save-data': 'on' }).spec.quality).toBe(SAVE_DATA_QUALITY.webp);
+    expect(run({ accept: 'image/webp', ect: 'slow-2g' }).spec.quality).toBe(SAVE_DATA_QUALITY.webp);
+    expect(run({ accept: 'image/webp', ect: '4g' }).spec.quality).toBe(DEFAULT_QUALITY.webp);
+    const explicit = run({ accept: 'image/webp', 'save-data': 'on' }, { q: '90', w: '100' });
+    expect(explicit.spec.quality).toBe(90);
+    expect(explicit.vary).toEqual(['Accept']);
+  });
+});
+
+describe('negotiate: bad parameters', () => {
+  it.each([
+    [{ w: '-1' }, /w/],
+    [{ w: 'abc' }, /integer from 1 to 8192 for w/],
+    [{ w: '100000' }, /w/],
+    [{ q: '1000' }, /integer from 1 to 100 for q/],
+    [{ q: '0' }, /q/],
+    [{ dpr: '9' }, /number from 1 to 3 for dpr/],
+    [{ fmt: 'bmp' }, /fmt/],
+    [{ fit: 'stretch' }, /fit/],
+    [{ anim: 'yes' }, /anim/],
+    [{ width: '100' }, /unknown query parameter "width"/],
+  ])('%o → 400 naming the parameter', (query, message) => {
+    expect(() => run({}, query as Record<string, string>)).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(message) }));
+  });
+
+  it('refuses an unknown preset, listing the known ones', () => {
+    expect(() => run({}, {}, photo, 'huge')).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(/thumb, w320, w640, w1280/) }));
+  });
+});

@@ -1,0 +1,213 @@
+import { parseAccept, qualityFor } from './accept.js';
+import { DEVICE_DEFAULTS, deviceClassOf, type DeviceClass } from './device-class.js';
+import { badRequest, AppError } from './errors.js';
+import type { Preset } from './eager-presets.js';
+import type { SupportedFormat } from './image-formats.js';
+import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, SAVE_DATA_QUALITY } from './quality.js';
+import { FITS, OUTPUT_MIME, type Fit, type OutputFormat, type VariantSpec } from './variant-spec.js';
+import { MAX_OUTPUT_WIDTH, snapWidth } from './width-ladder.js';
+
+/** The request inputs negotiation may read (header names lower-case, as node gives them). */
+export interface ImageRequest {
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  query: Readonly<Record<string, unknown>>;
+  /** A named preset from the URL path (`/i/<id>/thumb`). */
+  preset?: string | undefined;
+}
+
+export interface SourceImage {
+  width: number;
+  height: number;
+  format: SupportedFormat;
+  hasAlpha: boolean;
+  frames: number;
+}
+
+export interface Negotiated {
+  spec: VariantSpec;
+  /** Request headers the choice depended on, for `Vary` (empty when the URL decides everything). */
+  vary: string[];
+  deviceClass: DeviceClass;
+}
+
+export const MAX_DPR = 3;
+const FORMAT_PARAM: Readonly<Record<string, OutputFormat | 'auto'>> = {
+  auto: 'auto', avif: 'avif', webp: 'webp', jpeg: 'jpeg', jpg: 'jpeg', png: 'png', gif: 'gif',
+};
+const KNOWN_PARAMS = new Set(['w', 'h', 'dpr', 'fit', 'fmt', 'q', 'anim']);
+
+/**
+ * Chooses the variant for one request: a pure function of the headers, the query and the
+ * image's recorded dimensions. Explicit parameters win; otherwise format comes from `Accept`,
+ * size from Client Hints or, without them, the User-Agent's device class, quality from the
+ * tuned table lowered by `Save-Data` or a 2G `ECT`. Widths snap up to the ladder and never
+ * exceed the original. Throws 400 for malformed parameters and 406 when no acceptable format
+ * exists.
+ */
+export function negotiate(request: ImageRequest, source: SourceImage, presets: readonly Preset[]): Negotiated {
+  const q = parseQuery(request.query);
+  const header = (name: string) => first(request.headers[name]);
+  const vary = new Set<string>();
+  const deviceClass = deviceClassOf(header('user-agent'));
+
+  const animatedSource = source.frames > 1 && q.anim !== false;
+  const format = q.fmt ?? negotiateFormat(header('accept'), source, animatedSource, vary);
+
+  const lowDataMode = () => {
+    if (q.q !== undefined) return false;
+    vary.add('Save-Data').add('ECT');
+    const ect = header('ect')?.toLowerCase();
+    return header('save-data')?.toLowerCase() === 'on' || ect === '2g' || ect === 'slow-2g';
+  };
+
+  let width: number;
+  let height: number | undefined;
+  let fit: Fit | undefined;
+  if (request.preset !== undefined) {
+    const preset = presets.find((p) => p.name === request.preset);
+    if (!preset) {
+      throw new AppError(400, 'unknown_preset', `unknown preset ${JSON.stringify(request.preset)}; expected one of ${presets.map((p) => p.name).join(', ')}`);
+    }
+    width = Math.min(preset.width, source.width);
+  } else if (q.w !== undefined || q.h !== undefined) {
+    const dpr = q.dpr ?? 1;
+    const aspect = source.width / source.height;
+    const fromHeight = q.h !== undefined ? q.h * aspect : Infinity;
+    // `inside` (the default) fits within both; a box fit fills the width and crops or pads the height.
+    const cssWidth = q.w === undefined ? fromHeight : q.fit === undefined || q.fit === 'inside' ? Math.min(q.w, fromHeight) : q.w;
+    const boxWidth = cssWidth * dpr;
+    width = snapWidth(Math.min(boxWidth, MAX_OUTPUT_WIDTH), source.width);
+    if (q.w !== undefined && q.h !== undefined && q.fit !== undefined && q.fit !== 'inside') {
+      // A box: keep its proportions while the width snaps, and never upscale the height either.
+      fit = q.fit;
+      height = Math.max(1, Math.round((width * q.h) / q.w));
+      if (height > source.height) {
+        width = Math.max(1, Math.round((width * source.height) / height));
+        height = source.height;
+      }
+    }
+  } else {
+    for (const h of ['Sec-CH-Width', 'Width', 'Sec-CH-Viewport-Width', 'Viewport-Width', 'Sec-CH-DPR', 'DPR']) vary.add(h);
+    const lowData = lowDataMode();
+    const dprHint = positive(header('sec-ch-dpr') ?? header('dpr'));
+    const widthHint = positive(header('sec-ch-width') ?? header('width'));
+    const viewportHint = positive(header('sec-ch-viewport-width') ?? header('viewport-width'));
+    let target: number;
+    if (widthHint !== undefined) {
+      // Width is already in device pixels; under Save-Data, serve it at 1x.
+      target = lowData && dprHint ? widthHint / Math.min(dprHint, MAX_DPR) : widthHint;
+    } else {
+      const fallback = viewportHint === undefined ? DEVICE_DEFAULTS[deviceClass] : undefined;
+      if (fallback) vary.add('User-Agent');
+      const cssWidth = viewportHint ?? fallback!.cssWidth;
+      const dpr = lowData ? 1 : Math.min(dprHint ?? fallback?.dpr ?? 1, MAX_DPR);
+      target = cssWidth * dpr;
+    }
+    width = snapWidth(Math.min(target, MAX_OUTPUT_WIDTH), source.width);
+  }
+
+  const quality = q.q ?? (lowDataMode() ? SAVE_DATA_QUALITY[format] : DEFAULT_QUALITY[format]);
+  const spec: VariantSpec = {
+    format,
+    width,
+    quality,
+    animated: animatedSource && (format === 'webp' || format === 'gif'),
+    ...(height !== undefined && fit !== undefined ? { height, fit } : {}),
+  };
+  return { spec, vary: [...vary], deviceClass };
+}
+
+function negotiateFormat(accept: string | undefined, source: SourceImage, animated: boolean, vary: Set<string>): OutputFormat {
+  vary.add('Accept');
+  const family: OutputFormat = animated ? 'gif' : source.hasAlpha ? 'png' : 'jpeg';
+  // Preference when q-values tie: smallest first. Animated sources skip AVIF (sharp writes still AVIF only).
+  const candidates: OutputFormat[] = animated ? ['webp', 'gif'] : ['avif', 'webp', family];
+  if (!accept) return family;
+  const ranges = parseAccept(accept);
+  let best: { format: OutputFormat; q: number } | undefined;
+  for (const format of candidates) {
+    const explicitOnly = format === 'avif' || format === 'webp';
+    const q = qualityFor(ranges, OUTPUT_MIME[format], explicitOnly);
+    if (q > 0 && (!best || q > best.q)) best = { format, q };
+  }
+  if (best) return best.format;
+  // The source family under another name the client does take (a GIF-only or PNG-only client).
+  for (const format of ['jpeg', 'png', 'gif'] as const) {
+    if (qualityFor(ranges, OUTPUT_MIME[format], false) > 0) return format;
+  }
+  throw new AppError(406, 'not_acceptable', `none of the image types this image can be served as is acceptable; available: ${candidates.map((f) => OUTPUT_MIME[f]).join(', ')}`);
+}
+
+interface ParsedQuery {
+  w?: number;
+  h?: number;
+  dpr?: number;
+  fit?: Fit;
+  fmt?: OutputFormat;
+  q?: number;
+  anim?: boolean;
+}
+
+/** Validates every parameter, naming it and its accepted range when it is wrong. */
+function parseQuery(query: Readonly<Record<string, unknown>>): ParsedQuery {
+  const out: ParsedQuery = {};
+  for (const key of Object.keys(query)) {
+    if (!KNOWN_PARAMS.has(key)) throw badRequest('unknown_parameter', `unknown query parameter ${JSON.stringify(key)}; expected w, h, dpr, fit, fmt, q or anim`);
+  }
+  const text = (name: string): string | undefined => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') throw badRequest('invalid_parameter', `expected one value for ${name}`);
+    return value;
+  };
+  const int = (name: string, min: number, max: number): number | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw badRequest('invalid_parameter', `expected an integer from ${min} to ${max} for ${name} but received ${JSON.stringify(value)}`);
+    }
+    return n;
+  };
+  const w = int('w', 1, MAX_OUTPUT_WIDTH);
+  const h = int('h', 1, MAX_OUTPUT_WIDTH);
+  const q = int('q', MIN_QUALITY, MAX_QUALITY);
+  if (w !== undefined) out.w = w;
+  if (h !== undefined) out.h = h;
+  if (q !== undefined) out.q = q;
+  const dpr = text('dpr');
+  if (dpr !== undefined) {
+    const n = Number(dpr);
+    if (!/^\d+(\.\d+)?$/.test(dpr) || n < 1 || n > MAX_DPR) {
+      throw badRequest('invalid_parameter', `expected a number from 1 to ${MAX_DPR} for dpr but received ${JSON.stringify(dpr)}`);
+    }
+    out.dpr = n;
+  }
+  const fit = text('fit');
+  if (fit !== undefined) {
+    if (!(FITS as readonly string[]).includes(fit)) throw badRequest('invalid_parameter', `expected one of ${FITS.join(', ')} for fit but received ${JSON.stringify(fit)}`);
+    out.fit = fit as Fit;
+  }
+  const fmt = text('fmt');
+  if (fmt !== undefined) {
+    const format = FORMAT_PARAM[fmt.toLowerCase()];
+    if (!format) throw badRequest('invalid_parameter', `expected one of ${Object.keys(FORMAT_PARAM).join(', ')} for fmt but received ${JSON.stringify(fmt)}`);
+    if (format !== 'auto') out.fmt = format;
+  }
+  const anim = text('anim');
+  if (anim !== undefined) {
+    if (anim !== '0' && anim !== '1') throw badRequest('invalid_parameter', `expected 0 or 1 for anim but received ${JSON.stringify(anim)}`);
+    out.anim = anim === '1';
+  }
+  return out;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function positive(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}

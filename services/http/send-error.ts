@@ -1,0 +1,19 @@
+import type { ServerResponse } from 'node:http';
+import type { AppError } from '../core/errors.js';
+
+/** Writes an AppError as the service's JSON error body (headers only for HEAD). */
+export function sendError(res: ServerResponse, error: AppError, method: string | undefined): void {
+  if (res.headersSent) {
+    // Part of a body went out already: the only honest signal left is a broken connection.
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(error.toJSON());
+  res.statusCode = error.status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.setHeader('Cache-Control', 'no-store');
+  if (error.status === 413) res.setHeader('Connection', 'close');
+  if (error.status === 503) res.setHeader('Retry-After', '1');
+  res.end(method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,106 @@
+import { LRUCache } from 'lru-cache';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AppError, unavailable } from '../core/errors.js';
+import { SingleFlight } from '../core/single-flight.js';
+import { OUTPUT_EXT, OUTPUT_MIME, variantName, type VariantSpec } from '../core/variant-spec.js';
+import type { ImageRecord } from '../images/image-record.js';
+import { originalKey, variantKey } from '../storage/keys.js';
+import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
+import { renderVariant, type RenderLimits } from './render-variant.js';
+
+export type Tier = 'memory' | 'storage' | 'transform';
+
+export interface LoadedVariant {
+  data: Buffer;
+  name: string;
+  contentType: string;
+  /** Where the bytes came from for this request. */
+  tier: Tier;
+}
+
+export interface LoaderOptions {
+  /** Bytes of variants kept in memory (LRU). */
+  hotCacheBytes: number;
+  /** Transforms running at once; more wait in a queue... */
+  transformConcurrency: number;
+  /** ...of at most this many, past which requests get 503 instead of piling up memory. */
+  transformQueue: number;
+  limits: RenderLimits;
+  onTransform?: (format: string, seconds: number) => void;
+  onTransformFailure?: (format: string, reason: 'timeout' | 'error') => void;
+}
+
+interface Cached {
+  data: Buffer;
+  name: string;
+  contentType: string;
+}
+
+/**
+ * Gets a variant's bytes from the hot in-memory cache, else from storage (eager variants or an
+ * earlier on-demand one), else by transforming the original now and storing the result.
+ * Concurrent misses for one variant share one storage read or transform (single-flight, no
+ * lock held across I/O); transforms are bounded, and past the queue the caller gets a 503.
+ */
+export class VariantLoader {
+  private readonly hot: LRUCache<string, Cached>;
+  private readonly flights = new SingleFlight<{ cached: Cached; tier: Tier }>();
+  private readonly transforms: LimitFunction;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly options: LoaderOptions,
+  ) {
+    this.hot = new LRUCache({ maxSize: options.hotCacheBytes, sizeCalculation: (v) => v.data.length + 200 });
+    this.transforms = pLimit(options.transformConcurrency);
+  }
+
+  /** Pending plus running transforms, for tests and metrics. */
+  get transformsInFlight(): number {
+    return this.transforms.activeCount + this.transforms.pendingCount;
+  }
+
+  async load(record: ImageRecord, spec: VariantSpec): Promise<LoadedVariant> {
+    const name = variantName(spec);
+    const key = variantKey(record.sha256, name, OUTPUT_EXT[spec.format]);
+    const hit = this.hot.get(key);
+    if (hit) return { ...hit, tier: 'memory' };
+    const { cached, tier } = await this.flights.run(key, () => this.fetchOrMake(record, spec, key, name));
+    return { ...cached, tier };
+  }
+
+  private async fetchOrMake(record: ImageRecord, spec: VariantSpec, key: string, name: string): Promise<{ cached: Cached; tier: Tier }> {
+    const contentType = OUTPUT_MIME[spec.format];
+    try {
+      const data = await this.store.getBuffer(key);
+      const cached = { data, name, contentType };
+      this.hot.set(key, cached);
+      return { cached, tier: 'storage' };
+    } catch (err) {
+      if (!(err instanceof ObjectNotFoundError)) throw err;
+    }
+    if (this.transforms.pendingCount >= this.options.transformQueue) {
+      throw unavailable('overloaded', 'too many images are being prepared right now; retry in a moment');
+    }
+    const data = await this.transforms(async () => {
+      const started = process.hrtime.bigint();
+      const original = await this.store.getBuffer(originalKey(record.sha256));
+      const rendered = await renderVariant(original, spec, this.options.limits).catch((err: unknown) => {
+        const timedOut = err instanceof Error && /timeout/i.test(err.message);
+        this.options.onTransformFailure?.(spec.format, timedOut ? 'timeout' : 'error');
+        throw timedOut
+          ? new AppError(503, 'transform_timeout', 'preparing this image took too long; retry in a moment', { cause: err })
+          : new AppError(500, 'transform_failed', 'this image could not be prepared in the requested form', { cause: err });
+      });
+      this.options.onTransform?.(spec.format, Number(process.hrtime.bigint() - started) / 1e9);
+      await this.store.put(key, rendered.data, {
+        contentType,
+        metadata: { source: record.sha256, width: String(rendered.width), height: String(rendered.height) },
+      });
+      return rendered.data;
+    });
+    const cached = { data, name, contentType };
+    this.hot.set(key, cached);
+    return { cached, tier: 'transform' };
+  }
+}

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestRecorder } from '../analytics/request-recorder.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import type { WorkTracker } from '../core/work-tracker.js';
+import type { HttpMetrics } from '../http/http-metrics.js';
+import type { RecordCache } from '../images/record-cache.js';
+import { createOriginMetrics } from '../origin/origin-metrics.js';
+import { publicImageHandler } from '../origin/public-image-handler.js';
+import { VariantLoader } from '../origin/variant-loader.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+
+/** Bound on one on-demand transform. */
+const RENDER_TIMEOUT_SECONDS = 30;
+
+/** Composes the origin's hot path: negotiation, the variant loader and its metrics. */
+export function createPublicImages(deps: {
+  config: Config;
+  store: ObjectStore;
+  records: RecordCache;
+  recorder: RequestRecorder;
+  httpMetrics: HttpMetrics;
+  telemetry: Telemetry;
+  work: WorkTracker;
+  logger: Logger;
+}): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { config } = deps;
+  const originMetrics = createOriginMetrics(deps.telemetry.meter);
+  const loader = new VariantLoader(deps.store, {
+    hotCacheBytes: config.hotCacheBytes,
+    transformConcurrency: config.transformConcurrency,
+    transformQueue: config.transformQueue,
+    limits: { maxPixels: config.maxPixels, timeoutSeconds: RENDER_TIMEOUT_SECONDS },
+    onTransform: (format, seconds) => originMetrics.transformDuration.record(seconds, { format }),
+    onTransformFailure: (format, reason) => originMetrics.transformFailures.add(1, { format, reason }),
+  });
+  return publicImageHandler({
+    records: deps.records,
+    loader,
+    presets: config.eagerPresets,
+    recorder: deps.recorder,
+    httpMetrics: deps.httpMetrics,
+    originMetrics,
+    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
+    work: deps.work,
+    logger: deps.logger,
+  });
+}
