@@ -8,8 +8,22 @@ export interface MediaRange {
   q: number;
 }
 
+/** Browsers send a handful of distinct Accept values: parse each once (results are never mutated). */
+const parsed = new Map<string, MediaRange[]>();
+const PARSED_MAX = 1_000;
+
 export function parseAccept(header: string | undefined): MediaRange[] {
   if (!header) return [];
+  let ranges = parsed.get(header);
+  if (!ranges) {
+    ranges = parseUncached(header);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(header, ranges);
+  }
+  return ranges;
+}
+
+function parseUncached(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const part of header.split(',')) {
     const [mediaType = '', ...params] = part.split(';');

@@ -10,12 +10,19 @@ const BOT = /bot|crawler|spider|crawling|slurp|facebookexternalhit|embedly|quora
 const TABLET = /ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))/i;
 const PHONE = /mobi|iphone|ipod|android.*mobile|windows phone|blackberry|opera mini/i;
 
+/** The same few hundred User-Agent strings make most traffic: remember their class. */
+const seen = new Map<string, DeviceClass>();
+const SEEN_MAX = 10_000;
+
 export function deviceClassOf(userAgent: string | undefined): DeviceClass {
   if (!userAgent) return 'desktop';
-  if (BOT.test(userAgent)) return 'bot';
-  if (TABLET.test(userAgent)) return 'tablet';
-  if (PHONE.test(userAgent)) return 'phone';
-  return 'desktop';
+  let cls = seen.get(userAgent);
+  if (cls === undefined) {
+    cls = BOT.test(userAgent) ? 'bot' : TABLET.test(userAgent) ? 'tablet' : PHONE.test(userAgent) ? 'phone' : 'desktop';
+    if (seen.size >= SEEN_MAX) seen.clear();
+    seen.set(userAgent, cls);
+  }
+  return cls;
 }
 
 /** What a device of each class shows full-bleed, when nothing better is known: CSS width × DPR. */

@@ -1,25 +1,31 @@
-import type { Meter } from '@opentelemetry/api';
+import type { FastMetrics } from '../telemetry/fast-metrics.js';
 import { LATENCY_BUCKETS_SECONDS } from '../telemetry/telemetry.js';
 
 export type HttpMetrics = ReturnType<typeof createHttpMetrics>;
 
-/** Labels stay bounded: a route is the pattern (`/i/:id`), never the path with an id in it. */
-export function createHttpMetrics(meter: Meter) {
+/**
+ * Per-request instruments, on the fast path (precomputed series keys, no attribute hashing).
+ * Labels stay bounded: a route is the pattern (`/i/:id`), never the path with an id in it.
+ */
+export function createHttpMetrics(fast: FastMetrics) {
+  const requests = fast.counter('imgsvc_http_requests', 'HTTP requests answered, by route, method and status code');
+  const duration = fast.histogram(
+    'imgsvc_http_request_duration_seconds',
+    'Time from request start to the response being handed to the socket, by route and cache tier (image routes)',
+    's',
+    LATENCY_BUCKETS_SECONDS,
+  );
+  const inFlight = fast.gauge('imgsvc_http_requests_in_flight', 'HTTP requests being handled now');
+  const servedBytes = fast.counter('imgsvc_served_bytes', 'Image bytes sent in response bodies, by route, format and device class', 'By');
   return {
-    requests: meter.createCounter('imgsvc_http_requests', {
-      description: 'HTTP requests answered, by route, method and status code',
-    }),
-    duration: meter.createHistogram('imgsvc_http_request_duration_seconds', {
-      description: 'Time from request start to the last byte of the response, by route',
-      unit: 's',
-      advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
-    }),
-    inFlight: meter.createUpDownCounter('imgsvc_http_requests_in_flight', {
-      description: 'HTTP requests being handled now',
-    }),
-    servedBytes: meter.createCounter('imgsvc_served_bytes', {
-      description: 'Image bytes sent in response bodies, by route and format',
-      unit: 'By',
-    }),
+    inFlight: (delta: number) => inFlight.add('', {}, delta),
+    /** One finished request: the counter and the latency histogram. */
+    finished(route: string, method: string, status: number, seconds: number, tier = ''): void {
+      requests.add(`${route}|${method}|${status}`, { route, method, status: String(status) });
+      duration.record(`${route}|${method}|${tier}`, tier ? { route, method, tier } : { route, method }, seconds);
+    },
+    served(route: string, format: string, deviceClass: string, bytes: number): void {
+      servedBytes.add(`${route}|${format}|${deviceClass}`, { route, format, device_class: deviceClass }, bytes);
+    },
   };
 }

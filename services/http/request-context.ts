@@ -30,18 +30,17 @@ export function requestContext(deps: { logger: Logger; metrics: HttpMetrics }): 
     res.locals.requestId = requestId;
     res.locals.log = deps.logger.child({ reqId: requestId });
     res.setHeader('X-Request-Id', requestId);
-    deps.metrics.inFlight.add(1);
+    deps.metrics.inFlight(1);
 
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      deps.metrics.inFlight.add(-1);
+      deps.metrics.inFlight(-1);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
       const status = res.writableFinished ? res.statusCode : 499;
-      deps.metrics.requests.add(1, { route, method: req.method, status: String(status) });
-      deps.metrics.duration.record(seconds, { route, method: req.method });
+      deps.metrics.finished(route, req.method, status, seconds);
       const level = status >= 500 ? 'error' : QUIET_PATHS.has(req.path) ? 'trace' : req.method === 'GET' || req.method === 'HEAD' ? 'debug' : 'info';
       res.locals.log[level](
         { method: req.method, url: req.originalUrl, route, status, ms: Math.round(seconds * 1e4) / 10 },

@@ -15,5 +15,6 @@ export function sendError(res: ServerResponse, error: AppError, method: string |
   res.setHeader('Cache-Control', 'no-store');
   if (error.status === 413) res.setHeader('Connection', 'close');
   if (error.status === 503) res.setHeader('Retry-After', '1');
+  if (error.status === 405 && typeof error.details?.allow === 'string') res.setHeader('Allow', error.details.allow);
   res.end(method === 'HEAD' ? undefined : body);
 }

@@ -23,6 +23,11 @@ export class RecordCache {
     this.cache = new LRUCache({ max: options.max ?? 100_000, ttl: options.ttlMs ?? 5_000 });
   }
 
+  /** The cached record, without waiting (the serving fast path); undefined on a miss. */
+  peek(id: string): ImageRecord | undefined {
+    return this.cache.get(id);
+  }
+
   async get(id: string): Promise<ImageRecord | undefined> {
     const cached = this.cache.get(id);
     if (cached) return cached;

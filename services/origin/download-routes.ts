@@ -48,5 +48,5 @@ export function downloadRoutes(deps: DownloadRouteDeps): Router {
 /** Every image request is counted, 304s and HEADs included (with 0 bytes). */
 function count(req: Request, record: ImageRecord, bytes: number, format: string, deps: DownloadRouteDeps): void {
   deps.recorder.record({ imageId: record.id, bytes });
-  if (bytes > 0) deps.httpMetrics.servedBytes.add(bytes, { route: String(req.route?.path ?? 'unmatched'), format });
+  if (bytes > 0) deps.httpMetrics.served(String(req.route?.path ?? 'unmatched'), format, 'download', bytes);
 }

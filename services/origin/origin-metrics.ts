@@ -1,13 +1,20 @@
 import type { Meter } from '@opentelemetry/api';
+import type { FastMetrics } from '../telemetry/fast-metrics.js';
 import { LATENCY_BUCKETS_SECONDS } from '../telemetry/telemetry.js';
 
 export type OriginMetrics = ReturnType<typeof createOriginMetrics>;
 
-export function createOriginMetrics(meter: Meter) {
+/** Per-request origin counters go on the fast path; transform ones (rare, slow) on the SDK's meter. */
+export function createOriginMetrics(meter: Meter, fast: FastMetrics) {
+  const cache = fast.counter('imgsvc_origin_cache', 'Image responses by where the bytes came from: memory (hot cache), storage, transform (made now)');
+  const saved = fast.counter(
+    'imgsvc_saved_bytes',
+    'Bytes not sent thanks to negotiation: original size minus bytes served, by format and device class',
+    'By',
+  );
   return {
-    cache: meter.createCounter('imgsvc_origin_cache', {
-      description: 'Image responses by where the bytes came from: memory (hot cache), storage, transform (made now)',
-    }),
+    cacheTier: (tier: string) => cache.add(tier, { tier }),
+    savedBytes: (format: string, deviceClass: string, bytes: number) => saved.add(`${format}|${deviceClass}`, { format, device_class: deviceClass }, bytes),
     transformDuration: meter.createHistogram('imgsvc_origin_transform_duration_seconds', {
       description: 'On-demand transforms: original read, decode, resize, encode',
       unit: 's',
@@ -15,10 +22,6 @@ export function createOriginMetrics(meter: Meter) {
     }),
     transformFailures: meter.createCounter('imgsvc_origin_transform_failures', {
       description: 'On-demand transforms that failed, by reason (error, timeout, overloaded)',
-    }),
-    savedBytes: meter.createCounter('imgsvc_saved_bytes', {
-      description: 'Bytes not sent thanks to negotiation: original size minus bytes served, by format and device class',
-      unit: 'By',
     }),
   };
 }

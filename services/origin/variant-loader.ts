@@ -60,6 +60,13 @@ export class VariantLoader {
     return this.transforms.activeCount + this.transforms.pendingCount;
   }
 
+  /** The variant from the hot cache, without waiting; undefined on a miss. */
+  peek(record: ImageRecord, spec: VariantSpec): LoadedVariant | undefined {
+    const name = variantName(spec);
+    const hit = this.hot.get(variantKey(record.sha256, name, OUTPUT_EXT[spec.format]));
+    return hit ? { ...hit, tier: 'memory' } : undefined;
+  }
+
   async load(record: ImageRecord, spec: VariantSpec): Promise<LoadedVariant> {
     const name = variantName(spec);
     const key = variantKey(record.sha256, name, OUTPUT_EXT[spec.format]);

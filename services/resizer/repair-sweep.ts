@@ -23,7 +23,8 @@ export interface SweepDeps {
  * Makes sure no accepted upload is stranded: re-enqueues images still `processing` with no live
  * job (lost with a Redis failover, trimmed, or never restored by a reindex), and `ready` images
  * whose variants are missing from storage. Re-enqueueing is safe: a job for a whole image is a no-op.
- * One sweep runs at a time across the fleet (a Redis lock that expires on its own).
+ * One sweep runs at a time across the fleet (a Redis lock, renewed each page, that expires on
+ * its own if its holder dies).
  */
 export async function repairSweep(deps: SweepDeps, options: { lockMs: number; owner: string }): Promise<SweepResult | undefined> {
   const locked = await deps.redis.set(redisKeys.repairLock, options.owner, 'PX', options.lockMs, 'NX');
@@ -34,6 +35,7 @@ export async function repairSweep(deps: SweepDeps, options: { lockMs: number; ow
     for (;;) {
       const ids = await deps.index.listIds(after, 200);
       if (ids.length === 0) break;
+      await deps.redis.pexpire(redisKeys.repairLock, options.lockMs);
       after = ids[ids.length - 1];
       const records = await deps.index.getMany(ids);
       for (const record of records) {

@@ -58,7 +58,8 @@ export async function startResizer(deps: {
   const sweep = () =>
     repairSweep(
       { redis: deps.redis, index: deps.index, store: deps.store, queue, logger },
-      { owner: worker.consumer, lockMs: Math.max(60_000, config.repairIntervalSeconds * 1000) },
+      // Short, and renewed page by page: a resizer killed mid-sweep holds the others back 10 s at most.
+      { owner: worker.consumer, lockMs: 10_000 },
     );
   const runSweep = () =>
     void sweep().catch((err: unknown) => logger.warn({ err }, 'repair sweep failed; it runs again next interval'));

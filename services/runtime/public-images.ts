@@ -26,7 +26,7 @@ export function createPublicImages(deps: {
   logger: Logger;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { config } = deps;
-  const originMetrics = createOriginMetrics(deps.telemetry.meter);
+  const originMetrics = createOriginMetrics(deps.telemetry.meter, deps.telemetry.fast);
   const loader = new VariantLoader(deps.store, {
     hotCacheBytes: config.hotCacheBytes,
     transformConcurrency: config.transformConcurrency,

@@ -67,7 +67,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
     const store = await FsObjectStore.open(join(dataDir, 'objects'));
     const telemetry = createTelemetry({ role: config.role });
     cleanups.push(() => telemetry.shutdown());
-    const httpMetrics = createHttpMetrics(telemetry.meter);
+    const httpMetrics = createHttpMetrics(telemetry.fast);
     const index = new ImageIndex(redis);
     const recorder = new RequestRecorder(redis, logger, telemetry.meter);
     recorder.start();

@@ -2,9 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { metrics, resources } from '@opentelemetry/sdk-node';
+import { FastMetrics } from './fast-metrics.js';
 
 export interface Telemetry {
   readonly meter: Meter;
+  /** Instruments for the hot paths (see fast-metrics.ts), exported on the same /metrics. */
+  readonly fast: FastMetrics;
   /** Serves the Prometheus text exposition of every instrument made from `meter`. */
   handleScrape(req: IncomingMessage, res: ServerResponse): void;
   shutdown(): Promise<void>;
@@ -21,7 +24,8 @@ export const LATENCY_BUCKETS_SECONDS = [
  * server's /metrics rather than opening a second port.
  */
 export function createTelemetry(attributes: { role: string; instance?: string }): Telemetry {
-  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const fast = new FastMetrics();
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, metricProducers: [fast] });
   const provider = new metrics.MeterProvider({
     resource: resources.resourceFromAttributes({
       'service.name': 'imgsvc',
@@ -32,6 +36,7 @@ export function createTelemetry(attributes: { role: string; instance?: string })
   });
   return {
     meter: provider.getMeter('imgsvc'),
+    fast,
     handleScrape: (req, res) => exporter.getMetricsRequestHandler(req, res),
     shutdown: () => provider.shutdown(),
   };

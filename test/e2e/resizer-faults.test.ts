@@ -168,7 +168,8 @@ describe('repair and reindex', () => {
     const thumb = join(t.dataDir, 'objects', 'variants', sha.slice(0, 2), sha, `w50-q${DEFAULT_QUALITY.webp}.webp`);
     const before = await readFile(thumb);
     await rm(thumb);
-    await waitUntil(async () => (await readFile(thumb).catch(() => undefined)) !== undefined, 20_000);
+    // A resizer SIGKILLed by an earlier test may hold the sweep lock for up to 10 s.
+    await waitUntil(async () => (await readFile(thumb).catch(() => undefined)) !== undefined, 40_000);
     expect((await readFile(thumb)).equals(before)).toBe(true);
   });
 

@@ -236,7 +236,7 @@ describe('serving and counting', () => {
   it('exports request, duration, bytes and upload metrics at /metrics', async () => {
     const text = await (await fetch(`${t.url}/metrics`)).text();
     expect(text).toMatch(/imgsvc_http_requests_total\{route="\/v1\/images",method="POST",status="201"\} \d+/);
-    expect(text).toMatch(/imgsvc_http_request_duration_seconds_bucket\{route="\/i\/:id",method="GET",le="[\d.]+"\} \d+/);
+    expect(text).toMatch(/imgsvc_http_request_duration_seconds_bucket\{route="\/i\/:id",method="GET",tier="(memory|storage|transform)",le="[\d.]+"\} \d+/);
     expect(text).toMatch(/imgsvc_served_bytes_total\{route="\/i\/:id",format="jpeg",device_class="desktop"\} \d+/);
     expect(text).toMatch(/imgsvc_uploads_total\{outcome="created",reason="none"\} \d+/);
     expect(text).toMatch(/imgsvc_uploads_total\{outcome="rejected",reason="payload_too_large"\} \d+/);
