@@ -50,35 +50,31 @@ abstract class FastInstrument<T> implements Exportable {
   }
 }
 
-export class FastCounter extends FastInstrument<number> {
+/** A sum per series: monotonic (counter) or not (gauge). */
+abstract class FastSum extends FastInstrument<number> {
+  protected abstract readonly monotonic: boolean;
+
+  toMetricData(start: HrTime, end: HrTime): MetricData {
+    const descriptor = { name: this.name, description: this.description, unit: this.unit, valueType: ValueType.DOUBLE };
+    const dataPoints = [...this.series.values()].map((s) => ({ startTime: start, endTime: end, attributes: s.attributes, value: s.value }));
+    return this.monotonic
+      ? { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.SUM, isMonotonic: true, dataPoints }
+      : { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints };
+  }
+}
+
+export class FastCounter extends FastSum {
+  protected readonly monotonic = true;
   /** `key` must stand for `attributes` one to one; build it from the same label values. */
   add(key: string, attributes: Attributes, value = 1): void {
     this.entry(key, attributes, () => 0).value += value;
   }
-
-  toMetricData(start: HrTime, end: HrTime): MetricData {
-    return {
-      descriptor: { name: this.name, description: this.description, unit: this.unit, valueType: ValueType.DOUBLE },
-      aggregationTemporality: AggregationTemporality.CUMULATIVE,
-      dataPointType: DataPointType.SUM,
-      isMonotonic: true,
-      dataPoints: [...this.series.values()].map((s) => ({ startTime: start, endTime: end, attributes: s.attributes, value: s.value })),
-    };
-  }
 }
 
-export class FastGauge extends FastInstrument<number> {
+export class FastGauge extends FastSum {
+  protected readonly monotonic = false;
   add(key: string, attributes: Attributes, delta: number): void {
     this.entry(key, attributes, () => 0).value += delta;
-  }
-
-  toMetricData(start: HrTime, end: HrTime): MetricData {
-    return {
-      descriptor: { name: this.name, description: this.description, unit: this.unit, valueType: ValueType.DOUBLE },
-      aggregationTemporality: AggregationTemporality.CUMULATIVE,
-      dataPointType: DataPointType.GAUGE,
-      dataPoints: [...this.series.values()].map((s) => ({ startTime: start, endTime: end, attributes: s.attributes, value: s.value })),
-    };
   }
 }
 
