@@ -1,36 +1,60 @@
 import type { Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
-import { redisKeys } from '../redis/keys.js';
+import { analyticsKeys } from './analytics-keys.js';
+import { dayId, hourId } from './time-buckets.js';
+import type { ViewerHasher } from './viewer-hash.js';
 
+/** One image request, as the serving path hands it over: references only, no work. */
 export interface ServedEvent {
   imageId: string;
+  /** Body bytes sent (0 for HEAD and 304). */
   bytes: number;
+  /** Original size minus bytes sent, when positive. */
+  saved?: number;
+  format?: string;
+  deviceClass?: string;
+  /** The variant's name (`w640-q85`), or `original`. */
+  variant?: string;
+  /** Where the bytes came from: memory, storage, transform (or download). */
+  tier?: string;
+  /** Hashed into a daily-salted viewer id at flush time, then dropped; never stored. */
+  address?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+export interface RecorderOptions {
+  flushIntervalMs?: number;
+  /** Events held between flushes; past it, events are dropped and counted. */
+  maxPendingEvents?: number;
+  /** Hourly buckets, top lists and viewer sets expire after this many days. */
+  retentionDays?: number;
+  /** The clock, injectable for tests of hour rollover. */
+  now?: () => number;
+  hasher?: ViewerHasher;
 }
 
 interface Totals {
   requests: number;
   bytes: number;
-}
-
-export interface RecorderOptions {
-  flushIntervalMs?: number;
-  /** Distinct images held between flushes; past it, events are dropped and counted. */
-  maxPendingImages?: number;
+  saved: number;
 }
 
 /**
- * Counts image requests without ever making a response wait on Redis: `record` only adds to
- * an in-memory tally, and a timer flushes the tally as one pipelined batch. If Redis is slow
- * or down, the tally stays bounded and what cannot be kept or written is counted as dropped.
+ * Records every image request without making a response wait on Redis: `record` appends the
+ * event to a bounded buffer; a timer aggregates the buffer and writes it as one pipelined
+ * batch (per-image totals and breakdowns, hourly buckets, hourly top lists, daily
+ * distinct-viewer HyperLogLogs, fleet totals), with retention TTLs. When Redis is slow or
+ * down, the buffer stays bounded and what is lost is counted, never silently dropped.
  */
 export class RequestRecorder {
-  private pending = new Map<string, Totals>();
-  private pendingEvents = 0;
+  private pending: { event: ServedEvent; at: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly flushIntervalMs: number;
-  private readonly maxPendingImages: number;
+  private readonly maxPendingEvents: number;
+  private readonly retentionSeconds: number;
+  private readonly now: () => number;
   private readonly dropped;
   private readonly flushedEvents;
 
@@ -38,10 +62,12 @@ export class RequestRecorder {
     private readonly redis: Redis,
     private readonly logger: Logger,
     meter: Meter,
-    options: RecorderOptions = {},
+    private readonly options: RecorderOptions = {},
   ) {
     this.flushIntervalMs = options.flushIntervalMs ?? 250;
-    this.maxPendingImages = options.maxPendingImages ?? 100_000;
+    this.maxPendingEvents = options.maxPendingEvents ?? 200_000;
+    this.retentionSeconds = Math.round((options.retentionDays ?? 30) * 86_400);
+    this.now = options.now ?? Date.now;
     this.dropped = meter.createCounter('imgsvc_analytics_events_dropped', {
       description: 'Image request events not recorded in Redis (buffer full or Redis unavailable)',
     });
@@ -51,18 +77,11 @@ export class RequestRecorder {
   }
 
   record(event: ServedEvent): void {
-    let totals = this.pending.get(event.imageId);
-    if (!totals) {
-      if (this.pending.size >= this.maxPendingImages) {
-        this.dropped.add(1, { reason: 'buffer_full' });
-        return;
-      }
-      totals = { requests: 0, bytes: 0 };
-      this.pending.set(event.imageId, totals);
+    if (this.pending.length >= this.maxPendingEvents) {
+      this.dropped.add(1, { reason: 'buffer_full' });
+      return;
     }
-    totals.requests += 1;
-    totals.bytes += event.bytes;
-    this.pendingEvents += 1;
+    this.pending.push({ event, at: this.now() });
   }
 
   start(): void {
@@ -83,39 +102,83 @@ export class RequestRecorder {
     this.timer = undefined;
     await this.flush();
     // A flush may have been running when stop was called: write what arrived meanwhile.
-    if (this.pending.size > 0) await this.flush();
+    if (this.pending.length > 0) await this.flush();
   }
 
   private async write(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const batch = this.pending;
-    const events = this.pendingEvents;
-    this.pending = new Map();
-    this.pendingEvents = 0;
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
     const pipeline = this.redis.pipeline();
-    let bytes = 0;
-    for (const [imageId, totals] of batch) {
-      const key = redisKeys.imageStats(imageId);
-      pipeline.hincrby(key, 'requests', totals.requests);
-      pipeline.hincrby(key, 'bytes', totals.bytes);
-      bytes += totals.bytes;
+    const ttl = this.retentionSeconds;
+    const incr = new Map<string, Map<string, number>>();
+    const add = (key: string, field: string, n: number) => {
+      if (n === 0) return;
+      let fields = incr.get(key);
+      if (!fields) incr.set(key, (fields = new Map()));
+      fields.set(field, (fields.get(field) ?? 0) + n);
+    };
+    const expiring = new Set<string>();
+    const top = new Map<string, Map<string, number>>();
+    const viewers = new Map<string, Set<string>>();
+
+    for (const { event: e, at } of events) {
+      const hour = hourId(at);
+      const totals: Totals = { requests: 1, bytes: e.bytes, saved: e.saved ?? 0 };
+      for (const key of [analyticsKeys.image(e.imageId), analyticsKeys.imageHour(e.imageId, hour), analyticsKeys.fleet, analyticsKeys.fleetHour(hour)]) {
+        add(key, 'requests', totals.requests);
+        add(key, 'bytes', totals.bytes);
+        add(key, 'saved', totals.saved);
+      }
+      expiring.add(analyticsKeys.imageHour(e.imageId, hour)).add(analyticsKeys.fleetHour(hour));
+      for (const key of [analyticsKeys.image(e.imageId), analyticsKeys.fleet, analyticsKeys.fleetHour(hour)]) {
+        if (e.format) add(key, `fmt:${e.format}`, 1);
+        if (e.deviceClass) add(key, `dev:${e.deviceClass}`, 1);
+      }
+      if (e.variant) add(analyticsKeys.image(e.imageId), `var:${e.variant}`, 1);
+      if (e.tier) {
+        add(analyticsKeys.fleet, `tier:${e.tier}`, 1);
+        add(analyticsKeys.fleetHour(hour), `tier:${e.tier}`, 1);
+      }
+      for (const by of ['requests', 'bytes'] as const) {
+        const key = analyticsKeys.top(hour, by);
+        let members = top.get(key);
+        if (!members) top.set(key, (members = new Map()));
+        members.set(e.imageId, (members.get(e.imageId) ?? 0) + (by === 'requests' ? 1 : e.bytes));
+      }
+      if (this.options.hasher && e.address !== undefined) {
+        const key = analyticsKeys.imageViewers(e.imageId, dayId(at));
+        let set = viewers.get(key);
+        if (!set) viewers.set(key, (set = new Set()));
+        set.add(this.options.hasher.hash(e.address, e.userAgent ?? '', at));
+      }
     }
-    pipeline.hincrby(redisKeys.fleetStats, 'requests', events);
-    pipeline.hincrby(redisKeys.fleetStats, 'bytes', bytes);
+
+    for (const [key, fields] of incr) for (const [field, n] of fields) pipeline.hincrby(key, field, n);
+    for (const [key, members] of top) {
+      for (const [member, n] of members) if (n > 0) pipeline.zincrby(key, n, member);
+      expiring.add(key);
+    }
+    for (const [key, set] of viewers) {
+      pipeline.pfadd(key, ...set);
+      expiring.add(key);
+    }
+    for (const key of expiring) pipeline.expire(key, ttl);
+
     try {
       const results = await pipeline.exec();
       const failed = results?.find(([err]) => err);
       if (failed) throw failed[0];
-      this.flushedEvents.add(events);
+      this.flushedEvents.add(events.length);
     } catch (err) {
       // Re-queueing could double count whatever part of the pipeline did apply; count the loss instead.
-      this.dropped.add(events, { reason: 'redis_error' });
-      this.logger.warn({ err, events }, 'analytics flush failed; events dropped');
+      this.dropped.add(events.length, { reason: 'redis_error' });
+      this.logger.warn({ err, events: events.length }, 'analytics flush failed; events dropped');
     }
   }
 }
 
-export async function readImageTotals(redis: Redis, imageId: string): Promise<Totals> {
-  const hash = await redis.hgetall(redisKeys.imageStats(imageId));
+export async function readImageTotals(redis: Redis, imageId: string): Promise<{ requests: number; bytes: number }> {
+  const hash = await redis.hgetall(analyticsKeys.image(imageId));
   return { requests: Number(hash.requests ?? 0), bytes: Number(hash.bytes ?? 0) };
 }

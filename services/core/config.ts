@@ -133,6 +133,11 @@ const SETTINGS = {
         return parsed.presets;
       }),
   },
+  analyticsRetentionDays: {
+    env: 'IMGSVC_ANALYTICS_RETENTION_DAYS',
+    flag: undefined,
+    schema: z.coerce.number().min(1).max(3650).default(30),
+  },
   logLevel: {
     env: 'IMGSVC_LOG_LEVEL',
     flag: undefined,

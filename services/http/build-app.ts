@@ -1,4 +1,6 @@
 import express from 'express';
+import { AnalyticsQueries } from '../analytics/analytics-queries.js';
+import { analyticsRoutes } from '../analytics/analytics-routes.js';
 import type { Redis } from 'ioredis';
 import type { RequestRecorder } from '../analytics/request-recorder.js';
 import type { Config } from '../core/config.js';
@@ -68,6 +70,7 @@ export function buildApp(deps: AppDeps): express.Express {
   }
   if (serves('upload') || serves('origin')) {
     app.use(imageRoutes({ index: deps.index, publicBaseUrl: config.publicBaseUrl }));
+    app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), index: deps.index }));
     app.use(
       downloadRoutes({
         store: deps.store,

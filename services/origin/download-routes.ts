@@ -47,6 +47,15 @@ export function downloadRoutes(deps: DownloadRouteDeps): Router {
 
 /** Every image request is counted, 304s and HEADs included (with 0 bytes). */
 function count(req: Request, record: ImageRecord, bytes: number, format: string, deps: DownloadRouteDeps): void {
-  deps.recorder.record({ imageId: record.id, bytes });
+  deps.recorder.record({
+    imageId: record.id,
+    bytes,
+    format,
+    deviceClass: 'download',
+    variant: 'original',
+    tier: 'download',
+    address: req.socket.remoteAddress,
+    userAgent: req.get('user-agent'),
+  });
   if (bytes > 0) deps.httpMetrics.served(String(req.route?.path ?? 'unmatched'), format, 'download', bytes);
 }

@@ -153,10 +153,21 @@ function respond(
     }
   }
   // Every request counts, 304s and HEADs included (with 0 bytes).
-  deps.recorder.record({ imageId: record.id, bytes: sent });
+  const saved = sent > 0 && record.bytes > sent ? record.bytes - sent : 0;
+  deps.recorder.record({
+    imageId: record.id,
+    bytes: sent,
+    saved,
+    format: spec.format,
+    deviceClass,
+    variant: variant.name,
+    tier: variant.tier,
+    address: req.socket.remoteAddress,
+    userAgent: req.headers['user-agent'],
+  });
   if (sent > 0) {
     deps.httpMetrics.served(ROUTE, spec.format, deviceClass, sent);
-    if (record.bytes > sent) deps.originMetrics.savedBytes(spec.format, deviceClass, record.bytes - sent);
+    if (saved > 0) deps.originMetrics.savedBytes(spec.format, deviceClass, saved);
   }
 }
 

@@ -11,6 +11,4 @@ export const redisKeys = {
   /** image id → the stream id of its outstanding resize job, so a sweep can tell a live job from a lost one. */
   resizeLive: `${P}jobs:resize:live`,
   repairLock: `${P}locks:repair`,
-  imageStats: (id: string) => `${P}stats:img:${id}`,
-  fleetStats: `${P}stats:fleet`,
 } as const;

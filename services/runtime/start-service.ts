@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Redis } from 'ioredis';
 import { RequestRecorder } from '../analytics/request-recorder.js';
+import { ViewerHasher } from '../analytics/viewer-hash.js';
 import type { Config } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { WorkTracker } from '../core/work-tracker.js';
@@ -69,7 +70,10 @@ export async function startService(config: Config, options: { logger?: Logger } 
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);
     const index = new ImageIndex(redis);
-    const recorder = new RequestRecorder(redis, logger, telemetry.meter);
+    const recorder = new RequestRecorder(redis, logger, telemetry.meter, {
+      retentionDays: config.analyticsRetentionDays,
+      hasher: await ViewerHasher.open(redis),
+    });
     recorder.start();
     cleanups.push(() => recorder.stop());
 

@@ -47,8 +47,8 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Redis keys that hold images (records, hash index, id index, jobs), not counters. */
+/** Redis keys that hold images (records, hash index, id index, jobs), not analytics. */
 export async function imageKeys(t: TestService): Promise<string[]> {
   const keys = await t.redis.client.keys('imgsvc:*');
-  return keys.filter((k) => !k.startsWith('imgsvc:stats:')).sort();
+  return keys.filter((k) => !/^imgsvc:(stats|top|hll|analytics):/.test(k)).sort();
 }
