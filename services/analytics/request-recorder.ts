@@ -74,6 +74,10 @@ export class RequestRecorder {
     this.flushedEvents = meter.createCounter('imgsvc_analytics_events_flushed', {
       description: 'Image request events written to Redis',
     });
+    // Exported at 0 from the start, so rate() and alerts work before the first loss.
+    this.dropped.add(0, { reason: 'buffer_full' });
+    this.dropped.add(0, { reason: 'redis_error' });
+    this.flushedEvents.add(0);
   }
 
   record(event: ServedEvent): void {

@@ -1,7 +1,7 @@
 import type { ConfigFlags } from '../core/config.js';
 import { cliConfig } from './cli-config.js';
 import { createLogger } from '../core/logger.js';
-import { RedisServerMissingError } from '../redis/private-redis.js';
+import { PrivateRedisInUseError, RedisServerMissingError } from '../redis/private-redis.js';
 import { startService } from '../runtime/start-service.js';
 
 /**
@@ -16,7 +16,7 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
   try {
     service = await startService(config, { logger });
   } catch (err) {
-    const known = err instanceof RedisServerMissingError || (err instanceof Error && /cannot reach Redis|EADDRINUSE|EACCES/.test(err.message + String((err as NodeJS.ErrnoException).code)));
+    const known = err instanceof RedisServerMissingError || err instanceof PrivateRedisInUseError || (err instanceof Error && /cannot reach Redis|EADDRINUSE|EACCES/.test(err.message + String((err as NodeJS.ErrnoException).code)));
     const message = err instanceof Error ? err.message : String(err);
     if (!known) logger.fatal({ err }, 'start-up failed');
     logger.flush();

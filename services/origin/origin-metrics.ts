@@ -12,6 +12,11 @@ export function createOriginMetrics(meter: Meter, fast: FastMetrics) {
     'Bytes not sent thanks to negotiation: original size minus bytes served, by format and device class',
     'By',
   );
+  const transformFailures = meter.createCounter('imgsvc_origin_transform_failures', {
+    description: 'On-demand transforms that failed, by reason (error, timeout)',
+  });
+  // Exported at 0 from the start, so rate() and alerts work before the first failure.
+  for (const reason of ['error', 'timeout']) transformFailures.add(0, { reason });
   return {
     cacheTier: (tier: string) => cache.add(tier, { tier }),
     savedBytes: (format: string, deviceClass: string, bytes: number) => saved.add(`${format}|${deviceClass}`, { format, device_class: deviceClass }, bytes),
@@ -20,8 +25,6 @@ export function createOriginMetrics(meter: Meter, fast: FastMetrics) {
       unit: 's',
       advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
     }),
-    transformFailures: meter.createCounter('imgsvc_origin_transform_failures', {
-      description: 'On-demand transforms that failed, by reason (error, timeout, overloaded)',
-    }),
+    transformFailures,
   };
 }

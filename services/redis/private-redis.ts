@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { connect } from 'node:net';
 import { findFreePort } from '../core/free-port.js';
 
@@ -112,11 +112,22 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+export class PrivateRedisInUseError extends Error {
+  constructor(dir: string, owner: number) {
+    super(`the Redis in ${dir} is in use by a running process (pid ${owner}); stop it first, or set REDIS_URL to share that Redis`);
+    this.name = 'PrivateRedisInUseError';
+  }
+}
+
 async function stopOrphan(pidFile: string): Promise<void> {
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
   if (!Number.isInteger(pid) || pid <= 0) return;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (cmdline.includes('redis-server')) {
+    // Its parent still alive means another imgsvc owns it (an orphan is re-parented to pid 1).
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid > 1 && ppid !== process.pid) throw new PrivateRedisInUseError(dirname(pidFile), ppid);
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + 5_000;
     while (Date.now() < deadline && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')) !== '') {

@@ -33,7 +33,7 @@ export function createPublicImages(deps: {
     transformQueue: config.transformQueue,
     limits: { maxPixels: config.maxPixels, timeoutSeconds: RENDER_TIMEOUT_SECONDS },
     onTransform: (format, seconds) => originMetrics.transformDuration.record(seconds, { format }),
-    onTransformFailure: (format, reason) => originMetrics.transformFailures.add(1, { format, reason }),
+    onTransformFailure: (_format, reason) => originMetrics.transformFailures.add(1, { reason }),
   });
   return publicImageHandler({
     records: deps.records,

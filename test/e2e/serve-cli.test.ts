@@ -65,6 +65,16 @@ describe('imgsvc serve', () => {
     expect((await second.s.exited).code).toBe(0);
   });
 
+  it('refuses to share its private Redis with a second process on the same data folder', async () => {
+    const first = await serve();
+    const second = spawnImgsvc(['reindex'], { cwd });
+    running.push(second);
+    expect((await second.exited).code).toBe(1);
+    expect(second.output()).toMatch(/imgsvc: the Redis in .*data\/redis is in use by a running process/);
+    // The first one is unharmed.
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+  });
+
   it('finishes an in-flight upload on SIGTERM before exiting', async () => {
     const { s, url } = await serve();
     const jpeg = await readFile(corpusPath('photos/starfish.jpg'));
