@@ -17,6 +17,7 @@ import { hasWrk, runWrk } from './lib/wrk.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CHROME = {
   accept: 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8',
   'user-agent': 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
@@ -42,6 +43,10 @@ try {
   const base = `http://127.0.0.1:${port}`;
   const upload = await fetch(`${base}/v1/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: await readFile(corpusPath('photos/tower_progressive.jpg')) });
   const { id } = (await upload.json()) as { id: string };
+  // Let the eager variants finish, so no background work competes with the measurement.
+  while (((await (await fetch(`${base}/v1/images/${id}`)).json()) as { status: string }).status === 'processing') {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   // Negotiated for this phone: AVIF at 512 px (the original's width caps the 1280 rung).
   const negotiated = await fetch(`${base}/i/${id}`, { headers: CHROME });
   const bytes = Buffer.from(await negotiated.arrayBuffer());
@@ -84,7 +89,30 @@ try {
   const imgsvcExplicit = await load('imgsvc /i/<id>?w=512&fmt=webp (explicit)', explicitUrl, {}, imgsvc.process.pid);
   await imgsvc.stop();
 
-  printResults([nginxResult, imgsvcNegotiated, nginxWebp, imgsvcExplicit].filter((r): r is LoadResult => r !== undefined));
+  // Analytics on and off, same service and data, alternating rounds (this machine's throughput
+  // drifts by 10–30% between runs, so one pair of runs says little): medians of each.
+  const rounds: Record<'on' | 'off', LoadResult[]> = { on: [], off: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const analytics of ['off', 'on'] as const) {
+      const child = await startChild(process.execPath, [join(root, 'bin/imgsvc.js'), 'serve', '--role', 'all', '--port', String(port), '--data', join(work, 'data')], `${base}/readyz`, {
+        IMGSVC_LOG_LEVEL: 'warn',
+        IMGSVC_REPAIR_INTERVAL_SECONDS: '0',
+        IMGSVC_ANALYTICS: analytics,
+      });
+      await fetch(`${base}/i/${id}`, { headers: CHROME }).then((r) => r.arrayBuffer());
+      rounds[analytics].push(await load(`imgsvc negotiated, analytics ${analytics}`, `${base}/i/${id}`, CHROME, child.process.pid));
+      await child.stop();
+    }
+  }
+  const median = (xs: LoadResult[], pick: (r: LoadResult) => number) => [...xs].map(pick).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const rpsOn = median(rounds.on, (r) => r.requestsPerSecond);
+  const rpsOff = median(rounds.off, (r) => r.requestsPerSecond);
+  const cpuOn = median(rounds.on, (r) => r.serverCpuMsPerRequest ?? 0);
+  const cpuOff = median(rounds.off, (r) => r.serverCpuMsPerRequest ?? 0);
+
+  printResults([nginxResult, imgsvcNegotiated, nginxWebp, imgsvcExplicit, ...rounds.off, ...rounds.on].filter((r): r is LoadResult => r !== undefined));
+  console.log(`\nanalytics on/off, medians of ${ROUNDS} alternating rounds: ${rpsOn.toFixed(0)} vs ${rpsOff.toFixed(0)} requests/s, ${(cpuOn * 1000).toFixed(1)} vs ${(cpuOff * 1000).toFixed(1)} µs of server CPU per request`);
+  console.log(`cost of analytics on the hot path: ${((1 - rpsOn / rpsOff) * 100).toFixed(1)}% of throughput, ${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)}% of CPU per request (target under 5%)`);
   if (nginxResult && nginxWebp) {
     console.log('');
     console.log(`imgsvc negotiated / nginx, same bytes: ${(imgsvcNegotiated.requestsPerSecond / nginxResult.requestsPerSecond).toFixed(2)}x (target ≥ 0.5x)`);

@@ -31,13 +31,9 @@ export interface RecorderOptions {
   retentionDays?: number;
   /** The clock, injectable for tests of hour rollover. */
   now?: () => number;
+  /** False turns recording off (IMGSVC_ANALYTICS=off), e.g. to measure what analytics cost. */
+  enabled?: boolean;
   hasher?: ViewerHasher;
-}
-
-interface Totals {
-  requests: number;
-  bytes: number;
-  saved: number;
 }
 
 /**
@@ -81,6 +77,7 @@ export class RequestRecorder {
   }
 
   record(event: ServedEvent): void {
+    if (this.options.enabled === false) return;
     if (this.pending.length >= this.maxPendingEvents) {
       this.dropped.add(1, { reason: 'buffer_full' });
       return;
@@ -126,35 +123,65 @@ export class RequestRecorder {
     const top = new Map<string, Map<string, number>>();
     const viewers = new Map<string, Set<string>>();
 
+    // First fold identical events (same image, hour, format, device, variant, tier) together:
+    // traffic is dominated by repeats, so the per-key work below runs once per group.
+    interface Group {
+      e: ServedEvent;
+      at: number;
+      requests: number;
+      bytes: number;
+      saved: number;
+      viewers: Set<string>;
+    }
+    const groups = new Map<string, Group>();
     for (const { event: e, at } of events) {
+      const key = `${e.imageId}\u0000${hourId(at)}\u0000${dayId(at)}\u0000${e.format}\u0000${e.deviceClass}\u0000${e.variant}\u0000${e.tier}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { e, at, requests: 0, bytes: 0, saved: 0, viewers: new Set() }));
+      g.requests++;
+      g.bytes += e.bytes;
+      g.saved += e.saved ?? 0;
+      if (e.address !== undefined) g.viewers.add(`${e.address}\n${e.userAgent ?? ''}`);
+    }
+
+    const hashed = new Map<string, string>();
+    for (const { e, at, requests, bytes, saved, viewers: seen } of groups.values()) {
       const hour = hourId(at);
-      const totals: Totals = { requests: 1, bytes: e.bytes, saved: e.saved ?? 0 };
       for (const key of [analyticsKeys.image(e.imageId), analyticsKeys.imageHour(e.imageId, hour), analyticsKeys.fleet, analyticsKeys.fleetHour(hour)]) {
-        add(key, 'requests', totals.requests);
-        add(key, 'bytes', totals.bytes);
-        add(key, 'saved', totals.saved);
+        add(key, 'requests', requests);
+        add(key, 'bytes', bytes);
+        add(key, 'saved', saved);
       }
       expiring.add(analyticsKeys.imageHour(e.imageId, hour)).add(analyticsKeys.fleetHour(hour));
       for (const key of [analyticsKeys.image(e.imageId), analyticsKeys.fleet, analyticsKeys.fleetHour(hour)]) {
-        if (e.format) add(key, `fmt:${e.format}`, 1);
-        if (e.deviceClass) add(key, `dev:${e.deviceClass}`, 1);
+        if (e.format) add(key, `fmt:${e.format}`, requests);
+        if (e.deviceClass) add(key, `dev:${e.deviceClass}`, requests);
       }
-      if (e.variant) add(analyticsKeys.image(e.imageId), `var:${e.variant}`, 1);
+      if (e.variant) add(analyticsKeys.image(e.imageId), `var:${e.variant}`, requests);
       if (e.tier) {
-        add(analyticsKeys.fleet, `tier:${e.tier}`, 1);
-        add(analyticsKeys.fleetHour(hour), `tier:${e.tier}`, 1);
+        add(analyticsKeys.fleet, `tier:${e.tier}`, requests);
+        add(analyticsKeys.fleetHour(hour), `tier:${e.tier}`, requests);
       }
       for (const by of ['requests', 'bytes'] as const) {
         const key = analyticsKeys.top(hour, by);
         let members = top.get(key);
         if (!members) top.set(key, (members = new Map()));
-        members.set(e.imageId, (members.get(e.imageId) ?? 0) + (by === 'requests' ? 1 : e.bytes));
+        members.set(e.imageId, (members.get(e.imageId) ?? 0) + (by === 'requests' ? requests : bytes));
       }
-      if (this.options.hasher && e.address !== undefined) {
+      if (this.options.hasher && seen.size > 0) {
         const key = analyticsKeys.imageViewers(e.imageId, dayId(at));
         let set = viewers.get(key);
         if (!set) viewers.set(key, (set = new Set()));
-        set.add(this.options.hasher.hash(e.address, e.userAgent ?? '', at));
+        for (const viewer of seen) {
+          const cacheKey = `${dayId(at)}\n${viewer}`;
+          let hash = hashed.get(cacheKey);
+          if (hash === undefined) {
+            const cut = viewer.indexOf('\n');
+            hash = this.options.hasher.hash(viewer.slice(0, cut), viewer.slice(cut + 1), at);
+            hashed.set(cacheKey, hash);
+          }
+          set.add(hash);
+        }
       }
     }
 

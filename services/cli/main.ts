@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ROLES } from '../core/config.js';
 import { runReindex } from './reindex-command.js';
 import { runServe } from './serve.js';
+import { runStats } from './stats-command.js';
 
 const program = new Command()
   .name('imgsvc')
@@ -25,6 +26,17 @@ program
   .option('--data <dir>', 'data folder (env IMGSVC_DATA_DIR, default ./data)')
   .action(async (flags: { data?: string }) => {
     process.exitCode = await runReindex(flags, process.env);
+  });
+
+program
+  .command('stats')
+  .description("print the fleet summary and the top images from a running service's analytics API")
+  .option('--url <url>', 'the service (env IMGSVC_URL, default http://127.0.0.1:$IMGSVC_PORT or :8080)')
+  .addOption(new Option('--window <window>', 'top images over the last').choices(['1h', '24h', '7d']).default('24h'))
+  .addOption(new Option('--by <by>', 'rank top images by').choices(['requests', 'bytes']).default('requests'))
+  .option('--limit <n>', 'how many top images', '10')
+  .action(async (flags: { url?: string; window?: string; by?: string; limit?: string }) => {
+    process.exitCode = await runStats(flags, process.env);
   });
 
 await program.parseAsync(process.argv);

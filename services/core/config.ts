@@ -133,6 +133,11 @@ const SETTINGS = {
         return parsed.presets;
       }),
   },
+  analytics: {
+    env: 'IMGSVC_ANALYTICS',
+    flag: undefined,
+    schema: z.enum(['on', 'off']).default('on'),
+  },
   analyticsRetentionDays: {
     env: 'IMGSVC_ANALYTICS_RETENTION_DAYS',
     flag: undefined,

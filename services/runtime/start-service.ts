@@ -72,6 +72,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
     const index = new ImageIndex(redis);
     const recorder = new RequestRecorder(redis, logger, telemetry.meter, {
       retentionDays: config.analyticsRetentionDays,
+      enabled: config.analytics === 'on',
       hasher: await ViewerHasher.open(redis),
     });
     recorder.start();

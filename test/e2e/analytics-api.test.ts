@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../helpers/corpus.js';
 import { getBytes, uploadBytes } from '../helpers/http.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { spawnImgsvc } from '../helpers/spawn-imgsvc.js';
 
 let t: TestService;
 beforeAll(async () => {
@@ -55,6 +56,13 @@ describe('analytics API', () => {
     expect(summary.requests - before.requests).toBe(9);
     expect(summary.uploads).toBeGreaterThanOrEqual(2);
     expect(summary.hitRatio).toBeGreaterThan(0.5);
+
+    // The same, for a person, from the CLI.
+    const cli = spawnImgsvc(['stats', '--url', t.url, '--window', '1h', '--limit', '2'], { cwd: t.dataDir });
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.output()).toMatch(/image requests\s+\d+/);
+    expect(cli.output()).toContain(`1. ${a.id}`);
+    expect(cli.output()).toMatch(new RegExp(`2\\. ${b.id}\\s+1 requests`));
 
     const bad = await fetch(`${t.url}/v1/analytics/top?window=forever`);
     expect(bad.status).toBe(400);
