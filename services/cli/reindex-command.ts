@@ -7,7 +7,7 @@ import { reindex } from '../images/reindex.js';
 import { createRedisClient } from '../redis/redis-client.js';
 import { startPrivateRedis, type PrivateRedis } from '../redis/private-redis.js';
 import { waitForRedis } from '../runtime/wait-for-redis.js';
-import { FsObjectStore } from '../storage/fs-store.js';
+import { describeStore, openObjectStore } from '../storage/open-store.js';
 
 /** `imgsvc reindex`: rebuild the Redis records from the manifests in storage. */
 export async function runReindex(flags: ConfigFlags, env: Record<string, string | undefined>): Promise<number> {
@@ -22,9 +22,9 @@ export async function runReindex(flags: ConfigFlags, env: Record<string, string 
     const redis = createRedisClient(url, logger, 'reindex');
     try {
       await waitForRedis(redis, url, config.redisWaitSeconds * 1000);
-      const store = await FsObjectStore.open(join(dataDir, 'objects'));
+      const store = await openObjectStore(config, dataDir);
       const result = await reindex(store, new ImageIndex(redis), logger);
-      process.stdout.write(`reindexed ${result.restored} images from ${store.root}${result.unreadable.length ? `; ${result.unreadable.length} manifests unreadable: ${result.unreadable.join(', ')}` : ''}\n`);
+      process.stdout.write(`reindexed ${result.restored} images from ${describeStore(config, dataDir)}${result.unreadable.length ? `; ${result.unreadable.length} manifests unreadable: ${result.unreadable.join(', ')}` : ''}\n`);
       return result.unreadable.length > 0 ? 2 : 0;
     } finally {
       await redis.quit().catch(() => redis.disconnect());

@@ -50,6 +50,41 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().min(0).max(600).default(15),
   },
+  storage: {
+    env: 'IMGSVC_STORAGE',
+    flag: undefined,
+    schema: z.enum(['fs', 's3']).default('fs'),
+  },
+  s3Bucket: {
+    env: 'IMGSVC_S3_BUCKET',
+    flag: undefined,
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)').optional(),
+  },
+  s3Endpoint: {
+    env: 'IMGSVC_S3_ENDPOINT',
+    flag: undefined,
+    schema: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+  },
+  s3Region: {
+    env: 'IMGSVC_S3_REGION',
+    flag: undefined,
+    schema: z.string().min(1).default('us-east-1'),
+  },
+  s3ForcePathStyle: {
+    env: 'IMGSVC_S3_FORCE_PATH_STYLE',
+    flag: undefined,
+    schema: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  },
+  s3Prefix: {
+    env: 'IMGSVC_S3_PREFIX',
+    flag: undefined,
+    schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'expected a key prefix of letters, digits and ._-/').optional(),
+  },
+  s3Checksums: {
+    env: 'IMGSVC_S3_CHECKSUMS',
+    flag: undefined,
+    schema: z.enum(['when_supported', 'when_required']).default('when_supported'),
+  },
   publicBaseUrl: {
     env: 'IMGSVC_PUBLIC_BASE_URL',
     flag: undefined,
@@ -185,6 +220,10 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
       const message = parsed.error.issues.map((i) => i.message).join('; ');
       problems.push(`${source}: ${message} (received ${JSON.stringify(raw)})`);
     }
+  }
+  // Settings that only make sense together.
+  if (out.storage === 's3' && out.s3Bucket === undefined && !problems.some((p) => p.startsWith('IMGSVC_S3_BUCKET'))) {
+    problems.push('IMGSVC_S3_BUCKET: required when IMGSVC_STORAGE=s3');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;

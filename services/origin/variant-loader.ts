@@ -4,7 +4,8 @@ import { AppError, unavailable } from '../core/errors.js';
 import { SingleFlight } from '../core/single-flight.js';
 import { OUTPUT_EXT, OUTPUT_MIME, variantName, type VariantSpec } from '../core/variant-spec.js';
 import type { ImageRecord } from '../images/image-record.js';
-import { originalKey, variantKey } from '../storage/keys.js';
+import { variantKey } from '../storage/keys.js';
+import { readOriginal } from '../storage/read-original.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
 import { renderVariant, type RenderLimits } from './render-variant.js';
 
@@ -91,7 +92,7 @@ export class VariantLoader {
     }
     const data = await this.transforms(async () => {
       const started = process.hrtime.bigint();
-      const original = await this.store.getBuffer(originalKey(record.sha256));
+      const original = await readOriginal(this.store, record.sha256);
       const rendered = await renderVariant(original, spec, this.options.limits).catch((err: unknown) => {
         const timedOut = err instanceof Error && /timeout/i.test(err.message);
         this.options.onTransformFailure?.(spec.format, timedOut ? 'timeout' : 'error');

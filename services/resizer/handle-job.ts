@@ -4,7 +4,7 @@ import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord } from '../images/image-record.js';
 import { writeManifest } from '../images/manifest-store.js';
 import type { DecodeLimits } from '../imaging/decode-base.js';
-import { originalKey } from '../storage/keys.js';
+import { OriginalCorruptError, readOriginal } from '../storage/read-original.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
 import type { JobQueue, ResizeJob } from './job-queue.js';
 import { makeVariants } from './make-variants.js';
@@ -49,8 +49,9 @@ export async function handleJob(job: ResizeJob, deps: JobDeps, signal: AbortSign
   }
 
   try {
-    const original = await deps.store.getBuffer(originalKey(record.sha256)).catch((err: unknown) => {
+    const original = await readOriginal(deps.store, record.sha256).catch((err: unknown) => {
       if (err instanceof ObjectNotFoundError) throw new PermanentFailure('the original is missing from storage');
+      if (err instanceof OriginalCorruptError) throw new PermanentFailure('the stored original does not match its SHA-256');
       throw err;
     });
     const made = await makeVariants(record.sha256, original, planned, deps.store, {

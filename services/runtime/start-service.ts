@@ -17,7 +17,7 @@ import { createTelemetry } from '../telemetry/telemetry.js';
 import { createPublicImages } from './public-images.js';
 import { startPrivateRedis, type PrivateRedis } from '../redis/private-redis.js';
 import { createRedisClient } from '../redis/redis-client.js';
-import { FsObjectStore } from '../storage/fs-store.js';
+import { openObjectStore } from '../storage/open-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { startResizer, type ResizerRole } from '../resizer/start-resizer.js';
 import { sweepTempFiles } from './sweep-temp-files.js';
@@ -65,7 +65,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
     cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
     await waitForRedis(redis, redisUrl, config.redisWaitSeconds * 1000);
 
-    const store = await FsObjectStore.open(join(dataDir, 'objects'));
+    const store = await openObjectStore(config, dataDir);
     const telemetry = createTelemetry({ role: config.role });
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);

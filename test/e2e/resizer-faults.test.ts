@@ -120,7 +120,7 @@ describe('resizer faults', () => {
     await startResizer();
     const record = await waitForStatus(t.url, up.body.id as string);
     expect(record.status).toBe('failed');
-    expect(record.error).toMatch(/cannot be decoded/);
+    expect(record.error).toMatch(/does not match its SHA-256/);
     expect(await t.redis.client.xlen(redisKeys.resizeDeadStream)).toBe(deadBefore + 1);
     const [, fields] = (await t.redis.client.xrevrange(redisKeys.resizeDeadStream, '+', '-', 'COUNT', 1))[0]!;
     expect(fields).toEqual(expect.arrayContaining(['image', up.body.id, 'deliveries', '1']));

@@ -5,32 +5,77 @@ import { loadConfig } from '../../services/core/config.js';
 import { createLogger } from '../../services/core/logger.js';
 import { startService, type ServiceHandle } from '../../services/runtime/start-service.js';
 import { startTestRedis, type TestRedis } from './redis.js';
+import { S3_CREDENTIALS, startTestS3, type TestS3 } from './s3.js';
+
+export type Backend = 'fs' | 's3';
+export const BACKENDS: Backend[] = ['fs', 's3'];
 
 export interface TestService {
   service: ServiceHandle;
   redis: TestRedis;
   dataDir: string;
   url: string;
+  backend: Backend;
+  /** The S3-protocol server, with the s3 backend. */
+  s3: TestS3 | undefined;
+  /** The environment that points another imgsvc process at the same Redis and storage. */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** The whole service in this process, on a free port, with its own Redis and data folder. */
-export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+/**
+ * The whole service in this process, on a free port, with its own Redis and data folder, and
+ * with the s3 backend its own S3-protocol server (s3rver) and bucket.
+ */
+export async function startTestService(env: Record<string, string> = {}, backend: Backend = 'fs'): Promise<TestService> {
   const redis = await startTestRedis();
   const dataDir = await mkdtemp(join(tmpdir(), 'imgsvc-data-'));
-  const config = loadConfig({ IMGSVC_PORT: '0', IMGSVC_DATA_DIR: dataDir, REDIS_URL: redis.url, ...env });
+  let s3: TestS3 | undefined;
+  const shared: Record<string, string> = { IMGSVC_DATA_DIR: dataDir, REDIS_URL: redis.url };
+  if (backend === 's3') {
+    s3 = await startTestS3();
+    // The SDK's default credential chain reads these; s3rver accepts exactly them.
+    Object.assign(shared, {
+      IMGSVC_STORAGE: 's3',
+      IMGSVC_S3_BUCKET: s3.bucket,
+      IMGSVC_S3_ENDPOINT: s3.endpoint,
+      IMGSVC_S3_FORCE_PATH_STYLE: 'true',
+      IMGSVC_S3_CHECKSUMS: 'when_required',
+      AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
+    });
+    process.env.AWS_ACCESS_KEY_ID = S3_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = S3_CREDENTIALS.secretAccessKey;
+  }
+  const config = loadConfig({ IMGSVC_PORT: '0', ...shared, ...env });
   const service = await startService(config, { logger: createLogger(process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as 'info')) });
   return {
     service,
     redis,
     dataDir,
     url: service.url,
+    backend,
+    s3,
+    env: shared,
     stop: async () => {
       await service.stop();
       await redis.stop();
+      await s3?.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every stored object key and every local file: what a rejected upload must not change. */
+export async function listStored(t: TestService): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await t.service.store.list('', { cursor, limit: 1000 });
+    keys.push(...page.keys);
+    cursor = page.cursor;
+  } while (cursor);
+  return [...keys.map((k) => `store:${k}`), ...(await listFiles(t.dataDir)).map((f) => `file:${f}`)].sort();
 }
 
 /** Every file under the data folder, so a test can show that a rejection stored nothing. */
