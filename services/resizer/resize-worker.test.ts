@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -58,7 +59,7 @@ async function metricsText(): Promise<string> {
 
 async function seedImage(index: ImageIndex): Promise<ImageRecord> {
   const bytes = await readFile(corpusPath('photos/tower_progressive.jpg'));
-  const sha256 = 'ab'.repeat(32);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   await store.put(originalKey(sha256), bytes);
   const now = new Date().toISOString();
   const record: ImageRecord = {
