@@ -51,6 +51,21 @@ describe('S3ObjectStore faults', () => {
     expect((await store.getBuffer('faults/500')).equals(body)).toBe(true);
   });
 
+  it('retries a streamed file upload through failures, with a fresh stream each attempt', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'imgsvc-putfile-'));
+    const body = randomBytes(300_000);
+    await writeFile(join(dir, 'original'), body);
+    s3.failNext(2, '500');
+    await store.putFile('faults/file', join(dir, 'original'), { contentType: 'image/jpeg', metadata: { sha256: 'y' } });
+    expect((await store.getBuffer('faults/file')).equals(body)).toBe(true);
+    s3.failNext(1, 'reset');
+    await store.putFile('faults/file2', join(dir, 'original'), { consume: true });
+    expect((await store.head('faults/file2'))?.size).toBe(body.length);
+  });
+
   it('retries through dropped connections, and succeeds', async () => {
     const body = randomBytes(10_000);
     s3.failNext(2, 'reset');

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -54,22 +54,25 @@ export class S3ObjectStore implements ObjectStore {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly multipartThreshold: number;
+  private readonly maxAttempts: number;
 
   constructor(options: S3StoreOptions) {
     const checksums = options.checksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
+    this.maxAttempts = options.maxAttempts ?? 4;
     this.client = new S3Client({
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       forcePathStyle: options.forcePathStyle ?? false,
       requestChecksumCalculation: checksums,
       responseChecksumValidation: checksums,
-      maxAttempts: options.maxAttempts ?? 4,
+      maxAttempts: this.maxAttempts,
       requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 30_000 }),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
     this.bucket = options.bucket;
     this.prefix = options.prefix ? `${options.prefix.replace(/\/+$/, '')}/` : '';
     this.multipartThreshold = options.multipartThreshold ?? 16 * 1024 * 1024;
+
   }
 
   async put(key: string, body: Buffer | Readable, options: PutOptions = {}): Promise<ObjectInfo> {
@@ -89,10 +92,32 @@ export class S3ObjectStore implements ObjectStore {
 
   async putFile(key: string, path: string, options: PutOptions & { consume?: boolean } = {}): Promise<ObjectInfo> {
     const { size } = await stat(path);
-    // Small files go up in one request; large ones stream as a multipart upload.
-    const body = size <= this.multipartThreshold ? await readFile(path) : createReadStream(path);
-    const info = await this.put(key, body, options);
+    const Key = this.keyOf(key);
+    if (size <= this.multipartThreshold) {
+      // One request, the file streamed from disk (its length is known), never read whole. The
+      // SDK cannot replay a consumed stream, so transient failures are retried here, each
+      // attempt with a fresh stream.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.call(
+            () =>
+              this.client.send(
+                new PutObjectCommand({ Bucket: this.bucket, Key, Body: createReadStream(path), ContentLength: size, ContentType: options.contentType, Metadata: options.metadata }),
+              ),
+            key,
+          );
+          break;
+        } catch (err) {
+          if (!(err instanceof AppError) || err.status !== 503 || attempt >= this.maxAttempts) throw err;
+          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        }
+      }
+    } else {
+      await this.put(key, createReadStream(path), options);
+    }
     if (options.consume) await rm(path, { force: true });
+    const info = await this.head(key);
+    if (!info) throw new AppError(503, 'storage_unavailable', 'storage did not keep an object it accepted; retry');
     return info;
   }
 
