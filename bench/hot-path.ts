@@ -9,7 +9,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from '../services/core/free-port.js';
+import { findFreePort } from '../services/runtime/free-port.js';
 import { corpusPath } from '../test/helpers/corpus.js';
 import { startChild } from './lib/child.js';
 import { printResults, runLoad, type LoadResult } from './lib/load.js';

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from '../services/core/free-port.js';
+import { findFreePort } from '../services/runtime/free-port.js';
 import { corpusPath } from '../test/helpers/corpus.js';
 import { startChild } from './lib/child.js';
 import { printResults, runLoad } from './lib/load.js';
@@ -32,21 +32,17 @@ function nextBody(): Buffer {
   return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
 }
 
+/** The same upload load against either server: distinct JPEG bodies at CONNECTIONS for SECONDS. */
+function postLoad(label: string, url: string, serverPid: number | undefined) {
+  return runLoad({ label, url, method: 'POST', connections: CONNECTIONS, seconds: SECONDS, headers: { 'content-type': 'image/jpeg' }, body: nextBody, serverPid });
+}
+
 const work = await mkdtemp(join(tmpdir(), 'imgsvc-bench-'));
 console.log(`bench:upload — ${FILE} (${jpeg.length} bytes), ${CONNECTIONS} connections, ${SECONDS} s each, ${cpus().length} cores, load generator on the same machine`);
 try {
   const sinkPort = await findFreePort();
   const sink = await startChild(process.execPath, [join(root, 'bench/sink-server.mjs'), String(sinkPort), join(work, 'sink')], `http://127.0.0.1:${sinkPort}/`);
-  const sinkResult = await runLoad({
-    label: 'node:http sink (hash + write)',
-    url: `http://127.0.0.1:${sinkPort}/`,
-    method: 'POST',
-    connections: CONNECTIONS,
-    seconds: SECONDS,
-    headers: { 'content-type': 'image/jpeg' },
-    body: nextBody,
-    serverPid: sink.process.pid,
-  });
+  const sinkResult = await postLoad('node:http sink (hash + write)', `http://127.0.0.1:${sinkPort}/`, sink.process.pid);
   await sink.stop();
 
   const port = await findFreePort();
@@ -56,16 +52,7 @@ try {
     `http://127.0.0.1:${port}/readyz`,
     { IMGSVC_LOG_LEVEL: 'warn' },
   );
-  const imgsvcResult = await runLoad({
-    label: 'imgsvc POST /v1/images',
-    url: `http://127.0.0.1:${port}/v1/images`,
-    method: 'POST',
-    connections: CONNECTIONS,
-    seconds: SECONDS,
-    headers: { 'content-type': 'image/jpeg' },
-    body: nextBody,
-    serverPid: imgsvc.process.pid,
-  });
+  const imgsvcResult = await postLoad('imgsvc POST /v1/images', `http://127.0.0.1:${port}/v1/images`, imgsvc.process.pid);
   await imgsvc.stop();
 
   printResults([imgsvcResult, sinkResult]);

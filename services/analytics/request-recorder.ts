@@ -208,8 +208,3 @@ export class RequestRecorder {
     }
   }
 }
-
-export async function readImageTotals(redis: Redis, imageId: string): Promise<{ requests: number; bytes: number }> {
-  const hash = await redis.hgetall(analyticsKeys.image(imageId));
-  return { requests: Number(hash.requests ?? 0), bytes: Number(hash.bytes ?? 0) };
-}

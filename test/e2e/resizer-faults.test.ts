@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../services/core/free-port.js';
+import { findFreePort } from '../../services/runtime/free-port.js';
 import { DEFAULT_QUALITY } from '../../services/core/quality.js';
 import { redisKeys } from '../../services/redis/keys.js';
 import { RESIZE_GROUP } from '../../services/resizer/job-queue.js';

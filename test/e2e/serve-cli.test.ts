@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../services/core/free-port.js';
+import { findFreePort } from '../../services/runtime/free-port.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
 import { spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';

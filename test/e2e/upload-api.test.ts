@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { corpusPath } from '../helpers/corpus.js';
 import { getBytes, uploadBytes, uploadFile } from '../helpers/http.js';
 import { BACKENDS, startTestService, type TestService } from '../helpers/service.js';
-import { readImageTotals } from '../../services/analytics/request-recorder.js';
+import { AnalyticsQueries } from '../../services/analytics/analytics-queries.js';
 import { redisKeys } from '../../services/redis/keys.js';
 
 describe.each(BACKENDS)('with %s storage', (backend) => {
@@ -230,7 +230,8 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
       // The server records after the last byte is sent, which the client may see first.
       await vi.waitFor(async () => {
         await t.service.recorder.flush();
-        expect(await readImageTotals(t.redis.client, id)).toEqual({ requests: 6, bytes });
+        const stats = await new AnalyticsQueries(t.redis.client).imageStats(id, {});
+        expect({ requests: stats.allTime.requests, bytes: stats.allTime.bytes }).toEqual({ requests: 6, bytes });
       });
     });
 
