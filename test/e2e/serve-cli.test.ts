@@ -17,9 +17,12 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const s of running.splice(0)) {
-    if (s.child.exitCode === null) {
-      s.child.kill('SIGKILL');
+    if (s.child.exitCode === null && s.child.signalCode === null) {
+      // SIGTERM first, so a serve stops its private redis-server instead of orphaning it.
+      s.child.kill('SIGTERM');
+      const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
       await s.exited;
+      clearTimeout(timer);
     }
   }
   await rm(cwd, { recursive: true, force: true });
