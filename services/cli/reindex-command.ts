@@ -1,12 +1,10 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ConfigFlags } from '../core/config.js';
 import { cliConfig } from './cli-config.js';
 import { createLogger } from '../core/logger.js';
 import { ImageIndex } from '../images/image-index.js';
 import { reindex } from '../images/reindex.js';
-import { createRedisClient } from '../redis/redis-client.js';
-import { startPrivateRedis, type PrivateRedis } from '../redis/private-redis.js';
-import { waitForRedis } from '../runtime/wait-for-redis.js';
+import { connectRedis } from '../runtime/connect-redis.js';
 import { describeStore, openObjectStore } from '../storage/open-store.js';
 
 /** `imgsvc reindex`: rebuild the Redis records from the manifests in storage. */
@@ -15,25 +13,20 @@ export async function runReindex(flags: ConfigFlags, env: Record<string, string 
   if (!config) return 1;
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const dataDir = resolve(config.dataDir);
-  let privateRedis: PrivateRedis | undefined;
   try {
-    // Same rule as serve: REDIS_URL, else the private Redis that lives in the data folder.
-    const url = config.redisUrl ?? (privateRedis = await startPrivateRedis(join(dataDir, 'redis'))).url;
-    const redis = createRedisClient(url, logger, 'reindex');
+    const { redis, close } = await connectRedis(config, dataDir, logger, 'reindex');
     try {
-      await waitForRedis(redis, url, config.redisWaitSeconds * 1000);
       const store = await openObjectStore(config, dataDir);
       const result = await reindex(store, new ImageIndex(redis), logger);
       process.stdout.write(`reindexed ${result.restored} images from ${describeStore(config, dataDir)}${result.unreadable.length ? `; ${result.unreadable.length} manifests unreadable: ${result.unreadable.join(', ')}` : ''}\n`);
       return result.unreadable.length > 0 ? 2 : 0;
     } finally {
-      await redis.quit().catch(() => redis.disconnect());
+      await close();
     }
   } catch (err) {
     process.stderr.write(`imgsvc: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {
-    await privateRedis?.stop();
     logger.flush();
   }
 }

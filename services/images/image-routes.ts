@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { queryString } from '../http/query-string.js';
 import { buildSrcset } from '../core/srcset.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import type { ImageIndex } from './image-index.js';
@@ -15,11 +16,10 @@ export function imageRoutes(deps: { index: ImageIndex; publicBaseUrl: string | u
   // Ready-to-paste <picture> markup with explicit URLs, for CDNs that do not vary on headers.
   router.get('/v1/images/:id/srcset', async (req, res) => {
     const record = await loadRecord(req.params.id, (id) => deps.index.get(id));
-    const text = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
     const markup = buildSrcset(
       { id: record.id, width: record.width, height: record.height, hasAlpha: record.hasAlpha, animated: record.frames > 1 },
       publicBaseUrl(req, deps.publicBaseUrl),
-      { sizes: text('sizes'), widths: text('widths'), formats: text('formats'), alt: text('alt') },
+      { sizes: queryString(req, 'sizes'), widths: queryString(req, 'widths'), formats: queryString(req, 'formats'), alt: queryString(req, 'alt') },
     );
     res.setHeader('Cache-Control', 'public, max-age=3600');
     res.json(markup);

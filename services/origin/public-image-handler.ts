@@ -60,43 +60,43 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
       deps.httpMetrics.finished(ROUTE, req.method ?? 'GET', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9, tier);
       if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ reqId: requestId, method: req.method, url, status: res.statusCode, tier }, 'request');
     };
-    const fail = (err: unknown) => {
-      const error = toAppError(err);
-      if (error.status >= 500) deps.logger.error({ err: error.cause ?? err, reqId: requestId, url }, error.message);
-      res.setHeader('X-Request-Id', requestId);
-      sendError(res, error, req.method);
-      finish('error');
-    };
 
     try {
       const parsed = parse(req, url);
-      // Fast path: everything in memory, answered before this function returns.
+      // Fast path: everything in memory, answered before this function returns. On a miss the
+      // async path goes on from what was already found (record, negotiation), not from scratch.
       const cached = deps.records.peek(parsed.id);
-      if (cached) {
-        const negotiated = choose(req, parsed, cached, deps);
-        const hit = deps.loader.peek(cached, negotiated.spec);
-        if (hit) {
-          respond(req, res, requestId, cached, negotiated, hit, cacheControl, deps);
-          finish(hit.tier);
-          return true;
-        }
+      const negotiated = cached ? choose(req, parsed, cached, deps) : undefined;
+      const hit = cached && negotiated ? deps.loader.peek(cached, negotiated.spec) : undefined;
+      if (cached && negotiated && hit) {
+        respond(req, res, requestId, cached, negotiated, hit, cacheControl, deps);
+        finish(hit.tier);
+        return true;
       }
       deps.httpMetrics.inFlight(1);
       deps.work
         .track(async () => {
-          const record = await loadRecord(parsed.id, (id) => deps.records.get(id));
-          const negotiated = choose(req, parsed, record, deps);
-          const variant = await deps.loader.load(record, negotiated.spec);
-          respond(req, res, requestId, record, negotiated, variant, cacheControl, deps);
+          const record = cached ?? (await loadRecord(parsed.id, (id) => deps.records.get(id)));
+          const chosen = negotiated ?? choose(req, parsed, record, deps);
+          const variant = await deps.loader.load(record, chosen.spec);
+          respond(req, res, requestId, record, chosen, variant, cacheControl, deps);
           finish(variant.tier);
         })
-        .catch(fail)
+        .catch((err: unknown) => fail(err, req, res, requestId, deps, finish))
         .finally(() => deps.httpMetrics.inFlight(-1));
     } catch (err) {
-      fail(err);
+      fail(err, req, res, requestId, deps, finish);
     }
     return true;
   };
+}
+
+function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId: string, deps: PublicImageDeps, finish: (tier: string) => void): void {
+  const error = toAppError(err);
+  if (error.status >= 500) deps.logger.error({ err: error.cause ?? err, reqId: requestId, url: req.url }, error.message);
+  res.setHeader('X-Request-Id', requestId);
+  sendError(res, error, req.method);
+  finish('error');
 }
 
 function parse(req: IncomingMessage, url: string): Parsed {

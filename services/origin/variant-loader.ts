@@ -63,14 +63,12 @@ export class VariantLoader {
 
   /** The variant from the hot cache, without waiting; undefined on a miss. */
   peek(record: ImageRecord, spec: VariantSpec): LoadedVariant | undefined {
-    const name = variantName(spec);
-    const hit = this.hot.get(variantKey(record.sha256, name, OUTPUT_EXT[spec.format]));
+    const hit = this.hot.get(locate(record, spec).key);
     return hit ? { ...hit, tier: 'memory' } : undefined;
   }
 
   async load(record: ImageRecord, spec: VariantSpec): Promise<LoadedVariant> {
-    const name = variantName(spec);
-    const key = variantKey(record.sha256, name, OUTPUT_EXT[spec.format]);
+    const { name, key } = locate(record, spec);
     const hit = this.hot.get(key);
     if (hit) return { ...hit, tier: 'memory' };
     const { cached, tier } = await this.flights.run(key, () => this.fetchOrMake(record, spec, key, name));
@@ -111,4 +109,10 @@ export class VariantLoader {
     this.hot.set(key, cached);
     return { cached, tier: 'transform' };
   }
+}
+
+/** A variant's name and storage key: the one derivation both the hot cache and storage use. */
+function locate(record: ImageRecord, spec: VariantSpec): { name: string; key: string } {
+  const name = variantName(spec);
+  return { name, key: variantKey(record.sha256, name, OUTPUT_EXT[spec.format]) };
 }

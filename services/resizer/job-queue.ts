@@ -48,17 +48,31 @@ export class JobQueue {
     return id;
   }
 
-  /** True when the image's last enqueued job is still in the stream (waiting, running or awaiting reclaim). */
-  async hasLiveJob(imageId: string): Promise<boolean> {
+  /**
+   * True when the image's last enqueued job is still in the stream (waiting, running or awaiting
+   * reclaim). A sweep checking many images passes the group's last-delivered id it read once.
+   */
+  async hasLiveJob(imageId: string, lastDelivered?: string): Promise<boolean> {
     const id = await this.redis.hget(redisKeys.resizeLive, imageId);
     if (!id) return false;
     const entries = await this.redis.xrange(this.stream, id, id);
     if (entries.length === 0) return false;
     const pending = (await this.redis.xpending(this.stream, RESIZE_GROUP, id, id, 1)) as unknown[];
-    const info = (await this.redis.xinfo('GROUPS', this.stream)) as unknown[][];
-    const lastDelivered = String(pairs(info.find((g) => pairs(g).name === RESIZE_GROUP) ?? [])['last-delivered-id'] ?? '0-0');
+    const delivered = lastDelivered ?? (await this.lastDeliveredId());
     // Live if not yet delivered, or delivered and not acknowledged.
-    return pending.length > 0 || compareIds(id, lastDelivered) > 0;
+    return pending.length > 0 || compareIds(id, delivered) > 0;
+  }
+
+  /** The id of the newest entry the group has handed out ('0-0' before any). */
+  async lastDeliveredId(): Promise<string> {
+    const group = await this.groupInfo();
+    return typeof group?.['last-delivered-id'] === 'string' ? group['last-delivered-id'] : '0-0';
+  }
+
+  /** XINFO GROUPS for our group, as a field map; undefined before the group exists. */
+  private async groupInfo(): Promise<Record<string, unknown> | undefined> {
+    const groups = (await this.redis.xinfo('GROUPS', this.stream).catch(() => [])) as unknown[][];
+    return groups.map(pairs).find((g) => g.name === RESIZE_GROUP);
   }
 
   /** New jobs for this consumer; blocks up to `blockMs` when there are none (use a dedicated connection). */
@@ -120,26 +134,16 @@ export class JobQueue {
   }
 
   async stats(): Promise<QueueStats> {
-    const [groups, deadLetters] = await Promise.all([
-      this.redis.xinfo('GROUPS', this.stream).catch(() => []) as Promise<unknown[]>,
-      this.redis.xlen(this.deadStream),
-    ]);
-    let lag = 0;
-    let pending = 0;
-    for (const group of groups as unknown[][]) {
-      const fields = pairs(group);
-      if (fields.name !== RESIZE_GROUP) continue;
-      pending = Number(fields.pending ?? 0);
-      // Redis 7 reports lag; when it cannot (after deletions) it is nil, and XLEN is the safe upper bound.
-      lag = fields.lag === null || fields.lag === undefined ? await this.redis.xlen(this.stream) : Number(fields.lag);
-    }
-    return { lag, pending, deadLetters };
+    const [group, deadLetters] = await Promise.all([this.groupInfo(), this.redis.xlen(this.deadStream)]);
+    if (!group) return { lag: 0, pending: 0, deadLetters };
+    // Redis 7 reports lag; when it cannot (after deletions) it is nil, and XLEN is the safe upper bound.
+    const lag = group.lag === null || group.lag === undefined ? await this.redis.xlen(this.stream) : Number(group.lag);
+    return { lag, pending: Number(group.pending ?? 0), deadLetters };
   }
 
   /** Entries every consumer is done with are dropped, so the stream does not grow forever. */
   async trim(): Promise<void> {
-    const groups = (await this.redis.xinfo('GROUPS', this.stream).catch(() => [])) as unknown[][];
-    const group = groups.map(pairs).find((g) => g.name === RESIZE_GROUP);
+    const group = await this.groupInfo();
     if (!group || typeof group['last-delivered-id'] !== 'string') return;
     const pending = (await this.redis.xpending(this.stream, RESIZE_GROUP)) as [number, string | null, string | null, unknown];
     const oldestPending = pending[1];

@@ -32,6 +32,8 @@ export async function repairSweep(deps: SweepDeps, options: { lockMs: number; ow
   const result: SweepResult = { checked: 0, requeued: [] };
   try {
     let after: string | undefined;
+    // Read once: a job enqueued after this is newer and so counts as live anyway.
+    const lastDelivered = await deps.queue.lastDeliveredId();
     for (;;) {
       const ids = await deps.index.listIds(after, 200);
       if (ids.length === 0) break;
@@ -41,7 +43,7 @@ export async function repairSweep(deps: SweepDeps, options: { lockMs: number; ow
       for (const record of records) {
         if (!record) continue;
         result.checked++;
-        if (await needsWork(record, deps)) {
+        if (await needsWork(record, deps, lastDelivered)) {
           await deps.queue.enqueue(record.id, record.sha256);
           result.requeued.push(record.id);
         }
@@ -61,8 +63,8 @@ export async function repairSweep(deps: SweepDeps, options: { lockMs: number; ow
   return result;
 }
 
-async function needsWork(record: ImageRecord, deps: SweepDeps): Promise<boolean> {
-  if (record.status === 'processing') return !(await deps.queue.hasLiveJob(record.id));
+async function needsWork(record: ImageRecord, deps: SweepDeps, lastDelivered: string): Promise<boolean> {
+  if (record.status === 'processing') return !(await deps.queue.hasLiveJob(record.id, lastDelivered));
   if (record.status !== 'ready') return false;
   const heads = await Promise.all(record.variants.map((v) => deps.store.head(v.key)));
   return heads.some((h) => h === undefined);

@@ -15,13 +15,11 @@ import { RecordCache } from '../images/record-cache.js';
 import { buildApp } from '../http/build-app.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
 import { createPublicImages } from './public-images.js';
-import { startPrivateRedis, type PrivateRedis } from '../redis/private-redis.js';
-import { createRedisClient } from '../redis/redis-client.js';
 import { openObjectStore } from '../storage/open-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { startResizer, type ResizerRole } from '../resizer/start-resizer.js';
+import { connectRedis } from './connect-redis.js';
 import { sweepTempFiles } from './sweep-temp-files.js';
-import { waitForRedis } from './wait-for-redis.js';
 
 export interface ServiceHandle {
   readonly url: string;
@@ -52,18 +50,9 @@ export async function startService(config: Config, options: { logger?: Logger } 
   await mkdir(tmpDir, { recursive: true });
   await sweepTempFiles(tmpDir, logger);
 
-  let privateRedis: PrivateRedis | undefined;
-  const redisUrl = config.redisUrl ?? (privateRedis = await startPrivateRedis(join(dataDir, 'redis'))).url;
-  const cleanups: (() => Promise<unknown>)[] = [];
-  if (privateRedis) {
-    const started = privateRedis;
-    cleanups.push(() => started.stop());
-    logger.info({ redisUrl, dir: join(dataDir, 'redis') }, 'started a private redis-server (set REDIS_URL to use your own)');
-  }
+  const { redis, url: redisUrl, close: closeRedis } = await connectRedis(config, dataDir, logger, 'main');
+  const cleanups: (() => Promise<unknown>)[] = [closeRedis];
   try {
-    const redis = createRedisClient(redisUrl, logger, 'main');
-    cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
-    await waitForRedis(redis, redisUrl, config.redisWaitSeconds * 1000);
 
     const store = await openObjectStore(config, dataDir);
     const telemetry = createTelemetry({ role: config.role });
