@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { role, secretKeyRef } from './spec-parts.js';
+
+export const GROUP = 'imgsvc.io';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = 'ImageService';
+export const PLURAL = 'imageservices';
+
+/** The image the operator deploys when the resource names none (see Dockerfile). */
+export const DEFAULT_IMAGE = 'ghcr.io/imgsvc/imgsvc:0.1.0';
+
+const REDIS_ONE_OF = 'set exactly one of url or urlSecretRef';
+
+const redis = z
+  .object({
+    url: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional().describe('for development; prefer urlSecretRef, which keeps the password out of the resource'),
+    urlSecretRef: secretKeyRef('url').optional().describe('Secret key holding the redis:// URL'),
+  })
+  .refine((r) => (r.url === undefined) !== (r.urlSecretRef === undefined), { message: REDIS_ONE_OF })
+  .meta({ 'x-kubernetes-validations': [{ rule: 'has(self.url) != has(self.urlSecretRef)', message: REDIS_ONE_OF }] });
+
+const s3 = z
+  .object({
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name').describe('immutable: the images live there'),
+    prefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/).max(512).optional().describe('immutable key prefix within the bucket'),
+    endpoint: z.string().regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL').optional().describe('for MinIO, R2, Ceph and other S3-compatible stores'),
+    region: z.string().min(1).default('us-east-1'),
+    forcePathStyle: z.boolean().default(false),
+    checksums: z.enum(['WhenSupported', 'WhenRequired']).default('WhenSupported').describe('WhenRequired for stores that mishandle the SDK default checksums'),
+    credentialsSecretRef: z
+      .object({
+        name: z.string().min(1).max(253),
+        accessKeyIdKey: z.string().min(1).default('accessKeyId'),
+        secretAccessKeyKey: z.string().min(1).default('secretAccessKey'),
+      })
+      .optional()
+      .describe('omit to use the pod identity (IRSA, workload identity)'),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: 'self.bucket == oldSelf.bucket', message: 'bucket is immutable: moving images is a migration, not an edit' },
+      { rule: "(has(self.prefix) ? self.prefix : '') == (has(oldSelf.prefix) ? oldSelf.prefix : '')", message: 'prefix is immutable' },
+    ],
+  });
+
+const serviceConfig = z.object({
+  eagerPresets: z.string().min(1).optional().describe('IMGSVC_EAGER_PRESETS: variants made at upload time'),
+  maxUploadBytes: z.string().regex(/^[0-9]+([KMG]i?B)?$/, 'expected a byte count such as 52428800 or 50MiB').optional(),
+  maxPixels: z.number().int().min(1).optional(),
+  cacheMaxAgeSeconds: z.number().int().min(0).optional(),
+  hotCacheBytes: z.string().regex(/^[0-9]+([KMG]i?B)?$/, 'expected a byte count such as 256MiB').optional(),
+  analytics: z.boolean().default(true),
+  analyticsRetentionDays: z.number().int().min(1).max(3650).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+const ingress = z.object({
+  host: z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'expected a DNS host name'),
+  className: z.string().min(1).optional(),
+  tlsSecretName: z.string().min(1).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
+export const imageServiceSpec = z.object({
+  image: z.string().min(1).default(DEFAULT_IMAGE),
+  imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
+  imagePullSecrets: z.array(z.object({ name: z.string().min(1) })).optional(),
+  redis,
+  storage: z.object({ s3 }),
+  publicBaseUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'expected an http:// or https:// URL').optional(),
+  config: serviceConfig.prefault({}),
+  upload: role(['CPU', 'InFlightRequests'], {
+    replicas: 2,
+    resources: { requests: { cpu: '1', memory: '512Mi' }, limits: { memory: '1Gi' } },
+    autoscaling: { minReplicas: 2, maxReplicas: 20, metrics: [{ type: 'CPU', target: 70 }, { type: 'InFlightRequests', target: 16 }] },
+  }).prefault({}),
+  resizer: role(['CPU', 'QueueLag'], {
+    replicas: 2,
+    resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { memory: '2Gi' } },
+    autoscaling: { minReplicas: 1, maxReplicas: 50, metrics: [{ type: 'QueueLag', target: 30 }] },
+  }).prefault({}),
+  origin: role(['CPU', 'InFlightRequests'], {
+    replicas: 2,
+    resources: { requests: { cpu: '1', memory: '768Mi' }, limits: { memory: '1536Mi' } },
+    autoscaling: { minReplicas: 2, maxReplicas: 30, metrics: [{ type: 'CPU', target: 70 }, { type: 'InFlightRequests', target: 64 }] },
+  }).prefault({}),
+  serviceAccount: z
+    .object({ annotations: z.record(z.string(), z.string()).optional().describe('for pod identity, e.g. eks.amazonaws.com/role-arn') })
+    .optional(),
+  ingress: ingress.optional(),
+});
+
+export type ImageServiceSpec = z.output<typeof imageServiceSpec>;
+export type ImageServiceSpecInput = z.input<typeof imageServiceSpec>;
+export const ROLE_NAMES = ['upload', 'resizer', 'origin'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+export type RoleSpec = ImageServiceSpec[RoleName];
+
+const condition = z.object({
+  type: z.string().min(1),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string().min(1),
+  message: z.string(),
+  observedGeneration: z.number().int().min(0).optional(),
+  lastTransitionTime: z.string().describe('RFC 3339 time'),
+});
+export type Condition = z.infer<typeof condition>;
+
+const roleStatus = z.object({
+  desiredReplicas: z.number().int().min(0),
+  readyReplicas: z.number().int().min(0),
+  updatedReplicas: z.number().int().min(0).optional(),
+});
+export type RoleStatus = z.infer<typeof roleStatus>;
+
+export const imageServiceStatus = z.object({
+  observedGeneration: z.number().int().min(0).optional(),
+  conditions: z.array(condition).optional().meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
+  roles: z.object({ upload: roleStatus, resizer: roleStatus, origin: roleStatus }).partial().optional(),
+  endpoints: z
+    .object({ upload: z.string(), origin: z.string(), public: z.string().optional() })
+    .partial()
+    .optional()
+    .describe('in-cluster URLs of the upload and origin Services, and the public base URL'),
+});
+export type ImageServiceStatus = z.infer<typeof imageServiceStatus>;
+
+/** The custom resource as the API returns it. */
+export interface ImageService {
+  apiVersion: typeof API_VERSION;
+  kind: typeof KIND;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    generation?: number;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    deletionTimestamp?: string;
+  };
+  spec: ImageServiceSpec;
+  status?: ImageServiceStatus;
+}
