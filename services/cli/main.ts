@@ -39,4 +39,15 @@ program
     process.exitCode = await runStats(flags, process.env);
   });
 
+program
+  .command('operator')
+  .description('run the Kubernetes operator that reconciles ImageService resources (see charts/imgsvc-operator)')
+  .option('--host <host>', 'address for /healthz, /readyz and /metrics (env IMGSVC_OPERATOR_HOST, default 127.0.0.1)')
+  .option('--port <port>', 'port for them (env IMGSVC_OPERATOR_PORT, default 8081)')
+  .action(async (flags: { host?: string; port?: string }) => {
+    // Loaded on demand: the service roles never pay for the Kubernetes client.
+    const { runOperatorCommand } = await import('./operator-command.js');
+    process.exitCode = await runOperatorCommand(flags, process.env);
+  });
+
 await program.parseAsync(process.argv);

@@ -204,13 +204,26 @@ const FLAG_KEYS: Partial<Record<keyof Settings, keyof ConfigFlags>> = {
   dataDir: 'data',
 };
 
-/** Parses every setting, collecting all problems before failing so one run shows them all. */
-export function loadConfig(env: Record<string, string | undefined>, flags: ConfigFlags = {}): Config {
+/** A setting: the environment variable that sets it, its flag if any, and its schema. */
+export interface Setting {
+  env: string;
+  flag: string | undefined;
+  schema: z.ZodType;
+}
+
+/**
+ * Parses a table of settings from the environment (and flags, which win), collecting every
+ * problem before failing so one run shows them all. Shared by the service and the operator.
+ */
+export function parseSettings<S extends Record<string, Setting>>(
+  settings: S,
+  env: Record<string, string | undefined>,
+  flagValue: (key: keyof S) => string | undefined = () => undefined,
+): { values: { [K in keyof S]: z.output<S[K]['schema']> }; problems: string[] } {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
-  for (const [key, setting] of Object.entries(SETTINGS) as [keyof Settings, Settings[keyof Settings]][]) {
-    const flagKey = FLAG_KEYS[key];
-    const fromFlag = flagKey ? flags[flagKey] : undefined;
+  for (const [key, setting] of Object.entries(settings)) {
+    const fromFlag = flagValue(key);
     const raw = fromFlag ?? emptyToUndefined(env[setting.env]);
     const parsed = setting.schema.safeParse(raw);
     if (parsed.success) {
@@ -221,6 +234,15 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
       problems.push(`${source}: ${message} (received ${JSON.stringify(raw)})`);
     }
   }
+  return { values: out as { [K in keyof S]: z.output<S[K]['schema']> }, problems };
+}
+
+/** Parses every setting, collecting all problems before failing so one run shows them all. */
+export function loadConfig(env: Record<string, string | undefined>, flags: ConfigFlags = {}): Config {
+  const { values: out, problems } = parseSettings(SETTINGS, env, (key) => {
+    const flagKey = FLAG_KEYS[key];
+    return flagKey ? flags[flagKey] : undefined;
+  });
   // Settings that only make sense together.
   if (out.storage === 's3' && out.s3Bucket === undefined && !problems.some((p) => p.startsWith('IMGSVC_S3_BUCKET'))) {
     problems.push('IMGSVC_S3_BUCKET: required when IMGSVC_STORAGE=s3');

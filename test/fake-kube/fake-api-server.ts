@@ -78,7 +78,7 @@ export class FakeApiServer {
       'kind: Config',
       'clusters:',
       '- name: fake',
-      `  cluster: { server: "${this.url}" }`,
+      `  cluster: { server: "${this.url}", insecure-skip-tls-verify: true }`, // plain HTTP on loopback; client-node requires this flag for http://
       'users:',
       '- name: tester',
       '  user: { token: fake-token }',
