@@ -262,6 +262,9 @@ function userAgentManager(req: IncomingMessage): string {
 
 function parseBody(req: IncomingMessage, raw: string): Json {
   if (!raw) return {};
+  if ((req.headers['content-type'] ?? '').includes('protobuf')) {
+    throw new KubeError(415, 'UnsupportedMediaType', 'this fake API server speaks JSON and YAML only, not protobuf');
+  }
   try {
     return (req.headers['content-type'] ?? '').includes('yaml') ? (parseYaml(raw) as Json) : (JSON.parse(raw) as Json);
   } catch (err) {

@@ -2,8 +2,9 @@
  * Patch semantics of the API server, as far as this fake needs them:
  * - merge patch (RFC 7386); strategic merge patch is treated the same way (lists replace);
  * - JSON patch (RFC 6902) add/replace/remove/test;
- * - server-side apply: each field manager owns the leaf fields it applied; a field another
- *   applier owns with a different value is a conflict unless forced; fields a manager applied
+ * - server-side apply: each field manager owns the leaf fields it applied or wrote; a field
+ *   another manager owns with a different value is a conflict unless forced, and forcing takes
+ *   it over (managers that set the same value keep sharing it); fields a manager applied
  *   before and no longer applies are removed unless another manager still owns them. Lists are
  *   atomic (owned as a whole), which is what CRD lists without list-type markers are anyway.
  */
@@ -98,7 +99,6 @@ export function serverSideApply(live: Obj | undefined, config: Obj, manager: str
   const others = entries.filter((e) => e.manager !== manager || e.operation !== 'Apply');
   const conflicts: { manager: string; field: string }[] = [];
   for (const other of others) {
-    if (other.operation !== 'Apply') continue;
     for (const path of fromFieldsV1(other.fieldsV1)) {
       if (applied.has(path) && live && JSON.stringify(get(live, path)) !== JSON.stringify(get(config, path))) conflicts.push({ manager: other.manager, field: path });
     }
@@ -114,7 +114,7 @@ export function serverSideApply(live: Obj | undefined, config: Obj, manager: str
   result = deepMerge(result, config) as Obj;
   // Forcing takes ownership: the fields leave the other managers' sets.
   const nextEntries: ManagedFieldsEntry[] = others
-    .map((e) => ({ ...e, fieldsV1: toFieldsV1(fromFieldsV1(e.fieldsV1).filter((p) => !applied.has(p) || e.operation !== 'Apply')) }))
+    .map((e) => ({ ...e, fieldsV1: toFieldsV1(fromFieldsV1(e.fieldsV1).filter((p) => !applied.has(p) || JSON.stringify(get(live ?? {}, p)) === JSON.stringify(get(config, p)))) }))
     .filter((e) => Object.keys(e.fieldsV1).length > 0);
   nextEntries.push({ manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(applied) });
   (result.metadata as Obj).managedFields = nextEntries as unknown as Json;
