@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { validateObject } from '../test/fake-kube/builtin-validation.js';
+import { loadConfig } from '../services/core/config.js';
+import { configMap } from './config-map.js';
+import { inputFor } from './fixtures.test-support.js';
+
+describe('configMap', () => {
+  it('holds the settings the service reads, in its own variable names', async () => {
+    const cm = configMap(inputFor({ publicBaseUrl: 'https://img.example.com', config: { maxUploadBytes: '20MiB', analytics: false } }));
+    expect(await validateObject(cm)).toEqual([]);
+    expect(cm.data).toEqual({
+      IMGSVC_ANALYTICS: 'off',
+      IMGSVC_DATA_DIR: '/data',
+      IMGSVC_HOST: '0.0.0.0',
+      IMGSVC_LOG_LEVEL: 'info',
+      IMGSVC_MAX_UPLOAD_BYTES: '20MiB',
+      IMGSVC_PORT: '8080',
+      IMGSVC_PUBLIC_BASE_URL: 'https://img.example.com',
+      IMGSVC_S3_BUCKET: 'images',
+      IMGSVC_S3_CHECKSUMS: 'when_supported',
+      IMGSVC_S3_FORCE_PATH_STYLE: 'false',
+      IMGSVC_S3_REGION: 'us-east-1',
+      IMGSVC_STORAGE: 's3',
+    });
+  });
+
+  it('is accepted by the service config for every role', () => {
+    const data = configMap(inputFor({ storage: { s3: { bucket: 'images', endpoint: 'http://minio:9000', forcePathStyle: true, prefix: 'prod/', checksums: 'WhenRequired' } }, config: { eagerPresets: 'thumb=50:webp', maxPixels: 4_000_000, cacheMaxAgeSeconds: 60 } })).data!;
+    for (const role of ['upload', 'resizer', 'origin']) {
+      const config = loadConfig({ ...data, IMGSVC_ROLE: role, REDIS_URL: 'redis://r:6379' });
+      expect(config).toMatchObject({ role, storage: 's3', s3Bucket: 'images', s3Endpoint: 'http://minio:9000', s3ForcePathStyle: true, s3Prefix: 'prod/', s3Checksums: 'when_required', maxPixels: 4_000_000, host: '0.0.0.0', port: 8080 });
+    }
+  });
+});
