@@ -188,7 +188,7 @@ export class FakeApiServer {
         if (err instanceof ApplyConflict) throw new KubeError(409, 'Conflict', err.message);
         throw err;
       }
-      if (!live) return this.store.create(t, namespace, { ...next, metadata: { ...(next.metadata as Obj), name } }, manager);
+      if (!live) return this.store.create(t, namespace, { ...next, metadata: { ...(next.metadata as Obj), name } }, null);
       (next.metadata as Obj).resourceVersion = metaOf(live).resourceVersion;
       return this.store.update(t, namespace, name, next, sub);
     }
@@ -207,6 +207,7 @@ export class FakeApiServer {
   private watch(req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, matches: ReturnType<typeof parseLabelSelector>, fieldName: string | undefined, q: URLSearchParams): void {
     const from = q.get('resourceVersion');
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
     const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
     const gone = () => {
       write('ERROR', new KubeError(410, 'Expired', `too old resource version: ${from ?? ''} (${this.store.compactedRv})`).toStatus());

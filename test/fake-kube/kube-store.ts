@@ -76,7 +76,8 @@ export class KubeStore {
     return found ? structuredClone(found) : undefined;
   }
 
-  create(t: ResourceType, namespace: string | undefined, body: Obj, manager = 'unknown'): Obj {
+  /** `manager` null: the body already carries its managedFields (a create through apply). */
+  create(t: ResourceType, namespace: string | undefined, body: Obj, manager: string | null = 'unknown'): Obj {
     const meta = (isObj(body.metadata) ? body.metadata : {}) as Obj;
     const name = (meta.name as string | undefined) ?? (meta.generateName ? `${meta.generateName as string}${randomUUID().slice(0, 5)}` : undefined);
     if (!name) throw invalid(t.kind, '', ['metadata.name: Required value: name or generateName is required']);
@@ -87,7 +88,7 @@ export class KubeStore {
     const obj: Obj = structuredClone(body);
     obj.apiVersion = apiVersionOf(t);
     obj.kind = t.kind;
-    const { managedFields: _ignored, ...userMeta } = meta;
+    const { managedFields, ...userMeta } = meta;
     obj.metadata = {
       ...userMeta,
       name,
@@ -95,11 +96,12 @@ export class KubeStore {
       uid: randomUUID(),
       creationTimestamp: this.timestamp(),
       generation: 1,
+      ...(manager === null && managedFields ? { managedFields } : {}),
     } as Obj;
     if (t.statusSubresource && t.kind !== 'Namespace') delete obj.status;
     this.applyDefaults(t, obj);
     this.check(t, obj, undefined);
-    recordUpdate(obj, body, manager, apiVersionOf(t), this.timestamp());
+    if (manager !== null) recordUpdate(obj, body, manager, apiVersionOf(t), this.timestamp());
     return this.commit(t, obj, 'ADDED');
   }
 
