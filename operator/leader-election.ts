@@ -44,12 +44,16 @@ export class LeaderElector {
     void this.tick();
   }
 
-  /** Stops campaigning; a leader releases the lease so a standby takes over at once. */
-  async stop(): Promise<void> {
+  /**
+   * Stops campaigning; a leader releases the lease so a standby takes over at once.
+   * `release: false` leaves it to expire, as a crashed leader does (tests).
+   */
+  async stop(release = true): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     if (!this.leading) return;
     this.setLeading(false);
+    if (!release) return;
     try {
       const lease = await this.client.readLease(this.options.namespace, this.options.name);
       if (lease.spec?.holderIdentity === this.options.identity) {
