@@ -12,7 +12,7 @@ interface Dashboard {
   templating: { list: { query?: string | { query: string } }[] };
 }
 
-const dashboard = JSON.parse(await readFile(fileURLToPath(new URL('../../charts/dashboards/imgsvc.json', import.meta.url)), 'utf8')) as Dashboard;
+const dashboard = JSON.parse(await readFile(fileURLToPath(new URL('../../charts/imgsvc-operator/dashboards/imgsvc.json', import.meta.url)), 'utf8')) as Dashboard;
 const expressions = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, expr: t.expr })));
 
 let t: TestService;
