@@ -16,10 +16,11 @@ describe('hpa', () => {
     expect([h.spec!.minReplicas, h.spec!.maxReplicas]).toEqual([2, 20]);
   });
 
-  it('scales the resizer on its queue lag per pod as an External metric of this instance', async () => {
+  it('scales the resizer on CPU and on its queue lag per pod as an External metric of this instance', async () => {
     const h = hpa(inputFor(), 'resizer')!;
     expect(await validateObject(h)).toEqual([]);
     expect(h.spec!.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
       {
         type: 'External',
         external: {

@@ -78,7 +78,7 @@ export const imageServiceSpec = z.object({
   resizer: role(['CPU', 'QueueLag'], {
     replicas: 2,
     resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { memory: '2Gi' } },
-    autoscaling: { minReplicas: 1, maxReplicas: 50, metrics: [{ type: 'QueueLag', target: 30 }] },
+    autoscaling: { minReplicas: 1, maxReplicas: 50, metrics: [{ type: 'CPU', target: 80 }, { type: 'QueueLag', target: 30 }] },
   }).prefault({}),
   origin: role(['CPU', 'InFlightRequests'], {
     replicas: 2,

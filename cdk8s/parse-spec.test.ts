@@ -10,7 +10,7 @@ describe('parseSpec', () => {
     const parsed = parseSpec(minimal, id);
     if (!parsed.ok) throw new Error(parsed.problems.join());
     expect(parsed.spec.image).toBe(DEFAULT_IMAGE);
-    expect(parsed.spec.resizer.autoscaling).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 50, metrics: [{ type: 'QueueLag', target: 30 }], scaleDownStabilizationSeconds: 300 });
+    expect(parsed.spec.resizer.autoscaling).toEqual({ enabled: true, minReplicas: 1, maxReplicas: 50, metrics: [{ type: 'CPU', target: 80 }, { type: 'QueueLag', target: 30 }], scaleDownStabilizationSeconds: 300 });
     expect(parsed.spec.storage.s3).toMatchObject({ region: 'us-east-1', forcePathStyle: false, checksums: 'WhenSupported' });
   });
 

@@ -80,7 +80,7 @@ describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl again
 
     const listed = await cluster.kubectl('get', 'deploy,svc,hpa');
     expect(listed.stdout).toMatch(/deployment\.apps\/photos-upload\s+2\/2/);
-    expect(listed.stdout).toMatch(/horizontalpodautoscaler\.autoscaling\/photos-resizer\s+Deployment\/photos-resizer\s+<unknown>\/30\s+2\s+120/);
+    expect(listed.stdout).toMatch(/horizontalpodautoscaler\.autoscaling\/photos-resizer\s+Deployment\/photos-resizer\s+cpu: <unknown>\/80%, <unknown>\/30\s+2\s+120/);
 
     const status = (await json('get', 'imgs', 'photos')) as unknown as { status: { conditions: { type: string; observedGeneration: number }[]; endpoints: Record<string, string>; roles: Record<string, { readyReplicas: number }> } };
     expect(status.status.conditions.map((c) => [c.type, c.observedGeneration])).toEqual([['Ready', 1], ['Progressing', 1], ['Degraded', 1]]);
