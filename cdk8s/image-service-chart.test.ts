@@ -52,7 +52,7 @@ describe('ImageServiceChart', () => {
 
   it('the validator used above does reject a broken object', async () => {
     const [deployment] = desiredObjects(inputFor()).filter((o) => o.kind === 'Deployment');
-    const broken = structuredClone(deployment!) as { spec: { template: { spec: { containers: { ports: unknown[] }[] } } } };
+    const broken = structuredClone(deployment!) as unknown as { spec: { template: { spec: { containers: { ports: unknown[] }[] } } } };
     broken.spec.template.spec.containers[0]!.ports = [{ containerPort: 'eighty' }];
     expect((await validateObject(broken as never)).join(' ')).toMatch(/containerPort/);
   });

@@ -26,6 +26,8 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** When the last successful renew was *sent*: never later than the write itself. */
   private lastRenew = 0;
 
   constructor(
@@ -36,8 +38,13 @@ export class LeaderElector {
     private readonly clock: () => number = () => Date.now(),
   ) {}
 
+  /**
+   * Leading, and still within the renew deadline of the last successful renew. Measured from
+   * when that renew was sent, the deadline ends before anyone else may take the lease (they wait
+   * a whole lease duration from when they saw it), whatever delays the event loop had.
+   */
   get isLeader(): boolean {
-    return this.leading;
+    return this.leading && this.clock() - this.lastRenew < this.options.renewDeadlineSeconds * 1000;
   }
 
   start(): void {
@@ -51,6 +58,7 @@ export class LeaderElector {
   async stop(release = true): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.deadlineTimer);
     if (!this.leading) return;
     this.setLeading(false);
     if (!release) return;
@@ -67,25 +75,35 @@ export class LeaderElector {
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
+    const sentAt = this.clock();
     try {
       const held = await this.tryAcquireOrRenew();
-      if (held) {
-        this.lastRenew = this.clock();
+      if (held && !this.stopped) {
+        this.lastRenew = sentAt;
         if (!this.leading) this.setLeading(true);
+        this.armDeadline();
       } else if (this.leading) {
         this.setLeading(false);
       }
     } catch (err) {
       this.logger.warn({ err: String(err).split('\n')[0] }, 'leader election: lease request failed');
-      if (this.leading && this.clock() - this.lastRenew > this.options.renewDeadlineSeconds * 1000) {
-        this.logger.error('leader election: could not renew before the deadline; stepping down');
-        this.setLeading(false);
-      }
     }
     if (!this.stopped) {
       const jitter = this.leading ? 1 : 1 + Math.random() * 0.2;
       this.timer = setTimeout(() => void this.tick(), this.options.retryPeriodSeconds * 1000 * jitter);
     }
+  }
+
+  /** Steps down when the renew deadline passes without a successful renew (a stalled or cut-off leader). */
+  private armDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    const remaining = this.lastRenew + this.options.renewDeadlineSeconds * 1000 - this.clock();
+    this.deadlineTimer = setTimeout(() => {
+      if (this.leading && !this.isLeader) {
+        this.logger.error('leader election: could not renew before the deadline; stepping down');
+        this.setLeading(false);
+      }
+    }, Math.max(0, remaining));
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {

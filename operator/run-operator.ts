@@ -36,7 +36,9 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
 
   const startControllers = () => {
     const q = new WorkQueue(
-      (key) => {
+      async (key) => {
+        // Leadership can lapse between ticks (a stalled process); never write without it.
+        if (!elector.isLeader) return {};
         const [namespace, name] = key.split('/') as [string, string];
         return reconciler.reconcile(namespace, name);
       },

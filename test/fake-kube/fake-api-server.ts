@@ -208,10 +208,12 @@ export class FakeApiServer {
     const from = q.get('resourceVersion');
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
-    const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+    const write = (type: string, object: unknown) => {
+      if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type, object })}\n`);
+    };
     const gone = () => {
       write('ERROR', new KubeError(410, 'Expired', `too old resource version: ${from ?? ''} (${this.store.compactedRv})`).toStatus());
-      res.end();
+      if (!res.writableEnded) res.end();
     };
     const visible = (o: Obj | undefined) => o !== undefined && (namespace === undefined || metaOf(o).namespace === namespace) && matches(metaOf(o).labels) && (fieldName === undefined || metaOf(o).name === fieldName);
     const deliver = (e: StoredEvent) => {

@@ -223,7 +223,22 @@ export class KubeStore {
     this.history.push(event);
     if (this.history.length > HISTORY) this.compactedRv = this.history.shift()!.rv;
     for (const w of this.watchers) if (w.key === key) w.send(event);
+    if (store && type !== 'DELETED') this.collectIfOrphaned(t, obj);
     return structuredClone(obj);
+  }
+
+  /**
+   * The garbage collector also deletes dependents written after their owner was gone (a
+   * controller that read the owner just before its deletion): every owner reference dangling.
+   */
+  private collectIfOrphaned(t: ResourceType, obj: Obj): void {
+    const refs = metaOf(obj).ownerReferences ?? [];
+    if (refs.length === 0 || refs.some((r) => this.uidExists(r.uid))) return;
+    const { namespace, name, uid } = metaOf(obj);
+    setImmediate(() => {
+      const current = this.tryGet(t, namespace, name);
+      if (current && metaOf(current).uid === uid && !(metaOf(current).ownerReferences ?? []).some((r) => this.uidExists(r.uid))) this.delete(t, namespace, name);
+    });
   }
 
   private register(t: ResourceType): void {
