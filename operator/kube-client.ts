@@ -57,9 +57,9 @@ export class KubeClient {
     }
   }
 
-  /** Server-side apply under the operator's field manager, forced: the operator owns what it declares. */
-  async apply(object: KubeObject): Promise<KubernetesObject> {
-    return plain(await this.objects.patch(object as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+  /** Server-side apply, forced: the operator owns what it declares. */
+  async apply(object: KubeObject, fieldManager = FIELD_MANAGER): Promise<KubernetesObject> {
+    return plain(await this.objects.patch(object as KubernetesObject, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply));
   }
 
   async delete(ref: { apiVersion: string; kind: string }, namespace: string, name: string): Promise<void> {

@@ -10,11 +10,14 @@ import { statusCode, type KubeClient } from './kube-client.js';
 import type { OperatorMetrics } from './operator-metrics.js';
 import { IMAGE_SERVICE_REF, OWNED_KINDS } from './owned-kinds.js';
 import { objectsToPrune } from './prune.js';
+import { handOverReplicas, needsReplicasHandover } from './replicas-handover.js';
 import { computeStatus, statusChanged, type ObservedDeployment, type Problem } from './status.js';
 
 export interface ReconcileResult {
   requeueAfterMs?: number;
 }
+
+const DEPLOYMENT_REF = OWNED_KINDS.find((k) => k.kind === 'Deployment')!;
 
 /** While pods are coming up, look again even if no watch event arrives. */
 const NOT_READY_RESYNC_MS = 15_000;
@@ -64,7 +67,16 @@ export class Reconciler {
 
     const applied: KubernetesObject[] = [];
     try {
-      for (const object of desired) applied.push(await this.client.apply(object));
+      for (const object of desired) {
+        if (object.kind === 'Deployment') {
+          const live = await this.client.get(DEPLOYMENT_REF, namespace, object.metadata.name);
+          if (needsReplicasHandover(object, live)) {
+            log.info({ deployment: object.metadata.name }, 'autoscaling on: handing replicas to the HPA without a reset');
+            await handOverReplicas(this.client, object, live!);
+          }
+        }
+        applied.push(await this.client.apply(object));
+      }
       await this.prune(desired, namespace, name, uid, log);
     } catch (err) {
       const code = statusCode(err);

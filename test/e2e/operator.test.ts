@@ -102,6 +102,30 @@ describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl again
     });
   });
 
+  it('turns autoscaling back on without resetting the running pods to one', async () => {
+    const seen: number[] = [];
+    cluster.fake.store.watchers.add({
+      key: 'apps/deployments',
+      matches: () => true,
+      send: (e) => {
+        const d = e.object as { metadata: { name: string }; spec: { replicas: number } };
+        if (d.metadata.name === 'photos-resizer' && e.type !== 'DELETED') seen.push(d.spec.replicas);
+      },
+      expire: () => {},
+    });
+    const patched = await cluster.kubectl('patch', 'imgs', 'photos', '--type', 'merge', '-p', JSON.stringify({ spec: { resizer: { autoscaling: { enabled: true } } } }));
+    expect(patched.code, patched.stderr).toBe(0);
+    await eventually(async () => {
+      expect(await names('hpa')).toContain('HorizontalPodAutoscaler/photos-resizer');
+      expect(await readyCondition('photos')).toBe('True AllRolesReady 3 3');
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    // Without the handover, server-side apply would drop the field and the API default it to 1.
+    expect(Math.min(...seen)).toBe(3);
+    const managers = ((await json('get', 'deploy', 'photos-resizer', '--show-managed-fields')) as unknown as { metadata: { managedFields: { manager: string }[] } }).metadata.managedFields.map((m) => m.manager);
+    expect(managers).toContain('imgsvc-operator-handover');
+  });
+
   it('puts back an owned object deleted by hand', async () => {
     const deleted = await cluster.kubectl('delete', 'svc', 'photos-origin');
     expect(deleted.code).toBe(0);

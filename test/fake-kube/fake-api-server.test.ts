@@ -106,6 +106,10 @@ describe('fake API server', () => {
     const after = await apply('alice', { data: {} });
     expect(after.body.data).toEqual({ a: 'same', c: '3' });
     expect(after.body.metadata.managedFields.map((m: Body) => `${m.manager}:${m.operation}`)).toEqual(['bob:Apply', 'alice:Apply']);
+    // Applying a value another manager already set makes both owners: an ownership-only change is stored.
+    const shared = await apply('carol', { data: { c: '3' } });
+    expect(shared.body.metadata.managedFields.map((m: Body) => m.manager)).toEqual(['bob', 'alice', 'carol']);
+    expect((await apply('bob', { data: { a: 'same' } })).body.data).toEqual({ a: 'same', c: '3' });
   });
 
   it('filters lists by label selector', async () => {

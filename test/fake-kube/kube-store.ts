@@ -264,9 +264,11 @@ function specOf(o: Obj): string {
   return JSON.stringify(rest);
 }
 
+/** For the no-op check: an ownership change is a change, a new timestamp on the same ownership is not. */
 function withoutRv(o: Obj): Obj {
-  const { managedFields: _f, resourceVersion: _r, ...meta } = o.metadata as Obj;
-  return { ...o, metadata: meta };
+  const { managedFields, resourceVersion: _r, ...meta } = o.metadata as Obj;
+  const owners = ((managedFields ?? []) as Obj[]).map(({ time: _t, ...entry }) => entry);
+  return { ...o, metadata: { ...meta, managedFields: owners } };
 }
 
 export { KubeError };
