@@ -22,7 +22,7 @@ const redis = z
 
 const s3 = z
   .object({
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name').describe('immutable: the images live there'),
+    bucket: z.string().max(63).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name').describe('immutable: the images live there'),
     prefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/).max(512).optional().describe('immutable key prefix within the bucket'),
     endpoint: z.string().regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL').optional().describe('for MinIO, R2, Ceph and other S3-compatible stores'),
     region: z.string().min(1).default('us-east-1'),
