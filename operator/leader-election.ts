@@ -87,6 +87,7 @@ export class LeaderElector {
       }
     } catch (err) {
       this.logger.warn({ err: String(err).split('\n')[0] }, 'leader election: lease request failed');
+      this.armDeadline();
     }
     if (!this.stopped) {
       const jitter = this.leading ? 1 : 1 + Math.random() * 0.2;
@@ -97,13 +98,15 @@ export class LeaderElector {
   /** Steps down when the renew deadline passes without a successful renew (a stalled or cut-off leader). */
   private armDeadline(): void {
     clearTimeout(this.deadlineTimer);
+    if (!this.leading) return;
+    if (!this.isLeader) {
+      this.logger.error('leader election: could not renew before the deadline; stepping down');
+      this.setLeading(false);
+      return;
+    }
+    // Timers may fire a little early by the wall clock: check again then, until the deadline has passed.
     const remaining = this.lastRenew + this.options.renewDeadlineSeconds * 1000 - this.clock();
-    this.deadlineTimer = setTimeout(() => {
-      if (this.leading && !this.isLeader) {
-        this.logger.error('leader election: could not renew before the deadline; stepping down');
-        this.setLeading(false);
-      }
-    }, Math.max(0, remaining));
+    this.deadlineTimer = setTimeout(() => this.armDeadline(), Math.max(1, remaining + 1));
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {

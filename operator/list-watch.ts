@@ -25,6 +25,8 @@ export interface ListWatchOptions {
  * exponential backoff that resets once a watch is delivering events.
  */
 export class ListWatcher {
+  /** The informer cache: every object the list and watch have delivered, by namespace/name. */
+  private readonly cache = new Map<string, KubernetesObject>();
   private resourceVersion = '';
   private failures = 0;
   private stopped = false;
@@ -50,13 +52,37 @@ export class ListWatcher {
     this.closeWatch?.();
   }
 
+  /** The cached objects (as of the last event): what a reconcile reads instead of listing. */
+  objects(): KubernetesObject[] {
+    return [...this.cache.values()];
+  }
+
+  /**
+   * Write-through of an object the operator just wrote (the API's response), so the next
+   * reconcile does not decide on the state before its own write; the watch event that follows
+   * carries the same object.
+   */
+  remember(object: KubernetesObject): void {
+    this.cache.set(`${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`, object);
+  }
+
+  private deliver(object: KubernetesObject, deleted: boolean): void {
+    const key = `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+    if (deleted) this.cache.delete(key);
+    else this.cache.set(key, object);
+    this.options.onObject(object, deleted);
+  }
+
   private async relist(): Promise<void> {
     if (this.stopped) return;
     const { ref, namespace, labelSelector } = this.options;
     try {
       const { items, resourceVersion } = await this.client.list(ref, namespace, labelSelector);
       this.resourceVersion = resourceVersion;
-      for (const item of items) this.options.onObject(item, false);
+      // Objects deleted while no watch was open are only noticed by their absence from the list.
+      const listed = new Set(items.map((i) => `${i.metadata?.namespace ?? ''}/${i.metadata?.name ?? ''}`));
+      for (const [key, gone] of [...this.cache]) if (!listed.has(key)) this.deliver(gone, true);
+      for (const item of items) this.deliver(item, false);
       this.options.onList?.(items);
       this.synced();
     } catch (err) {
@@ -103,7 +129,7 @@ export class ListWatcher {
           this.failures = 0;
           const rv = event.object.metadata?.resourceVersion;
           if (rv) this.resourceVersion = rv;
-          if (event.type !== 'BOOKMARK') this.options.onObject(event.object, event.type === 'DELETED');
+          if (event.type !== 'BOOKMARK') this.deliver(event.object, event.type === 'DELETED');
         },
         end,
         // Spread renewals so several watches do not reconnect in lockstep.

@@ -17,7 +17,12 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
-const DEPLOYMENT_REF = OWNED_KINDS.find((k) => k.kind === 'Deployment')!;
+/** The owned objects of each kind as the informer caches hold them. */
+export interface OwnedCache {
+  objects(kind: string): KubernetesObject[];
+  /** The operator's own writes, so its next decision sees them before their watch events arrive. */
+  remember(object: KubernetesObject): void;
+}
 
 /** While pods are coming up, look again even if no watch event arrives. */
 const NOT_READY_RESYNC_MS = 15_000;
@@ -33,6 +38,7 @@ export class Reconciler {
     private readonly client: KubeClient,
     private readonly logger: Logger,
     private readonly metrics: OperatorMetrics,
+    private readonly cache: OwnedCache,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -69,13 +75,15 @@ export class Reconciler {
     try {
       for (const object of desired) {
         if (object.kind === 'Deployment') {
-          const live = await this.client.get(DEPLOYMENT_REF, namespace, object.metadata.name);
+          const live = this.owned('Deployment', namespace, name).find((d) => d.metadata?.name === object.metadata.name);
           if (needsReplicasHandover(object, live)) {
             log.info({ deployment: object.metadata.name }, 'autoscaling on: handing replicas to the HPA without a reset');
             await handOverReplicas(this.client, object, live!);
           }
         }
-        applied.push(await this.client.apply(object));
+        const written = await this.client.apply(object);
+        this.cache.remember(written);
+        applied.push(written);
       }
       await this.prune(desired, namespace, name, uid, log);
     } catch (err) {
@@ -102,10 +110,8 @@ export class Reconciler {
   }
 
   private async prune(desired: KubeObject[], namespace: string, name: string, uid: string, log: Logger): Promise<void> {
-    const selector = `${INSTANCE_LABEL}=${name},${MANAGED_BY_LABEL}=${MANAGED_BY}`;
     for (const ref of OWNED_KINDS) {
-      const { items } = await this.client.list(ref, namespace, selector);
-      const live = items.map((o) => ({
+      const live = this.owned(ref.kind, namespace, name).map((o) => ({
         apiVersion: ref.apiVersion,
         kind: ref.kind,
         name: o.metadata?.name ?? '',
@@ -117,6 +123,11 @@ export class Reconciler {
         this.metrics.pruned(gone.kind);
       }
     }
+  }
+
+  /** One ImageService's objects of a kind, from the cache: no LIST per reconcile. */
+  private owned(kind: string, namespace: string, name: string): KubernetesObject[] {
+    return this.cache.objects(kind).filter((o) => o.metadata?.namespace === namespace && o.metadata?.labels?.[INSTANCE_LABEL] === name && o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY);
   }
 
   private async writeStatus(resource: ImageService, deployments: Partial<Record<RoleName, ObservedDeployment>>, problem?: Problem, endpoints?: NonNullable<ImageService['status']>['endpoints']): Promise<boolean> {

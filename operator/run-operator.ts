@@ -32,11 +32,18 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
   let synced = false;
   let resync: NodeJS.Timeout | undefined;
   const metrics = createOperatorMetrics(telemetry.meter, { queueDepth: () => queue?.depth ?? 0, isLeader: () => elector.isLeader });
-  const reconciler = new Reconciler(client, logger, metrics);
+  let watchersByKind = new Map<string, ListWatcher>();
+  const reconciler = new Reconciler(client, logger, metrics, {
+    objects: (kind) => watchersByKind.get(kind)?.objects() ?? [],
+    remember: (object) => watchersByKind.get(object.kind ?? '')?.remember(object),
+  });
 
   const startControllers = () => {
+    let cachesSynced: Promise<unknown> = Promise.resolve();
     const q = new WorkQueue(
       async (key) => {
+        // Decisions read the caches (pruning, the replicas handover): never act on a partial one.
+        await cachesSynced;
         // Leadership can lapse between ticks (a stalled process); never write without it.
         if (!elector.isLeader) return {};
         const [namespace, name] = key.split('/') as [string, string];
@@ -88,8 +95,10 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
         ),
     );
     watchers = [primary, ...owned];
+    watchersByKind = new Map(OWNED_KINDS.map((ref, i) => [ref.kind, owned[i]!]));
     for (const w of watchers) w.start();
-    void Promise.all(watchers.map((w) => w.hasSynced)).then(() => {
+    cachesSynced = Promise.all(watchers.map((w) => w.hasSynced));
+    void cachesSynced.then(() => {
       synced = true;
       logger.info({ imageServices: known.size }, 'caches synced');
     });

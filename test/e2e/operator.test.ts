@@ -126,6 +126,17 @@ describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl again
     expect(managers).toContain('imgsvc-operator-handover');
   });
 
+  it('reconciles from its caches: no LIST per reconcile, one apply per object', async () => {
+    const before = cluster.fake.requests.length;
+    const patched = await cluster.kubectl('patch', 'imgs', 'photos', '--type', 'merge', '-p', '{"spec":{"config":{"logLevel":"debug"}}}');
+    expect(patched.code).toBe(0);
+    await eventually(async () => expect(((await json('get', 'cm', 'photos')) as unknown as { data: Record<string, string> }).data.IMGSVC_LOG_LEVEL).toBe('debug'));
+    await operator.idle();
+    const requests = cluster.fake.requests.slice(before).filter((r) => !r.path.startsWith('/api/v1/namespaces/default/configmaps/photos') || r.method !== 'GET');
+    const lists = requests.filter((r) => r.method === 'GET' && !r.query.includes('watch') && /\/(deployments|services|configmaps|serviceaccounts|poddisruptionbudgets|horizontalpodautoscalers|ingresses)$/.test(r.path));
+    expect(lists).toEqual([]);
+  });
+
   it('puts back an owned object deleted by hand', async () => {
     const deleted = await cluster.kubectl('delete', 'svc', 'photos-origin');
     expect(deleted.code).toBe(0);
