@@ -62,6 +62,14 @@ export class KubeClient {
     return plain(await this.objects.patch(object as KubernetesObject, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply));
   }
 
+  async create(object: object): Promise<KubernetesObject> {
+    return plain(await this.objects.create(object as KubernetesObject));
+  }
+
+  async mergePatch(target: { apiVersion: string; kind: string; metadata: { name: string; namespace: string } }, patch: object): Promise<KubernetesObject> {
+    return plain(await this.objects.patch({ ...target, ...patch } as KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch));
+  }
+
   async delete(ref: { apiVersion: string; kind: string }, namespace: string, name: string): Promise<void> {
     try {
       await this.objects.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name, namespace } }, undefined, undefined, undefined, undefined, 'Background');

@@ -7,6 +7,7 @@ import { parseSpec } from '../cdk8s/parse-spec.js';
 import { serviceUrl } from '../cdk8s/service.js';
 import type { Logger } from '../services/core/logger.js';
 import { statusCode, type KubeClient } from './kube-client.js';
+import type { EventRecorder } from './event-recorder.js';
 import type { OperatorMetrics } from './operator-metrics.js';
 import { IMAGE_SERVICE_REF, OWNED_KINDS } from './owned-kinds.js';
 import { objectsToPrune } from './prune.js';
@@ -39,6 +40,7 @@ export class Reconciler {
     private readonly logger: Logger,
     private readonly metrics: OperatorMetrics,
     private readonly cache: OwnedCache,
+    private readonly events: EventRecorder,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -65,6 +67,7 @@ export class Reconciler {
     const parsed = parseSpec(resource.spec, { name, namespace, uid });
     if (!parsed.ok) {
       log.warn({ problems: parsed.problems }, 'invalid spec: nothing applied');
+      await this.events.record(resource, 'Warning', 'InvalidSpec', parsed.problems.join('; '));
       await this.writeStatus(resource, {}, { reason: 'InvalidSpec', message: parsed.problems.join('; ') });
       return {};
     }
@@ -79,20 +82,25 @@ export class Reconciler {
           if (needsReplicasHandover(object, live)) {
             log.info({ deployment: object.metadata.name }, 'autoscaling on: handing replicas to the HPA without a reset');
             await handOverReplicas(this.client, object, live!);
+            await this.events.record(resource, 'Normal', 'ReplicasHandedOver', `${object.metadata.name}: the HPA takes over from ${(live as { spec?: { replicas?: number } }).spec?.replicas ?? 1} replicas`);
           }
         }
         const written = await this.client.apply(object);
         this.cache.remember(written);
         applied.push(written);
       }
-      await this.prune(desired, namespace, name, uid, log);
+      await this.prune(resource, desired, log);
     } catch (err) {
       const code = statusCode(err);
       // 4xx other than throttling and conflicts will not fix themselves: report them plainly.
       if (code !== undefined && code >= 400 && code < 500 && code !== 409 && code !== 429) {
+        await this.events.record(resource, 'Warning', 'ApplyFailed', firstLine(err));
         await this.writeStatus(resource, {}, { reason: 'ApplyFailed', message: firstLine(err) });
       }
       throw err;
+    }
+    if (resource.status?.observedGeneration !== generation) {
+      await this.events.record(resource, 'Normal', 'Applied', `applied ${desired.length} objects for generation ${generation}`);
     }
 
     const deployments: Partial<Record<RoleName, ObservedDeployment>> = {};
@@ -109,7 +117,8 @@ export class Reconciler {
     return ready ? {} : { requeueAfterMs: NOT_READY_RESYNC_MS };
   }
 
-  private async prune(desired: KubeObject[], namespace: string, name: string, uid: string, log: Logger): Promise<void> {
+  private async prune(resource: ImageService, desired: KubeObject[], log: Logger): Promise<void> {
+    const { namespace = 'default', name, uid = '' } = resource.metadata;
     for (const ref of OWNED_KINDS) {
       const live = this.owned(ref.kind, namespace, name).map((o) => ({
         apiVersion: ref.apiVersion,
@@ -121,6 +130,7 @@ export class Reconciler {
         log.info({ kind: gone.kind, name: gone.name }, 'pruning an object no longer desired');
         await this.client.delete(gone, namespace, gone.name);
         this.metrics.pruned(gone.kind);
+        await this.events.record(resource, 'Normal', 'Pruned', `deleted ${gone.kind} ${gone.name}: no longer desired`);
       }
     }
   }
@@ -142,7 +152,13 @@ export class Reconciler {
     if (statusChanged(resource.status, status)) {
       await this.client.patchStatus(resource.metadata.namespace ?? 'default', resource.metadata.name, status);
     }
-    return status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+    const ready = status.conditions?.find((c) => c.type === 'Ready');
+    const before = resource.status?.conditions?.find((c) => c.type === 'Ready');
+    if (ready && before?.status !== ready.status && !problem) {
+      if (ready.status === 'True') await this.events.record(resource, 'Normal', ready.reason, ready.message);
+      else if (before?.status === 'True') await this.events.record(resource, 'Warning', ready.reason, ready.message);
+    }
+    return ready?.status === 'True';
   }
 }
 

@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../cdk8s/build-input.js';
 import type { Logger } from '../services/core/logger.js';
 import { createTelemetry } from '../services/telemetry/telemetry.js';
+import { EventRecorder } from './event-recorder.js';
 import type { KubeClient } from './kube-client.js';
 import { LeaderElector } from './leader-election.js';
 import { ListWatcher } from './list-watch.js';
@@ -33,10 +34,16 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
   let resync: NodeJS.Timeout | undefined;
   const metrics = createOperatorMetrics(telemetry.meter, { queueDepth: () => queue?.depth ?? 0, isLeader: () => elector.isLeader });
   let watchersByKind = new Map<string, ListWatcher>();
-  const reconciler = new Reconciler(client, logger, metrics, {
-    objects: (kind) => watchersByKind.get(kind)?.objects() ?? [],
-    remember: (object) => watchersByKind.get(object.kind ?? '')?.remember(object),
-  });
+  const reconciler = new Reconciler(
+    client,
+    logger,
+    metrics,
+    {
+      objects: (kind) => watchersByKind.get(kind)?.objects() ?? [],
+      remember: (object) => watchersByKind.get(object.kind ?? '')?.remember(object),
+    },
+    new EventRecorder(client, config.identity, logger),
+  );
 
   const startControllers = () => {
     let cachesSynced: Promise<unknown> = Promise.resolve();

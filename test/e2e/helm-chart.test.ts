@@ -71,6 +71,7 @@ describe.skipIf(!helm && missingTool('helm'))('Helm chart', () => {
       [`imgsvc.io/${IMAGE_SERVICE_REF.plural}`, ['get', 'list', 'watch']],
       [`imgsvc.io/${IMAGE_SERVICE_REF.plural}/status`, ['patch']],
       ...OWNED_KINDS.map((k) => [`${k.apiVersion.includes('/') ? k.apiVersion.split('/')[0] : ''}/${k.plural}`, ['create', 'delete', 'list', 'patch', 'watch']] as [string, string[]]),
+      ['/events', ['create', 'patch']],
     ]);
     expect(Object.fromEntries(granted)).toEqual(Object.fromEntries(expected));
     const leases = (await render()).find((o) => o.kind === 'Role') as unknown as { rules: { resources: string[]; verbs: string[] }[] };

@@ -94,6 +94,9 @@ describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl again
       expect(await names('hpa')).toEqual(['HorizontalPodAutoscaler/photos-origin', 'HorizontalPodAutoscaler/photos-upload']);
       expect(await names('ingress')).toEqual([]);
     });
+    const described = await cluster.kubectl('describe', 'imageservice', 'photos');
+    expect(described.stdout).toMatch(/Events:[\s\S]*Normal\s+Pruned\s+.*imgsvc-operator\s+deleted HorizontalPodAutoscaler photos-resizer: no longer desired/);
+    expect(described.stdout).toMatch(/Normal\s+Applied\s+.*applied 15 objects for generation 1/);
     // Without an HPA the operator owns replicas again, taking the field from the HPA controller.
     await eventually(async () => {
       const d = (await json('get', 'deploy', 'photos-resizer')) as unknown as { spec: { replicas: number } };
@@ -160,6 +163,8 @@ describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl again
       const r = await cluster.kubectl('get', 'imgs', 'photos', '-o', 'jsonpath={.status.conditions[?(@.type=="Degraded")].reason}: {.status.conditions[?(@.type=="Degraded")].message}');
       expect(r.stdout).toMatch(/^InvalidSpec: spec\.config → IMGSVC_EAGER_PRESETS: expected formats/);
     });
+    const events = (await json('get', 'events', '--field-selector', 'involvedObject.name=photos,type=Warning')).items as unknown as { reason: string }[];
+    expect(events.map((e) => e.reason)).toContain('InvalidSpec');
     const cm = (await json('get', 'cm', 'photos')) as unknown as { data: Record<string, string> };
     expect(cm.data.IMGSVC_EAGER_PRESETS).toBe('thumb=50:avif+webp+source,w640=640:webp,w1280=1280:webp');
     await cluster.kubectl('patch', 'imgs', 'photos', '--type', 'merge', '-p', '{"spec":{"config":{"eagerPresets":"thumb=50:avif+webp+source,w640=640:webp"}}}');

@@ -5,6 +5,7 @@ import { loadBuiltinModels } from './builtin-validation.js';
 import { apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { badRequest, KubeError } from './kube-error.js';
 import { KubeStore, metaOf, typeKey, type Obj, type StoredEvent, type Watcher } from './kube-store.js';
+import { parseFieldSelector, type FieldMatcher } from './field-selector.js';
 import { parseLabelSelector } from './label-selector.js';
 import { ApplyConflict, isObj, jsonPatch, mergePatch, serverSideApply, type Json } from './patching.js';
 import { apiVersionOf, BUILTIN_TYPES, type ResourceType } from './resource-types.js';
@@ -147,9 +148,14 @@ export class FakeApiServer {
 
     if (method === 'GET' && !name) {
       const matches = parseLabelSelector(q.get('labelSelector'));
-      const fieldName = /metadata\.name=([^,]+)/.exec(q.get('fieldSelector') ?? '')?.[1];
-      if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, t, namespace, matches, fieldName, q);
-      const items = this.store.list(t, namespace, matches, fieldName);
+      let fields: FieldMatcher;
+      try {
+        fields = parseFieldSelector(q.get('fieldSelector'));
+      } catch (err) {
+        throw badRequest((err as Error).message);
+      }
+      if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, t, namespace, matches, fields, q);
+      const items = this.store.list(t, namespace, matches, fields);
       if (wantsTable(req)) return send(res, 200, toTable(t, items, this.store.resourceVersion, new Date(), q.get('includeObject') === 'Object'));
       return send(res, 200, { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata: { resourceVersion: this.store.resourceVersion }, items });
     }
@@ -204,7 +210,7 @@ export class FakeApiServer {
     return this.store.update(t, namespace, name, patched, { ...sub, manager, written: Array.isArray(body) ? {} : body });
   }
 
-  private watch(req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, matches: ReturnType<typeof parseLabelSelector>, fieldName: string | undefined, q: URLSearchParams): void {
+  private watch(req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, matches: ReturnType<typeof parseLabelSelector>, fields: FieldMatcher, q: URLSearchParams): void {
     const from = q.get('resourceVersion');
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
@@ -215,7 +221,7 @@ export class FakeApiServer {
       write('ERROR', new KubeError(410, 'Expired', `too old resource version: ${from ?? ''} (${this.store.compactedRv})`).toStatus());
       if (!res.writableEnded) res.end();
     };
-    const visible = (o: Obj | undefined) => o !== undefined && (namespace === undefined || metaOf(o).namespace === namespace) && matches(metaOf(o).labels) && (fieldName === undefined || metaOf(o).name === fieldName);
+    const visible = (o: Obj | undefined) => o !== undefined && (namespace === undefined || metaOf(o).namespace === namespace) && matches(metaOf(o).labels) && fields(o);
     const deliver = (e: StoredEvent) => {
       const now = visible(e.object);
       const before = e.type !== 'ADDED' && visible(e.previous);
@@ -224,12 +230,12 @@ export class FakeApiServer {
       } else if (now) write(before || e.type === 'ADDED' ? e.type : 'ADDED', e.object);
       else if (before) write('DELETED', e.object);
     };
-    const watcher: Watcher = { key: typeKey(t), ...(namespace ? { namespace } : {}), matches, ...(fieldName ? { fieldName } : {}), send: deliver, expire: gone };
+    const watcher: Watcher = { key: typeKey(t), ...(namespace ? { namespace } : {}), matches, fields, send: deliver, expire: gone };
     if (from && from !== '0') {
       if (Number(from) < this.store.compactedRv) return gone();
       for (const e of this.store.eventsSince(Number(from), typeKey(t))) deliver(e);
     } else {
-      for (const o of this.store.list(t, namespace, matches, fieldName)) write('ADDED', o);
+      for (const o of this.store.list(t, namespace, matches, fields)) write('ADDED', o);
     }
     this.store.watchers.add(watcher);
     const timeout = Number(q.get('timeoutSeconds') ?? 0);

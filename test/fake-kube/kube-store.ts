@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { validateBuiltin } from './builtin-validation.js';
 import { defaultAndPrune, validate } from './crd-validation.js';
 import { alreadyExists, conflict, invalid, KubeError, notFound } from './kube-error.js';
+import type { FieldMatcher } from './field-selector.js';
 import type { LabelMatcher } from './label-selector.js';
 import { isObj, recordUpdate, type Json } from './patching.js';
 import { apiVersionOf, BUILTIN_TYPES, typesFromCrd, type ResourceType } from './resource-types.js';
@@ -20,7 +21,7 @@ export interface Watcher {
   key: string;
   namespace?: string;
   matches: LabelMatcher;
-  fieldName?: string;
+  fields?: FieldMatcher;
   send(event: StoredEvent): void;
   expire(): void;
 }
@@ -57,10 +58,10 @@ export class KubeStore {
     return t && t.version === version ? t : undefined;
   }
 
-  list(t: ResourceType, namespace: string | undefined, matches: LabelMatcher, fieldName?: string): Obj[] {
+  list(t: ResourceType, namespace: string | undefined, matches: LabelMatcher, fields: FieldMatcher = () => true): Obj[] {
     const all = [...(this.objects.get(typeKey(t))?.values() ?? [])];
     return all
-      .filter((o) => (namespace === undefined || metaOf(o).namespace === namespace) && matches(metaOf(o).labels) && (fieldName === undefined || metaOf(o).name === fieldName))
+      .filter((o) => (namespace === undefined || metaOf(o).namespace === namespace) && matches(metaOf(o).labels) && fields(o))
       .sort((a, b) => `${metaOf(a).namespace}/${metaOf(a).name}`.localeCompare(`${metaOf(b).namespace}/${metaOf(b).name}`))
       .map((o) => structuredClone(o));
   }
