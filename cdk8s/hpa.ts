@@ -3,10 +3,9 @@ import type { IMetricSpec } from 'kubernetes-models/autoscaling/v2/MetricSpec';
 import { metadata, objectName, type BuildInput } from './build-input.js';
 import type { RoleName } from './image-service-spec.js';
 import type { MetricType } from './spec-parts.js';
+import { IN_FLIGHT_METRIC, QUEUE_LAG_METRIC } from '../services/telemetry/autoscaling-metrics.js';
 
-/** Metric names as the service exports them and prometheus-adapter publishes them (charts/…/prometheus-adapter). */
-export const IN_FLIGHT_METRIC = 'imgsvc_http_requests_in_flight';
-export const QUEUE_LAG_METRIC = 'imgsvc_resize_queue_lag';
+export { IN_FLIGHT_METRIC, QUEUE_LAG_METRIC };
 
 /**
  * The role's HorizontalPodAutoscaler, or none when autoscaling is off. Scale-up reacts within one

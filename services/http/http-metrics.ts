@@ -1,5 +1,6 @@
 import type { FastMetrics } from '../telemetry/fast-metrics.js';
 import { LATENCY_BUCKETS_SECONDS } from '../telemetry/telemetry.js';
+import { IN_FLIGHT_METRIC } from '../telemetry/autoscaling-metrics.js';
 
 export type HttpMetrics = ReturnType<typeof createHttpMetrics>;
 
@@ -15,7 +16,7 @@ export function createHttpMetrics(fast: FastMetrics) {
     's',
     LATENCY_BUCKETS_SECONDS,
   );
-  const inFlight = fast.gauge('imgsvc_http_requests_in_flight', 'HTTP requests being handled now');
+  const inFlight = fast.gauge(IN_FLIGHT_METRIC, 'HTTP requests being handled now');
   const servedBytes = fast.counter('imgsvc_served_bytes', 'Image bytes sent in response bodies, by route, format and device class', 'By');
   return {
     inFlight: (delta: number) => inFlight.add('', {}, delta),

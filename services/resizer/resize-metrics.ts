@@ -1,6 +1,7 @@
 import type { Meter } from '@opentelemetry/api';
 import { LATENCY_BUCKETS_SECONDS } from '../telemetry/telemetry.js';
 import type { JobQueue } from './job-queue.js';
+import { QUEUE_LAG_METRIC } from '../telemetry/autoscaling-metrics.js';
 
 export type ResizeMetrics = ReturnType<typeof createResizeMetrics>;
 
@@ -21,7 +22,7 @@ export function createResizeMetrics(meter: Meter, queue: JobQueue) {
     }),
   };
   // Read from Redis at scrape time: the queue is shared, so every resizer reports the same value.
-  const lag = meter.createObservableGauge('imgsvc_resize_queue_lag', {
+  const lag = meter.createObservableGauge(QUEUE_LAG_METRIC, {
     description: 'Resize jobs enqueued and not yet delivered to any resizer (scale resizers on this)',
   });
   const pending = meter.createObservableGauge('imgsvc_resize_jobs_pending', {
