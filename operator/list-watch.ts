@@ -8,8 +8,8 @@ export interface ListWatchOptions {
   ref: KindRef;
   namespace?: string;
   labelSelector?: string;
-  /** Every object seen, on list and on each event; `deleted` for watch DELETED events. */
-  onObject: (object: KubernetesObject, deleted: boolean) => void;
+  /** Every object seen, on list and on each event; `deleted` for DELETED; `previous` as cached before. */
+  onObject: (object: KubernetesObject, deleted: boolean, previous: KubernetesObject | undefined) => void;
   /** Each completed (re)list, with everything it returned. */
   onList?: (items: KubernetesObject[]) => void;
   onRestart?: (reason: 'gone' | 'error' | 'closed') => void;
@@ -68,9 +68,10 @@ export class ListWatcher {
 
   private deliver(object: KubernetesObject, deleted: boolean): void {
     const key = `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+    const previous = this.cache.get(key);
     if (deleted) this.cache.delete(key);
     else this.cache.set(key, object);
-    this.options.onObject(object, deleted);
+    this.options.onObject(object, deleted, previous);
   }
 
   private async relist(): Promise<void> {

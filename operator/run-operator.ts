@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../cdk8s/build-input.js';
 import type { Logger } from '../services/core/logger.js';
 import { createTelemetry } from '../services/telemetry/telemetry.js';
+import { imageServiceChanged, ownedObjectChanged } from './change-filter.js';
 import { EventRecorder } from './event-recorder.js';
 import type { KubeClient } from './kube-client.js';
 import { LeaderElector } from './leader-election.js';
@@ -71,11 +72,11 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
       {
         ref: IMAGE_SERVICE_REF,
         ...(config.watchNamespace ? { namespace: config.watchNamespace } : {}),
-        onObject: (o, deleted) => {
+        onObject: (o, deleted, previous) => {
           if (deleted) known.delete(keyOf(o));
           else {
             known.add(keyOf(o));
-            q.add(keyOf(o));
+            if (imageServiceChanged(previous, o)) q.add(keyOf(o));
           }
         },
         onRestart: (reason) => metrics.watchRestarted(IMAGE_SERVICE_REF.kind, reason),
@@ -92,9 +93,9 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
             ref,
             ...(config.watchNamespace ? { namespace: config.watchNamespace } : {}),
             labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
-            onObject: (o) => {
+            onObject: (o, deleted, previous) => {
               const key = ownerKey(o);
-              if (key && known.has(key)) q.add(key);
+              if (key && known.has(key) && ownedObjectChanged(previous, o, deleted)) q.add(key);
             },
             onRestart: (reason) => metrics.watchRestarted(ref.kind, reason),
           },

@@ -140,6 +140,20 @@ describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl again
     expect(lists).toEqual([]);
   });
 
+  it('ignores status churn from other controllers (the HPA writes its status every 15 s)', async () => {
+    await operator.idle();
+    await new Promise((r) => setTimeout(r, 200));
+    const before = cluster.fake.requests.length;
+    const hpas = cluster.fake.type('autoscaling', 'horizontalpodautoscalers');
+    for (let i = 0; i < 5; i++) {
+      const h = cluster.fake.store.get(hpas, 'default', 'photos-origin');
+      cluster.fake.store.update(hpas, 'default', 'photos-origin', { ...h, status: { ...(h.status as object), lastScaleTime: `2026-11-22T10:00:0${i}Z` } }, { subresource: 'status' });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    await operator.idle();
+    expect(cluster.fake.requests.slice(before).filter((r) => r.method !== 'GET' && !r.path.includes('/leases/'))).toEqual([]);
+  });
+
   it('puts back an owned object deleted by hand', async () => {
     const deleted = await cluster.kubectl('delete', 'svc', 'photos-origin');
     expect(deleted.code).toBe(0);
