@@ -52,6 +52,11 @@ export class ListWatcher {
     this.closeWatch?.();
   }
 
+  /** Whether the cache holds `namespace/name`. */
+  has(key: string): boolean {
+    return this.cache.has(key);
+  }
+
   /** The cached objects (as of the last event): what a reconcile reads instead of listing. */
   objects(): KubernetesObject[] {
     return [...this.cache.values()];

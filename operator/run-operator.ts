@@ -66,18 +66,13 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
       const owner = o.metadata?.ownerReferences?.find((r) => r.controller && r.kind === IMAGE_SERVICE_REF.kind);
       return owner ? `${o.metadata?.namespace ?? 'default'}/${owner.name}` : undefined;
     };
-    const known = new Set<string>();
-    const primary = new ListWatcher(
+    const primary: ListWatcher = new ListWatcher(
       client,
       {
         ref: IMAGE_SERVICE_REF,
         ...(config.watchNamespace ? { namespace: config.watchNamespace } : {}),
         onObject: (o, deleted, previous) => {
-          if (deleted) known.delete(keyOf(o));
-          else {
-            known.add(keyOf(o));
-            if (imageServiceChanged(previous, o)) q.add(keyOf(o));
-          }
+          if (!deleted && imageServiceChanged(previous, o)) q.add(keyOf(o));
         },
         onRestart: (reason) => metrics.watchRestarted(IMAGE_SERVICE_REF.kind, reason),
       },
@@ -95,7 +90,7 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
             labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
             onObject: (o, deleted, previous) => {
               const key = ownerKey(o);
-              if (key && known.has(key) && ownedObjectChanged(previous, o, deleted)) q.add(key);
+              if (key && primary.has(key) && ownedObjectChanged(previous, o, deleted)) q.add(key);
             },
             onRestart: (reason) => metrics.watchRestarted(ref.kind, reason),
           },
@@ -108,11 +103,11 @@ export async function runOperator(config: OperatorConfig, client: KubeClient, lo
     cachesSynced = Promise.all(watchers.map((w) => w.hasSynced));
     void cachesSynced.then(() => {
       synced = true;
-      logger.info({ imageServices: known.size }, 'caches synced');
+      logger.info({ imageServices: primary.objects().length }, 'caches synced');
     });
     // A periodic resync repairs drift that produced no event (an edit while disconnected).
     resync = setInterval(() => {
-      for (const key of known) q.add(key);
+      for (const o of primary.objects()) q.add(keyOf(o));
     }, config.resyncSeconds * 1000);
     resync.unref();
   };
