@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateBuiltin } from './builtin-validation.js';
 import { defaultAndPrune, validate } from './crd-validation.js';
-import { alreadyExists, conflict, invalid, KubeError, notFound } from './kube-error.js';
+import { alreadyExists, conflict, invalid, notFound } from './kube-error.js';
 import type { FieldMatcher } from './field-selector.js';
 import type { LabelMatcher } from './label-selector.js';
 import { isObj, recordUpdate, type Json } from './patching.js';
@@ -272,4 +272,3 @@ function withoutRv(o: Obj): Obj {
   return { ...o, metadata: { ...meta, managedFields: owners } };
 }
 
-export { KubeError };
