@@ -13,7 +13,7 @@ export function imageServiceChanged(previous: KubernetesObject | undefined, curr
 }
 
 /** The Deployment status fields the ImageService status is computed from. */
-const READINESS = ['replicas', 'readyReplicas', 'updatedReplicas', 'availableReplicas', 'observedGeneration', 'conditions'] as const;
+const READINESS = ['replicas', 'readyReplicas', 'updatedReplicas', 'observedGeneration', 'conditions'] as const;
 
 /**
  * An owned object: deleted, new, or drifted from what was applied (anything but status and

@@ -172,7 +172,6 @@ function observe(d: KubernetesObject): ObservedDeployment {
     replicas: o.spec?.replicas ?? 1,
     readyReplicas: n(s.readyReplicas),
     updatedReplicas: n(s.updatedReplicas),
-    availableReplicas: n(s.availableReplicas),
     conditions: (s.conditions as ObservedDeployment['conditions'] | undefined) ?? [],
   };
 }

@@ -5,7 +5,7 @@ const now = new Date('2026-11-22T10:00:00Z');
 const later = new Date('2026-11-22T10:05:00Z');
 
 function d(overrides: Partial<ObservedDeployment> = {}): ObservedDeployment {
-  return { generation: 1, observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2, conditions: [], ...overrides };
+  return { generation: 1, observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2, conditions: [], ...overrides };
 }
 const all = (x: ObservedDeployment) => ({ upload: x, resizer: x, origin: x });
 const conditions = (s: ReturnType<typeof computeStatus>) => Object.fromEntries((s.conditions ?? []).map((c) => [c.type, `${c.status} ${c.reason}`]));

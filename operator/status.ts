@@ -8,7 +8,6 @@ export interface ObservedDeployment {
   replicas: number;
   readyReplicas: number;
   updatedReplicas: number;
-  availableReplicas: number;
   /** The Deployment's own conditions: ProgressDeadlineExceeded and ReplicaFailure mean trouble. */
   conditions: { type: string; status: string; reason?: string; message?: string }[];
 }

@@ -109,7 +109,6 @@ describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl again
     const seen: number[] = [];
     cluster.fake.store.watchers.add({
       key: 'apps/deployments',
-      matches: () => true,
       send: (e) => {
         const d = e.object as { metadata: { name: string }; spec: { replicas: number } };
         if (d.metadata.name === 'photos-resizer' && e.type !== 'DELETED') seen.push(d.spec.replicas);

@@ -230,7 +230,7 @@ export class FakeApiServer {
       } else if (now) write(before || e.type === 'ADDED' ? e.type : 'ADDED', e.object);
       else if (before) write('DELETED', e.object);
     };
-    const watcher: Watcher = { key: typeKey(t), ...(namespace ? { namespace } : {}), matches, fields, send: deliver, expire: gone };
+    const watcher: Watcher = { key: typeKey(t), send: deliver, expire: gone };
     if (from && from !== '0') {
       if (Number(from) < this.store.compactedRv) return gone();
       for (const e of this.store.eventsSince(Number(from), typeKey(t))) deliver(e);

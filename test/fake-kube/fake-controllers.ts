@@ -16,7 +16,7 @@ export class FakeControllers {
   ) {
     for (const plural of ['deployments', 'horizontalpodautoscalers']) {
       const group = plural === 'deployments' ? 'apps' : 'autoscaling';
-      store.watchers.add({ key: typeKey({ group, plural }), matches: () => true, send: (e) => this.onEvent(e), expire: () => {} });
+      store.watchers.add({ key: typeKey({ group, plural }), send: (e) => this.onEvent(e), expire: () => {} });
     }
   }
 

@@ -17,11 +17,9 @@ export interface StoredEvent {
   object: Obj;
   previous?: Obj;
 }
+/** An open watch: the store hands it every event of its type; the watch does its own filtering. */
 export interface Watcher {
   key: string;
-  namespace?: string;
-  matches: LabelMatcher;
-  fields?: FieldMatcher;
   send(event: StoredEvent): void;
   expire(): void;
 }

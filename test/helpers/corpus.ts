@@ -1,11 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { ROOT } from './repo-root.js';
 
 /** The shared corpus of real images sits beside the repository (../shared/corpus). */
-export const CORPUS_DIR = process.env.IMGSVC_CORPUS_DIR ?? resolve(repoRoot, '../shared/corpus');
+export const CORPUS_DIR = process.env.IMGSVC_CORPUS_DIR ?? resolve(ROOT, '../shared/corpus');
 
 export function corpusPath(relative: string): string {
   const path = join(CORPUS_DIR, relative);

@@ -2,13 +2,14 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FakeApiServer } from '../fake-kube/fake-api-server.js';
 import { FakeControllers } from '../fake-kube/fake-controllers.js';
 
 const run = promisify(execFile);
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { ROOT } from './repo-root.js';
+
+export { ROOT };
 
 export interface FakeCluster {
   fake: FakeApiServer;

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { ROOT } from './repo-root.js';
 
 /**
  * kubectl or helm: the copies test/tools/install-k8s-tools.sh puts in .tools/bin (CI always runs
