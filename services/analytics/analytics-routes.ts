@@ -1,26 +1,30 @@
 import { Router } from 'express';
+import { requireAdmin, requireScope } from '../access/authenticate-request.js';
+import type { ImageGuard } from '../access/image-guard.js';
 import { queryString } from '../http/query-string.js';
-import type { ImageIndex } from '../images/image-index.js';
-import { loadRecord } from '../images/load-record.js';
 import type { AnalyticsQueries } from './analytics-queries.js';
 
-/** The analytics API: per-image stats, top images, fleet summary. */
-export function analyticsRoutes(deps: { queries: AnalyticsQueries; index: ImageIndex }): Router {
+/**
+ * The analytics API. An image's statistics are its owner's (and admins'); the fleet-wide
+ * views name every image, private ones included, so they are for admins only.
+ */
+export function analyticsRoutes(deps: { queries: AnalyticsQueries; guard: ImageGuard }): Router {
   const router = Router();
 
-  router.get('/v1/images/:id/stats', async (req, res) => {
-    const record = await loadRecord(req.params.id, (id) => deps.index.get(id));
+  router.get('/v1/images/:id/stats', requireScope('images:read'), async (req, res) => {
+    const record = await deps.guard.manage(res.locals.principal, req.params.id);
     const stats = await deps.queries.imageStats(record.id, { from: queryString(req, 'from'), to: queryString(req, 'to'), granularity: queryString(req, 'granularity') });
-    res.setHeader('Cache-Control', 'no-cache').json(stats);
+    res.setHeader('Cache-Control', 'private, no-store').json(stats);
   });
 
-  router.get('/v1/analytics/top', async (req, res) => {
+
+  router.get('/v1/analytics/top', requireAdmin(), async (req, res) => {
     const top = await deps.queries.top({ window: queryString(req, 'window'), by: queryString(req, 'by'), limit: queryString(req, 'limit') });
-    res.setHeader('Cache-Control', 'no-cache').json(top);
+    res.setHeader('Cache-Control', 'private, no-store').json(top);
   });
 
-  router.get('/v1/analytics/summary', async (_req, res) => {
-    res.setHeader('Cache-Control', 'no-cache').json(await deps.queries.summary());
+  router.get('/v1/analytics/summary', requireAdmin(), async (_req, res) => {
+    res.setHeader('Cache-Control', 'private, no-store').json(await deps.queries.summary());
   });
 
   return router;

@@ -35,7 +35,8 @@ program
   .addOption(new Option('--window <window>', 'top images over the last').choices(['1h', '24h', '7d']).default('24h'))
   .addOption(new Option('--by <by>', 'rank top images by').choices(['requests', 'bytes']).default('requests'))
   .option('--limit <n>', 'how many top images', '10')
-  .action(async (flags: { url?: string; window?: string; by?: string; limit?: string }) => {
+  .option('--key <key>', 'an admin API key (env IMGSVC_API_KEY, default the one in ./data/admin-key)')
+  .action(async (flags: { url?: string; key?: string; window?: string; by?: string; limit?: string }) => {
     process.exitCode = await runStats(flags, process.env);
   });
 

@@ -6,8 +6,12 @@ import { ImageIndex } from '../images/image-index.js';
 import { reindex } from '../images/reindex.js';
 import { connectRedis } from '../runtime/connect-redis.js';
 import { describeStore, openObjectStore } from '../storage/open-store.js';
+import { AccountStore } from '../accounts/account-store.js';
+import { readBootstrap, restoreAccounts } from '../accounts/restore-accounts.js';
+import { ViewerGrants } from '../accounts/viewer-grants.js';
+import { adoptOwnerless } from '../images/adopt-ownerless.js';
 
-/** `imgsvc reindex`: rebuild the Redis records from the manifests in storage. */
+/** `imgsvc reindex`: rebuild the Redis index (accounts, grants, records) from storage. */
 export async function runReindex(flags: ConfigFlags, env: Record<string, string | undefined>): Promise<number> {
   const config = cliConfig(flags, env);
   if (!config) return 1;
@@ -17,9 +21,16 @@ export async function runReindex(flags: ConfigFlags, env: Record<string, string 
     const { redis, close } = await connectRedis(config, dataDir, logger, 'reindex');
     try {
       const store = await openObjectStore(config, dataDir);
-      const result = await reindex(store, new ImageIndex(redis), logger);
-      process.stdout.write(`reindexed ${result.restored} images from ${describeStore(config, dataDir)}${result.unreadable.length ? `; ${result.unreadable.length} manifests unreadable: ${result.unreadable.join(', ')}` : ''}\n`);
-      return result.unreadable.length > 0 ? 2 : 0;
+      const accounts = await restoreAccounts({ store, redis, accounts: new AccountStore(redis, store, undefined), grants: new ViewerGrants(redis, store, undefined), logger });
+      const index = new ImageIndex(redis);
+      const result = await reindex(store, index, logger);
+      const admin = await readBootstrap(store);
+      if (admin) await adoptOwnerless(store, index, admin.adminId, logger);
+      const unreadable = [...accounts.unreadable, ...result.unreadable];
+      process.stdout.write(
+        `reindexed ${result.restored} images, ${accounts.users} users, ${accounts.keys} API keys and ${accounts.grants} viewer grants from ${describeStore(config, dataDir)}${unreadable.length ? `; ${unreadable.length} objects unreadable: ${unreadable.join(', ')}` : ''}\n`,
+      );
+      return unreadable.length > 0 ? 2 : 0;
     } finally {
       await close();
     }

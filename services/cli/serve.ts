@@ -3,6 +3,7 @@ import { cliConfig } from './cli-config.js';
 import { createLogger } from '../core/logger.js';
 import { PrivateRedisInUseError, RedisServerMissingError } from '../redis/private-redis.js';
 import { startService } from '../runtime/start-service.js';
+import type { Bootstrap } from '../accounts/bootstrap.js';
 
 /**
  * `imgsvc serve`: start, then on SIGTERM or SIGINT drain and exit 0. A second signal exits at
@@ -24,6 +25,8 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
     return 1;
   }
 
+  printBootstrap(service.bootstrap, service.url);
+
   const stopped = new Promise<void>((resolveStopped) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -44,6 +47,25 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
   await stopped;
   logger.flush();
   return 0;
+}
+
+/** The first start's admin key, shown once on the terminal (never through the logger). */
+function printBootstrap(b: Bootstrap, url: string): void {
+  if (!b.token) return;
+  process.stdout.write(
+    [
+      '',
+      'imgsvc: created the admin user "admin". Its API key, shown only this once:',
+      '',
+      `    ${b.token}`,
+      '',
+      `It is also in ${b.tokenFile} (readable by you only). Upload with it:`,
+      '',
+      `    curl -H "Authorization: Bearer $(cat ${b.tokenFile})" -H 'Content-Type: image/jpeg' --data-binary @photo.jpg ${url}/v1/images`,
+      '',
+      '',
+    ].join('\n'),
+  );
 }
 
 function portHint(err: unknown): string | undefined {

@@ -3,8 +3,11 @@
  * analytics API and printed for a person. Going through the API (not Redis) works against any
  * deployment, local or behind an ingress, with no Redis credentials.
  */
+import { clientKey } from './client-key.js';
+
 export interface StatsFlags {
   url?: string;
+  key?: string;
   window?: string;
   by?: string;
   limit?: string;
@@ -28,6 +31,8 @@ interface Top {
 
 export async function runStats(flags: StatsFlags, env: Record<string, string | undefined>, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const base = (flags.url ?? env.IMGSVC_URL ?? `http://127.0.0.1:${env.IMGSVC_PORT ?? 8080}`).replace(/\/+$/, '');
+  const key = clientKey(flags.key, env);
+  const getJson = <T>(url: string) => getJsonWith<T>(url, key);
   try {
     const summary = await getJson<Summary>(`${base}/v1/analytics/summary`);
     const query = new URLSearchParams({ window: flags.window ?? '24h', by: flags.by ?? 'requests', limit: flags.limit ?? '10' });
@@ -40,14 +45,15 @@ export async function runStats(flags: StatsFlags, env: Record<string, string | u
   }
 }
 
-async function getJson<T>(url: string): Promise<T> {
+async function getJsonWith<T>(url: string, key: string | undefined): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url);
+    res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   } catch (err) {
     throw new Error(`cannot reach ${url} (${(err as Error).cause ?? (err as Error).message}); is imgsvc running? pass --url`);
   }
   const body = (await res.json().catch(() => ({}))) as T & { error?: { message: string } };
+  if (res.status === 401 && !key) throw new Error(`${url} needs an admin API key: pass --key, set IMGSVC_API_KEY, or run where ./data/admin-key is`);
   if (!res.ok) throw new Error(`${url} answered ${res.status}: ${body.error?.message ?? 'no message'}`);
   return body;
 }

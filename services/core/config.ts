@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { availableParallelism } from 'node:os';
 import { parseByteSize } from './byte-size.js';
 import { DEFAULT_PRESETS, parsePresets } from './eager-presets.js';
+import { parseKeyRing } from '../access/key-ring.js';
+import { parseToken } from '../accounts/api-key.js';
+import { parseRateSpec } from './rate-spec.js';
 
 export const ROLES = ['all', 'upload', 'resizer', 'origin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -178,12 +181,71 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().min(1).max(3650).default(30),
   },
+  signingKeys: {
+    env: 'IMGSVC_SIGNING_KEYS',
+    flag: undefined,
+    secret: true,
+    schema: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        const parsed = parseKeyRing(text);
+        if ('problems' in parsed) {
+          for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+          return z.NEVER;
+        }
+        return parsed.keys;
+      }),
+  },
+  signedUrlTtlSeconds: {
+    env: 'IMGSVC_SIGNED_URL_TTL',
+    flag: undefined,
+    schema: z.coerce.number().int().min(10).max(31_536_000).default(300),
+  },
+  signedUrlMaxTtlSeconds: {
+    env: 'IMGSVC_SIGNED_URL_MAX_TTL',
+    flag: undefined,
+    schema: z.coerce.number().int().min(10).max(31_536_000).default(604_800),
+  },
+  bootstrapAdminKey: {
+    env: 'IMGSVC_BOOTSTRAP_ADMIN_KEY',
+    flag: undefined,
+    secret: true,
+    schema: z
+      .string()
+      .refine((t) => parseToken(t) !== undefined, 'expected an API key of the form imgsvc_<16 hex>_<43 base64url characters>')
+      .optional(),
+  },
+  rateLimitPerKey: { env: 'IMGSVC_RATE_LIMIT_PER_KEY', flag: undefined, schema: rateLimit('1200/1m') },
+  rateLimitPerAddress: { env: 'IMGSVC_RATE_LIMIT_PER_ADDRESS', flag: undefined, schema: rateLimit('600/1m') },
+  rateLimitAuthFailures: { env: 'IMGSVC_RATE_LIMIT_AUTH_FAILURES', flag: undefined, schema: rateLimit('20/1m') },
+  rateLimitImages: { env: 'IMGSVC_RATE_LIMIT_IMAGES', flag: undefined, schema: rateLimit('off') },
+  trustProxyHops: {
+    env: 'IMGSVC_TRUST_PROXY',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).max(10).default(0),
+  },
   logLevel: {
     env: 'IMGSVC_LOG_LEVEL',
     flag: undefined,
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
 } as const;
+
+function rateLimit(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const spec = parseRateSpec(text);
+      if (spec === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'expected N/window such as 600/1m, 20/10s or 5000/1h, or off' });
+        return z.NEVER;
+      }
+      return spec;
+    });
+}
 
 type Settings = typeof SETTINGS;
 export type Config = { readonly [K in keyof Settings]: z.output<Settings[K]['schema']> };
@@ -209,6 +271,8 @@ export interface Setting {
   env: string;
   flag: string | undefined;
   schema: z.ZodType;
+  /** Its value is never echoed in an error message. */
+  secret?: boolean;
 }
 
 /**
@@ -231,7 +295,8 @@ export function parseSettings<S extends Record<string, Setting>>(
     } else {
       const source = fromFlag !== undefined ? setting.flag : setting.env;
       const message = parsed.error.issues.map((i) => i.message).join('; ');
-      problems.push(`${source}: ${message} (received ${JSON.stringify(raw)})`);
+      const received = 'secret' in setting && setting.secret ? `${raw?.length ?? 0} characters, not shown` : JSON.stringify(raw);
+      problems.push(`${source}: ${message} (received ${received})`);
     }
   }
   return { values: out as { [K in keyof S]: z.output<S[K]['schema']> }, problems };
@@ -246,6 +311,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
   // Settings that only make sense together.
   if (out.storage === 's3' && out.s3Bucket === undefined && !problems.some((p) => p.startsWith('IMGSVC_S3_BUCKET'))) {
     problems.push('IMGSVC_S3_BUCKET: required when IMGSVC_STORAGE=s3');
+  }
+  if (out.signedUrlTtlSeconds > out.signedUrlMaxTtlSeconds) {
+    problems.push(`IMGSVC_SIGNED_URL_TTL: expected at most IMGSVC_SIGNED_URL_MAX_TTL (${out.signedUrlMaxTtlSeconds}) but received ${out.signedUrlTtlSeconds}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;

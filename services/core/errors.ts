@@ -41,6 +41,16 @@ export const unsupportedMediaType = (message: string, o?: Opts) =>
   new AppError(415, 'unsupported_media_type', message, o);
 export const unprocessable = (code: string, message: string, o?: Opts) => new AppError(422, code, message, o);
 export const unavailable = (code: string, message: string, o?: Opts) => new AppError(503, code, message, o);
+export const conflict = (code: string, message: string, o?: Opts) => new AppError(409, code, message, o);
+export const forbidden = (code: string, message: string, o?: Opts) => new AppError(403, code, message, o);
+export const preconditionFailed = (code: string, message: string, o?: Opts) => new AppError(412, code, message, o);
+/** 401: `error` names RFC 6750's reason when a key was presented and refused. */
+export const unauthorized = (code: string, message: string, bearerError?: 'invalid_token') =>
+  new AppError(401, code, message, {
+    details: { wwwAuthenticate: `Bearer realm="imgsvc"${bearerError ? `, error="${bearerError}"` : ''}` },
+  });
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new AppError(429, 'rate_limited', message, { details: { retryAfterSeconds } });
 
 /** Anything that is not an AppError is an internal fault: its text is never shown to clients. */
 export function toAppError(err: unknown): AppError {

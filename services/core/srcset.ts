@@ -35,6 +35,8 @@ export function buildSrcset(
   image: SrcsetImage,
   baseUrl: string,
   query: { sizes?: string | undefined; widths?: string | undefined; formats?: string | undefined; alt?: string | undefined },
+  /** Turns a path and its parameters into the URL to emit (private images sign it). */
+  toUrl: (path: string, params: [string, string][]) => string = (path, params) => `${baseUrl}${path}?${params.map(([k, v]) => `${k}=${v}`).join('&')}`,
 ): SrcsetMarkup {
   const sizes = query.sizes?.trim() || '100vw';
   if (sizes.length > 500 || /[<>"]/.test(sizes)) throw badRequest('invalid_parameter', 'expected a sizes attribute value (no <, > or ") of at most 500 characters for sizes');
@@ -43,7 +45,7 @@ export function buildSrcset(
   const requested = query.widths ? parseWidths(query.widths) : DEFAULT_WIDTHS;
   // Snapped like the origin snaps, capped at the original, each width once.
   const widths = [...new Set(requested.map((w) => snapWidth(w, image.width)))].sort((a, b) => a - b);
-  const url = (format: OutputFormat, width: number) => `${baseUrl}/i/${image.id}?w=${width}&fmt=${format}`;
+  const url = (format: OutputFormat, width: number) => toUrl(`/i/${image.id}`, [['w', String(width)], ['fmt', format]]);
   const srcsetOf = (format: OutputFormat) => widths.map((w) => `${url(format, w)} ${w}w`).join(', ');
 
   const fallback = formats[formats.length - 1]!;

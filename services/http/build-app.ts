@@ -18,6 +18,13 @@ import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes } from './health-routes.js';
 import type { HttpMetrics } from './http-metrics.js';
 import { requestContext } from './request-context.js';
+import { authenticateRequests } from '../access/authenticate-request.js';
+import { withSignedUrls } from '../access/signed-urls.js';
+import { accountRoutes } from '../accounts/account-routes.js';
+import { viewerRoutes } from '../accounts/viewer-routes.js';
+import { publicView, type ImageRecord } from '../images/image-record.js';
+import type { AccessParts } from '../runtime/compose-access.js';
+import { publicBaseUrl } from './base-url.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,6 +41,7 @@ export interface AppDeps {
   decodeConcurrency: number;
   probeTimeoutSeconds: number;
   isAccepting: () => boolean;
+  access: AccessParts;
 }
 
 /** The Express app for everything but the hot `/i/<id>` path: API, downloads, health, metrics. */
@@ -42,6 +50,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(requestContext({ logger: deps.logger, metrics: deps.httpMetrics }));
   app.use(
     healthRoutes({
@@ -52,6 +61,16 @@ export function buildApp(deps: AppDeps): express.Express {
       isAccepting: deps.isAccepting,
     }),
   );
+  const { access } = deps;
+  // Health, readiness and metrics stay open and unlimited (probes and scrapers carry no key).
+  app.use(authenticateRequests({ authenticator: access.authenticator, limits: access.limits }));
+  app.use(express.json({ limit: '64kb', strict: true }));
+  const view = (record: ImageRecord, req: express.Request) => {
+    const base = publicBaseUrl(req, config.publicBaseUrl);
+    return withSignedUrls(publicView(record, base), record, base, access.signer);
+  };
+  app.use(accountRoutes({ accounts: access.accounts }));
+  app.use(viewerRoutes({ accounts: access.accounts, grants: access.grants }));
   const serves = (role: string) => config.role === 'all' || config.role === role;
   if (serves('upload')) {
     app.use(
@@ -65,16 +84,18 @@ export function buildApp(deps: AppDeps): express.Express {
         decodeConcurrency: deps.decodeConcurrency,
         publicBaseUrl: config.publicBaseUrl,
         work: deps.work,
+        accounts: access.accounts,
+        view,
       }),
     );
   }
   if (serves('upload') || serves('origin')) {
-    app.use(imageRoutes({ index: deps.index, publicBaseUrl: config.publicBaseUrl }));
-    app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), index: deps.index }));
+    app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view }));
+    app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));
     app.use(
       downloadRoutes({
         store: deps.store,
-        records: deps.records,
+        guard: access.guard,
         recorder: deps.recorder,
         httpMetrics: deps.httpMetrics,
         cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,

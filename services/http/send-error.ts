@@ -14,7 +14,9 @@ export function sendError(res: ServerResponse, error: AppError, method: string |
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.setHeader('Cache-Control', 'no-store');
   if (error.status === 413) res.setHeader('Connection', 'close');
-  if (error.status === 503) res.setHeader('Retry-After', '1');
+  if (error.status === 503 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(error.details?.retryAfterSeconds ?? 1));
+  if (error.status === 429) res.setHeader('Retry-After', String(error.details?.retryAfterSeconds ?? 1));
+  if (error.status === 401 && typeof error.details?.wwwAuthenticate === 'string') res.setHeader('WWW-Authenticate', error.details.wwwAuthenticate);
   if (error.status === 405 && typeof error.details?.allow === 'string') res.setHeader('Allow', error.details.allow);
   res.end(method === 'HEAD' ? undefined : body);
 }

@@ -3,9 +3,10 @@ import { redisKeys } from '../redis/keys.js';
 import { recordFromHash, recordToHash, type ImageRecord } from './image-record.js';
 
 /**
- * The upload saga's pivot, as one atomic step: if no image has these bytes yet, write the
- * record, the hash → id entry and the id index, and enqueue the resize job. Either all of it
- * happens or none; a concurrent upload of the same bytes sees the winner's id instead.
+ * The upload saga's pivot, as one atomic step: if this owner has no image of these bytes yet,
+ * write the record, the owner's hash → id entry, the id indexes and the original's reference,
+ * and enqueue the resize job. Either all of it happens or none; a concurrent upload of the
+ * same bytes by the same owner sees the winner's id instead.
  */
 const CREATE_AND_ENQUEUE = `
 local existing = redis.call('GET', KEYS[1])
@@ -13,6 +14,8 @@ if existing then return {0, existing} end
 redis.call('HSET', KEYS[2], unpack(ARGV, 3))
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
+redis.call('ZADD', KEYS[7], 0, ARGV[1])
+redis.call('SADD', KEYS[6], ARGV[1])
 local job = redis.call('XADD', KEYS[4], '*', 'image', ARGV[1], 'sha256', ARGV[2])
 redis.call('HSET', KEYS[5], ARGV[1], job)
 return {1, job}
@@ -27,7 +30,7 @@ export class ImageIndex {
 
   constructor(private readonly redis: Redis) {
     // defineCommand sends EVALSHA (the script body once per connection, not per upload).
-    redis.defineCommand('imgsvcCreateAndEnqueue', { numberOfKeys: 5, lua: CREATE_AND_ENQUEUE });
+    redis.defineCommand('imgsvcCreateAndEnqueue', { numberOfKeys: 7, lua: CREATE_AND_ENQUEUE });
     this.createScript = (redis as unknown as Record<'imgsvcCreateAndEnqueue', CreateCommand>).imgsvcCreateAndEnqueue.bind(redis);
   }
 
@@ -41,18 +44,26 @@ export class ImageIndex {
     return recordFromHash(hash);
   }
 
-  async idForSha(sha256: string): Promise<string | undefined> {
-    return (await this.redis.get(redisKeys.bySha(sha256))) ?? undefined;
+  /** The owner's image of these bytes: dedup never looks across owners, so it cannot become an oracle. */
+  async idForSha(ownerId: string, sha256: string): Promise<string | undefined> {
+    return (await this.redis.get(redisKeys.bySha(ownerId, sha256))) ?? undefined;
+  }
+
+  /** Whether any image, of any owner, still uses these original bytes. */
+  async isOriginalReferenced(sha256: string): Promise<boolean> {
+    return (await this.redis.scard(redisKeys.shaRefs(sha256))) > 0;
   }
 
   async createAndEnqueue(record: ImageRecord): Promise<CreateResult> {
     const fields = Object.entries(recordToHash(record)).flat();
     const reply = await this.createScript(
-      redisKeys.bySha(record.sha256),
+      redisKeys.bySha(record.ownerId, record.sha256),
       redisKeys.image(record.id),
       redisKeys.allImages,
       redisKeys.resizeStream,
       redisKeys.resizeLive,
+      redisKeys.shaRefs(record.sha256),
+      redisKeys.ownerImages(record.ownerId),
       record.id,
       record.sha256,
       ...fields,
@@ -88,8 +99,10 @@ export class ImageIndex {
     await this.redis
       .multi()
       .hset(redisKeys.image(record.id), recordToHash(record))
-      .set(redisKeys.bySha(record.sha256), record.id)
+      .set(redisKeys.bySha(record.ownerId, record.sha256), record.id)
       .zadd(redisKeys.allImages, 0, record.id)
+      .zadd(redisKeys.ownerImages(record.ownerId), 0, record.id)
+      .sadd(redisKeys.shaRefs(record.sha256), record.id)
       .exec();
   }
 }

@@ -1,3 +1,4 @@
+import type { Visibility } from '../accounts/user.js';
 import { formatInfo, isSupportedFormat, type SupportedFormat } from '../core/image-formats.js';
 
 export type ImageStatus = 'processing' | 'ready' | 'failed';
@@ -14,6 +15,9 @@ export interface VariantInfo {
 /** What the service knows about one uploaded image. Width and height are as displayed (EXIF orientation applied). */
 export interface ImageRecord {
   id: string;
+  /** The uploading user. Empty only for images stored before accounts, until they are adopted. */
+  ownerId: string;
+  visibility: Visibility;
   sha256: string;
   format: SupportedFormat;
   width: number;
@@ -34,6 +38,8 @@ export interface ImageRecord {
 export function recordToHash(r: ImageRecord): Record<string, string> {
   const hash: Record<string, string> = {
     id: r.id,
+    ownerId: r.ownerId,
+    visibility: r.visibility,
     sha256: r.sha256,
     format: r.format,
     width: String(r.width),
@@ -56,6 +62,8 @@ export function recordFromHash(h: Record<string, string>): ImageRecord | undefin
   if (!h.id || !h.sha256 || !h.format || !isSupportedFormat(h.format)) return undefined;
   return {
     id: h.id,
+    ownerId: h.ownerId ?? '',
+    visibility: h.visibility === 'private' ? 'private' : 'public',
     sha256: h.sha256,
     format: h.format,
     width: Number(h.width),
@@ -75,6 +83,8 @@ export function recordFromHash(h: Record<string, string>): ImageRecord | undefin
 
 export interface PublicImage {
   id: string;
+  ownerId: string;
+  visibility: Visibility;
   sha256: string;
   width: number;
   height: number;
@@ -91,12 +101,22 @@ export interface PublicImage {
   variants: Omit<VariantInfo, 'key'>[];
   error?: string;
   placeholder?: string;
+  /** Private images only, for callers who may see them: ready-made signed URLs and when they expire. */
+  signedUrls?: Record<string, string>;
+  signedUrlsExpireAt?: string;
+}
+
+/** Manifests written before accounts lack these fields. */
+export function normalizeRecord(r: ImageRecord): ImageRecord {
+  return { ...r, ownerId: r.ownerId ?? '', visibility: r.visibility === 'private' ? 'private' : 'public' };
 }
 
 /** The JSON clients see: storage keys stay internal, URLs are absolute from the public base. */
 export function publicView(r: ImageRecord, baseUrl: string): PublicImage {
   return {
     id: r.id,
+    ownerId: r.ownerId,
+    visibility: r.visibility,
     sha256: r.sha256,
     width: r.width,
     height: r.height,

@@ -1,28 +1,102 @@
-import { Router } from 'express';
-import { queryString } from '../http/query-string.js';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { readerOrAnonymous, requireScope } from '../access/authenticate-request.js';
+import type { ImageGuard } from '../access/image-guard.js';
+import { signedUrlsFor, type UrlSigner } from '../access/signed-urls.js';
+import { signPath } from '../access/url-signing.js';
+import { visibilitySchema } from '../accounts/account-schemas.js';
+import { badRequest } from '../core/errors.js';
 import { buildSrcset } from '../core/srcset.js';
 import { publicBaseUrl } from '../http/base-url.js';
+import { parseBody } from '../http/parse-body.js';
+import { queryString } from '../http/query-string.js';
 import type { ImageIndex } from './image-index.js';
-import { publicView } from './image-record.js';
-import { loadRecord } from './load-record.js';
+import type { ImageRecord, PublicImage } from './image-record.js';
+import type { RecordWriter } from './record-writer.js';
 
-export function imageRoutes(deps: { index: ImageIndex; publicBaseUrl: string | undefined }): Router {
+export interface ImageRouteDeps {
+  index: ImageIndex;
+  guard: ImageGuard;
+  writer: RecordWriter;
+  signer: UrlSigner;
+  publicBaseUrl: string | undefined;
+  view: (record: ImageRecord, req: Request) => PublicImage;
+}
+
+const patchSchema = z.strictObject({ visibility: visibilitySchema.optional() });
+
+const VARIANT_PARAMS = ['w', 'h', 'dpr', 'fit', 'fmt', 'q', 'anim'] as const;
+const signedUrlsSchema = z.strictObject({
+  ttlSeconds: z.number().int().min(10).optional(),
+  presets: z.array(z.string().max(32)).max(32).optional(),
+  variants: z
+    .array(z.strictObject(Object.fromEntries(VARIANT_PARAMS.map((k) => [k, z.union([z.string().max(16), z.number()]).optional()])) as Record<(typeof VARIANT_PARAMS)[number], z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodNumber]>>>))
+    .max(32)
+    .optional(),
+});
+
+/** Private records and everything derived from them must not sit in a shared cache. */
+function cacheFor(record: ImageRecord, publicValue: string): string {
+  return record.visibility === 'private' ? 'private, no-store' : publicValue;
+}
+
+export function imageRoutes(deps: ImageRouteDeps): Router {
   const router = Router();
-  router.get('/v1/images/:id', async (req, res) => {
-    const record = await loadRecord(req.params.id, (id) => deps.index.get(id));
-    res.setHeader('Cache-Control', 'no-cache');
-    res.json(publicView(record, publicBaseUrl(req, deps.publicBaseUrl)));
+
+  router.get('/v1/images/:id', readerOrAnonymous(), async (req, res) => {
+    const record = await deps.guard.view(res.locals.principal, req.params.id);
+    res.setHeader('Cache-Control', cacheFor(record, 'no-cache'));
+    res.json(deps.view(record, req));
   });
+
+  router.patch('/v1/images/:id', requireScope('images:write'), async (req, res) => {
+    const change = parseBody(patchSchema, req.body);
+    const record = await deps.guard.manage(res.locals.principal, req.params.id);
+    const updated = await deps.writer.update(record.id, (current) => ({
+      ...current,
+      ...(change.visibility ? { visibility: change.visibility } : {}),
+      updatedAt: new Date().toISOString(),
+    }));
+    if (change.visibility && change.visibility !== record.visibility) {
+      res.locals.log.info({ imageId: record.id, visibility: change.visibility }, 'visibility changed');
+    }
+    res.setHeader('Cache-Control', 'no-store').json(deps.view(updated, req));
+  });
+
   // Ready-to-paste <picture> markup with explicit URLs, for CDNs that do not vary on headers.
-  router.get('/v1/images/:id/srcset', async (req, res) => {
-    const record = await loadRecord(req.params.id, (id) => deps.index.get(id));
+  router.get('/v1/images/:id/srcset', readerOrAnonymous(), async (req, res) => {
+    const record = await deps.guard.view(res.locals.principal, req.params.id);
+    const base = publicBaseUrl(req, deps.publicBaseUrl);
+    const exp = Math.floor(Date.now() / 1000) + deps.signer.defaultTtlSeconds;
     const markup = buildSrcset(
       { id: record.id, width: record.width, height: record.height, hasAlpha: record.hasAlpha, animated: record.frames > 1 },
-      publicBaseUrl(req, deps.publicBaseUrl),
+      base,
       { sizes: queryString(req, 'sizes'), widths: queryString(req, 'widths'), formats: queryString(req, 'formats'), alt: queryString(req, 'alt') },
+      record.visibility === 'private' ? (path, params) => `${base}${signPath(deps.signer.ring, path, params, exp)}` : undefined,
     );
-    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.setHeader('Cache-Control', cacheFor(record, 'public, max-age=3600'));
     res.json(markup);
+  });
+
+  // Fresh signed URLs for chosen presets or explicit parameters (any visibility; public ones need none).
+  router.post('/v1/images/:id/signed-urls', requireScope('images:read'), async (req, res) => {
+    const body = parseBody(signedUrlsSchema, req.body);
+    const record = await deps.guard.view(res.locals.principal, req.params.id);
+    const ttl = body.ttlSeconds ?? deps.signer.defaultTtlSeconds;
+    if (ttl > deps.signer.maxTtlSeconds) throw badRequest('ttl_too_long', `expected ttlSeconds of at most ${deps.signer.maxTtlSeconds} but received ${ttl}`);
+    const known = new Set(deps.signer.presets.map((p) => p.name));
+    for (const name of body.presets ?? []) {
+      if (!known.has(name)) throw badRequest('unknown_preset', `unknown preset ${JSON.stringify(name)}; expected one of ${[...known].join(', ')}`);
+    }
+    const wanted = [
+      ...(body.presets ?? []).map((name) => ({ name, preset: name, params: [] as [string, string][] })),
+      ...(body.variants ?? []).map((v, i) => ({
+        name: `variant${i}`,
+        params: VARIANT_PARAMS.flatMap((k) => (v[k] === undefined ? [] : [[k, String(v[k])] as [string, string]])),
+      })),
+    ];
+    const { urls, expiresAt } = signedUrlsFor(record, publicBaseUrl(req, deps.publicBaseUrl), deps.signer, ttl, Date.now(), wanted.length > 0 ? wanted : undefined);
+    res.setHeader('Cache-Control', 'no-store').json({ id: record.id, urls, expiresAt });
   });
 
   return router;

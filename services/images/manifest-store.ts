@@ -1,6 +1,6 @@
 import type { ObjectStore } from '../storage/object-store.js';
 import { manifestKey } from '../storage/keys.js';
-import type { ImageRecord } from './image-record.js';
+import { normalizeRecord, type ImageRecord } from './image-record.js';
 
 /**
  * The manifest is the record as stored next to the image bytes: storage is the source of
@@ -12,7 +12,11 @@ export async function writeManifest(store: ObjectStore, record: ImageRecord): Pr
 }
 
 export async function readManifest(store: ObjectStore, id: string): Promise<ImageRecord> {
-  return JSON.parse((await store.getBuffer(manifestKey(id))).toString('utf8')) as ImageRecord;
+  return parseManifest(await store.getBuffer(manifestKey(id)));
+}
+
+export function parseManifest(bytes: Buffer): ImageRecord {
+  return normalizeRecord(JSON.parse(bytes.toString('utf8')) as ImageRecord);
 }
 
 export async function deleteManifest(store: ObjectStore, id: string): Promise<void> {

@@ -7,9 +7,9 @@ import type { ImageRecord } from './image-record.js';
 import { readManifest } from './manifest-store.js';
 
 /**
- * Records on the serving path, kept in memory for a short while: what serving reads from a
- * record (hash, format, dimensions) never changes, so a few seconds of staleness only delays
- * status changes, and a hot image costs no Redis round trip. When Redis cannot answer, the
+ * Records on the serving path, kept in memory for a short while, so a hot image costs no
+ * Redis round trip. Changes that matter for access (visibility) reach it through the
+ * invalidation bus within milliseconds; the TTL bounds staleness if a message is lost. When Redis cannot answer, the
  * manifest in storage (the source of truth) does, so serving depends on storage alone.
  */
 export class RecordCache {
@@ -21,6 +21,15 @@ export class RecordCache {
     options: { max?: number; ttlMs?: number } = {},
   ) {
     this.cache = new LRUCache({ max: options.max ?? 100_000, ttl: options.ttlMs ?? 5_000 });
+  }
+
+  /** Drops one record (its visibility or status changed somewhere). */
+  delete(id: string): void {
+    this.cache.delete(id);
+  }
+
+  clear(): void {
+    this.cache.clear();
   }
 
   /** The cached record, without waiting (the serving fast path); undefined on a miss. */

@@ -2,7 +2,7 @@ import type { Logger } from '../core/logger.js';
 import { MANIFEST_PREFIX } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { ImageIndex } from './image-index.js';
-import type { ImageRecord } from './image-record.js';
+import { parseManifest } from './manifest-store.js';
 
 export interface ReindexResult {
   restored: number;
@@ -23,7 +23,7 @@ export async function reindex(store: ObjectStore, index: ImageIndex, logger: Log
     await Promise.all(
       page.keys.map(async (key) => {
         try {
-          const record = JSON.parse((await store.getBuffer(key)).toString('utf8')) as ImageRecord;
+          const record = parseManifest(await store.getBuffer(key));
           await index.put(record);
           result.restored++;
         } catch (err) {

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
+import { readerOrAnonymous } from '../access/authenticate-request.js';
+import type { ImageGuard } from '../access/image-guard.js';
 import { formatInfo } from '../core/image-formats.js';
-import type { RecordCache } from '../images/record-cache.js';
-import { loadRecord } from '../images/load-record.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { RequestRecorder } from '../analytics/request-recorder.js';
-import { imageCacheControl } from '../http/cache-control.js';
+import { imageCacheControl, PRIVATE_CACHE_CONTROL } from '../http/cache-control.js';
 import type { HttpMetrics } from '../http/http-metrics.js';
 import { originalKey } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -12,7 +12,7 @@ import { sendObject } from './send-object.js';
 
 export interface DownloadRouteDeps {
   store: ObjectStore;
-  records: RecordCache;
+  guard: ImageGuard;
   recorder: RequestRecorder;
   httpMetrics: HttpMetrics;
   cacheMaxAgeSeconds: number;
@@ -24,15 +24,15 @@ export function downloadRoutes(deps: DownloadRouteDeps): Router {
   const cacheControl = imageCacheControl(deps.cacheMaxAgeSeconds);
 
   // The bytes exactly as uploaded, for programmatic download (ranges supported).
-  router.get('/v1/images/:id/original', async (req, res) => {
-    const record = await loadRecord(req.params.id, (id) => deps.records.get(id));
+  router.get('/v1/images/:id/original', readerOrAnonymous(), async (req, res) => {
+    const record = await deps.guard.view(res.locals.principal, req.params.id);
     const info = formatInfo(record.format);
     const sent = await sendObject(req, res, deps.store, {
       key: originalKey(record.sha256),
       size: record.bytes,
       contentType: info.mime,
       etag: `"${record.sha256}"`,
-      cacheControl,
+      cacheControl: record.visibility === 'private' ? PRIVATE_CACHE_CONTROL : cacheControl,
       ranges: true,
       extraHeaders: {
         'Content-Disposition': `attachment; filename="${record.id}.${info.ext}"`,

@@ -9,6 +9,11 @@ import { OUTPUT_EXT } from '../core/variant-spec.js';
 import type { WorkTracker } from '../core/work-tracker.js';
 import type { RequestRecorder } from '../analytics/request-recorder.js';
 import { imageCacheControl } from '../http/cache-control.js';
+import type { KeyRing } from '../access/key-ring.js';
+import { checkSignature, parseQuery } from '../access/url-signing.js';
+import type { Authenticator } from '../accounts/authenticator.js';
+import type { ImageGuard } from '../access/image-guard.js';
+import { accessLater, accessNow, type RequestCredentials, type ServeAccessDeps } from './serve-access.js';
 import type { HttpMetrics } from '../http/http-metrics.js';
 import { sendError } from '../http/send-error.js';
 import { loadRecord } from '../images/load-record.js';
@@ -28,17 +33,24 @@ export interface PublicImageDeps {
   cacheMaxAgeSeconds: number;
   work: WorkTracker;
   logger: Logger;
+  authenticator: Authenticator;
+  guard: ImageGuard;
+  keyRing: KeyRing;
+  signedUrlMaxTtlSeconds: number;
 }
 
 /** Sent on every image response, so browsers that support Client Hints start sending them. */
 const ACCEPT_CH = 'Sec-CH-DPR, Sec-CH-Width, Sec-CH-Viewport-Width, DPR, Width, Viewport-Width, ECT';
 const ROUTE = '/i/:id';
+/** What this handler serves, for the route list the access matrix checks. */
+export const PUBLIC_IMAGE_ROUTES = ['GET /i/:id', 'GET /i/:id/:preset'];
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
 
 interface Parsed {
   id: string;
   preset: string | undefined;
   query: Record<string, string | string[]>;
+  creds: RequestCredentials;
 }
 
 /**
@@ -49,7 +61,12 @@ interface Parsed {
  * the async path (Redis or manifest, storage, transform). Returns false for other paths.
  */
 export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const cacheControl = imageCacheControl(deps.cacheMaxAgeSeconds);
+  const access: ServeAccessDeps = {
+    authenticator: deps.authenticator,
+    guard: deps.guard,
+    publicCacheControl: imageCacheControl(deps.cacheMaxAgeSeconds),
+    cacheMaxAgeSeconds: deps.cacheMaxAgeSeconds,
+  };
   return (req, res) => {
     const url = req.url ?? '';
     if (!url.startsWith('/i/')) return false;
@@ -62,14 +79,15 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
     };
 
     try {
-      const parsed = parse(req, url);
+      const parsed = parse(req, url, deps);
       // Fast path: everything in memory, answered before this function returns. On a miss the
-      // async path goes on from what was already found (record, negotiation), not from scratch.
+      // async path goes on from what was already found (record, access, negotiation), not from scratch.
       const cached = deps.records.peek(parsed.id);
-      const negotiated = cached ? choose(req, parsed, cached, deps) : undefined;
+      const allowed = cached ? accessNow(cached, parsed.creds, access) : undefined;
+      const negotiated = cached && allowed ? choose(req, parsed, cached, deps) : undefined;
       const hit = cached && negotiated ? deps.loader.peek(cached, negotiated.spec) : undefined;
-      if (cached && negotiated && hit) {
-        respond(req, res, requestId, cached, negotiated, hit, cacheControl, deps);
+      if (cached && allowed && negotiated && hit) {
+        respond(req, res, requestId, cached, negotiated, hit, allowed, deps);
         finish(hit.tier);
         return true;
       }
@@ -77,6 +95,7 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
       deps.work
         .track(async () => {
           const record = cached ?? (await loadRecord(parsed.id, (id) => deps.records.get(id)));
+          const cacheControl = allowed ?? (await accessLater(record, parsed.creds, access));
           const chosen = negotiated ?? choose(req, parsed, record, deps);
           const variant = await deps.loader.load(record, chosen.spec);
           respond(req, res, requestId, record, chosen, variant, cacheControl, deps);
@@ -99,7 +118,7 @@ function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId
   finish('error');
 }
 
-function parse(req: IncomingMessage, url: string): Parsed {
+function parse(req: IncomingMessage, url: string, deps: PublicImageDeps): Parsed {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     throw new AppError(405, 'method_not_allowed', `${req.method} is not allowed here; use GET or HEAD`, { details: { allow: 'GET, HEAD' } });
   }
@@ -108,8 +127,15 @@ function parse(req: IncomingMessage, url: string): Parsed {
   if (segments.length > 4 || (segments.length === 4 && !segments[3])) throw notFound('not_found', `no route for ${req.method} ${url}`);
   const id = segments[2] ?? '';
   if (!isImageId(id)) throw badRequest('invalid_id', `expected a 26-character image id for id but received ${JSON.stringify(id)}`);
-  return { id, preset: segments[3], query: queryAt < 0 ? {} : queryObject(url.slice(queryAt + 1)) };
+  const authorization = req.headers.authorization;
+  if (queryAt < 0) return { id, preset: segments[3], query: {}, creds: { signature: UNSIGNED, authorization } };
+  // The signature is checked before the record is read, so a bad one says nothing about the image.
+  const query = parseQuery(url.slice(queryAt + 1));
+  const signature = checkSignature(deps.keyRing, url.slice(0, queryAt), query, Math.floor(Date.now() / 1000), deps.signedUrlMaxTtlSeconds);
+  return { id, preset: segments[3], query: queryObject(query.params), creds: { signature, authorization } };
 }
+
+const UNSIGNED = { signed: false } as const;
 
 function choose(req: IncomingMessage, parsed: Parsed, record: ImageRecord, deps: PublicImageDeps): Negotiated {
   return negotiate({ headers: req.headers, query: parsed.query, preset: parsed.preset }, record, deps.presets);
@@ -172,9 +198,9 @@ function respond(
 }
 
 /** Query parameters; a repeated one stays an array so validation can refuse it. */
-function queryObject(text: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(text)) {
+function queryObject(params: readonly [string, string][]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const [key, value] of params) {
     const existing = out[key];
     out[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }

@@ -3,7 +3,29 @@ const P = 'imgsvc:';
 
 export const redisKeys = {
   image: (id: string) => `${P}img:${id}`,
-  bySha: (sha256: string) => `${P}sha:${sha256}`,
+  /** Dedup is per owner: the same bytes from two owners are two images (one stored original). */
+  bySha: (ownerId: string, sha256: string) => `${P}sha:${ownerId}:${sha256}`,
+  /** Every image id whose original is these bytes, across owners: an original is deleted only when this is empty. */
+  shaRefs: (sha256: string) => `${P}sharefs:${sha256}`,
+  /** An owner's image ids, score 0, ordered by member (ULIDs sort by time). */
+  ownerImages: (ownerId: string) => `${P}owner-images:${ownerId}`,
+  user: (id: string) => `${P}user:${id}`,
+  handle: (handle: string) => `${P}handle:${handle}`,
+  /** Every user id, score 0, ordered by member. */
+  users: `${P}users`,
+  apiKey: (id: string) => `${P}apikey:${id}`,
+  apiKeyUsed: (id: string) => `${P}apikey-used:${id}`,
+  userKeys: (userId: string) => `${P}user-keys:${userId}`,
+  /** The user ids an owner granted access to all of their private images. */
+  viewers: (ownerId: string) => `${P}viewers:${ownerId}`,
+  /** The owners who granted this user access: the reverse of `viewers`. */
+  viewing: (viewerId: string) => `${P}viewing:${viewerId}`,
+  /** The bootstrap admin's user id: ownerless images from before accounts belong to it. */
+  bootstrapAdmin: `${P}bootstrap-admin`,
+  bootstrapLock: `${P}locks:bootstrap`,
+  /** Pub/sub channel: cache invalidations every pod applies (records, keys, users, grants). */
+  invalidations: `${P}invalidate`,
+  rateLimitPrefix: `${P}rl`,
   /** All image ids, score 0, ordered by member: ULIDs sort by time, so ZRANGEBYLEX paginates. */
   allImages: `${P}images`,
   resizeStream: `${P}jobs:resize`,
@@ -11,4 +33,6 @@ export const redisKeys = {
   /** image id → the stream id of its outstanding resize job, so a sweep can tell a live job from a lost one. */
   resizeLive: `${P}jobs:resize:live`,
   repairLock: `${P}locks:repair`,
+  /** Held for one manifest rewrite of one image. */
+  recordLock: (id: string) => `${P}locks:record:{${id}}`,
 } as const;

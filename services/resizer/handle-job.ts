@@ -2,7 +2,7 @@ import type { Logger } from '../core/logger.js';
 import { planVariants, type PlannedVariant, type Preset } from '../core/eager-presets.js';
 import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord } from '../images/image-record.js';
-import { writeManifest } from '../images/manifest-store.js';
+import type { RecordWriter } from '../images/record-writer.js';
 import type { DecodeLimits } from '../imaging/decode-base.js';
 import { OriginalCorruptError, readOriginal } from '../storage/read-original.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
@@ -14,6 +14,8 @@ export type JobOutcome = 'succeeded' | 'skipped' | 'failed' | 'timeout' | 'dead_
 export interface JobDeps {
   queue: JobQueue;
   index: ImageIndex;
+  /** Writes status and variants without undoing an owner's concurrent edit. */
+  writer: RecordWriter;
   store: ObjectStore;
   presets: Preset[];
   limits: DecodeLimits;
@@ -62,10 +64,10 @@ export async function handleJob(job: ResizeJob, deps: JobDeps, signal: AbortSign
       if (signal.aborted || isTimeout(err) || !isDecodeError(err)) throw err;
       throw new PermanentFailure(`the original cannot be decoded: ${firstLine(err)}`);
     });
-    const { error: _cleared, ...rest } = record;
-    const ready: ImageRecord = { ...rest, status: 'ready', variants: made.variants, placeholder: made.placeholder, updatedAt: new Date().toISOString() };
-    await writeManifest(deps.store, ready);
-    await deps.index.update(ready);
+    await deps.writer.update(record.id, (current) => {
+      const { error: _cleared, ...rest } = current;
+      return { ...rest, status: 'ready', variants: made.variants, placeholder: made.placeholder, updatedAt: new Date().toISOString() };
+    });
     await deps.queue.ack(job.messageId, job.imageId);
     log.info({ variants: made.variants.length }, 'variants ready');
     return 'succeeded';
@@ -82,9 +84,7 @@ export async function handleJob(job: ResizeJob, deps: JobDeps, signal: AbortSign
 }
 
 async function deadLetter(job: ResizeJob, record: ImageRecord, reason: string, deps: JobDeps, log: Logger): Promise<JobOutcome> {
-  const failed: ImageRecord = { ...record, status: 'failed', error: reason, updatedAt: new Date().toISOString() };
-  await writeManifest(deps.store, failed);
-  await deps.index.update(failed);
+  await deps.writer.update(record.id, (current) => ({ ...current, status: 'failed', error: reason, updatedAt: new Date().toISOString() }));
   await deps.queue.deadLetter(job, reason);
   log.error({ reason }, 'job dead-lettered; image marked failed');
   return 'dead_lettered';

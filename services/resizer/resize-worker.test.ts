@@ -10,6 +10,7 @@ import { startTestRedis, type TestRedis } from '../../test/helpers/redis.js';
 import { DEFAULT_PRESETS, parsePresets, type Preset } from '../core/eager-presets.js';
 import { createLogger } from '../core/logger.js';
 import { newImageId } from '../core/ids.js';
+import { RecordWriter } from '../images/record-writer.js';
 import { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord } from '../images/image-record.js';
 import { redisKeys } from '../redis/keys.js';
@@ -63,7 +64,7 @@ async function seedImage(index: ImageIndex): Promise<ImageRecord> {
   await store.put(originalKey(sha256), bytes);
   const now = new Date().toISOString();
   const record: ImageRecord = {
-    id: newImageId(), sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
+    id: newImageId(), ownerId: 'test-owner', visibility: 'public', sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
     hasAlpha: false, frames: 1, status: 'processing', createdAt: now, updatedAt: now, variants: [],
   };
   await index.createAndEnqueue(record);
@@ -80,7 +81,7 @@ describe('ResizeWorker', () => {
     const worker = new ResizeWorker(
       queue,
       reader,
-      { queue, index, store: slowReads(store, 400), presets, limits: { maxPixels: 1e8, timeoutSeconds: 1 }, maxDeliveries: 2, logger },
+      { queue, index, writer: new RecordWriter(r.client, index, store, undefined), store: slowReads(store, 400), presets, limits: { maxPixels: 1e8, timeoutSeconds: 1 }, maxDeliveries: 2, logger },
       metrics,
       { concurrency: 1, visibilityTimeoutMs: 300, jobTimeoutSeconds: 0.1, blockMs: 100 },
       logger,

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { ImageIndex } from '../images/image-index.js';
+import type { RecordWriter } from '../images/record-writer.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { JobQueue } from './job-queue.js';
@@ -22,6 +23,7 @@ export async function startResizer(deps: {
   config: Config;
   redis: Redis;
   index: ImageIndex;
+  writer: RecordWriter;
   store: ObjectStore;
   telemetry: Telemetry;
   logger: Logger;
@@ -37,6 +39,7 @@ export async function startResizer(deps: {
     {
       queue,
       index: deps.index,
+      writer: deps.writer,
       store: deps.store,
       presets: config.eagerPresets,
       // sharp's own timeout counts whole seconds; the job's deadline (below) is exact.

@@ -10,6 +10,8 @@ import { publicImageHandler } from '../origin/public-image-handler.js';
 import { VariantLoader } from '../origin/variant-loader.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
+import type { AccessParts } from './compose-access.js';
+import { ImageGuard } from '../access/image-guard.js';
 
 /** Bound on one on-demand transform. */
 const RENDER_TIMEOUT_SECONDS = 30;
@@ -24,6 +26,7 @@ export function createPublicImages(deps: {
   telemetry: Telemetry;
   work: WorkTracker;
   logger: Logger;
+  access: AccessParts;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { config } = deps;
   const originMetrics = createOriginMetrics(deps.telemetry.meter, deps.telemetry.fast);
@@ -45,5 +48,10 @@ export function createPublicImages(deps: {
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     work: deps.work,
     logger: deps.logger,
+    authenticator: deps.access.authenticator,
+    // The hot path decides from the cached record, which invalidations keep current on every pod.
+    guard: new ImageGuard((id) => deps.records.get(id), deps.access.grants),
+    keyRing: deps.access.signer.ring,
+    signedUrlMaxTtlSeconds: config.signedUrlMaxTtlSeconds,
   });
 }

@@ -20,6 +20,11 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { startResizer, type ResizerRole } from '../resizer/start-resizer.js';
 import { connectRedis } from './connect-redis.js';
 import { sweepTempFiles } from './sweep-temp-files.js';
+import { composeAccess, type AccessParts } from './compose-access.js';
+import { bootstrapAdmin, type Bootstrap } from '../accounts/bootstrap.js';
+import { adoptOwnerless } from '../images/adopt-ownerless.js';
+import { listRoutes } from '../http/list-routes.js';
+import { PUBLIC_IMAGE_ROUTES } from '../origin/public-image-handler.js';
 
 export interface ServiceHandle {
   readonly url: string;
@@ -32,6 +37,11 @@ export interface ServiceHandle {
   readonly logger: Logger;
   /** Present in the `all` and `resizer` roles. */
   readonly resizer: ResizerRole | undefined;
+  readonly access: AccessParts;
+  /** The bootstrap admin; `token` only on the start that created it. */
+  readonly bootstrap: Bootstrap;
+  /** Every route this process serves, `METHOD /path` (the access matrix checks it has a row for each). */
+  readonly routes: string[];
   /** Stops accepting, drains in-flight requests (bounded), flushes analytics, closes everything. */
   stop(): Promise<void>;
 }
@@ -59,6 +69,10 @@ export async function startService(config: Config, options: { logger?: Logger } 
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);
     const index = new ImageIndex(redis);
+    const access = await composeAccess({ config, redis, store, index, dataDir, logger });
+    cleanups.push(() => access.bus.stop());
+    const bootstrap = await bootstrapAdmin({ redis, store, accounts: access.accounts, dataDir, configuredKey: config.bootstrapAdminKey, logger });
+    if (bootstrap.token) await adoptOwnerless(store, index, bootstrap.adminId, logger);
     const recorder = new RequestRecorder(redis, logger, telemetry.meter, {
       retentionDays: config.analyticsRetentionDays,
       enabled: config.analytics === 'on',
@@ -69,7 +83,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
 
     let resizer: ResizerRole | undefined;
     if (config.role === 'all' || config.role === 'resizer') {
-      const started = await startResizer({ config, redis, index, store, telemetry, logger });
+      const started = await startResizer({ config, redis, index, writer: access.writer, store, telemetry, logger });
       resizer = started;
       cleanups.push(() => started.stop(config.shutdownTimeoutMs));
     }
@@ -77,6 +91,8 @@ export async function startService(config: Config, options: { logger?: Logger } 
     let accepting = true;
     const work = new WorkTracker();
     const records = new RecordCache(index, store);
+    access.bus.on('image', (id) => records.delete(id));
+    access.bus.onFlush(() => records.clear());
     const app = buildApp({
       work,
       config,
@@ -92,9 +108,10 @@ export async function startService(config: Config, options: { logger?: Logger } 
       decodeConcurrency: availableParallelism(),
       probeTimeoutSeconds: PROBE_TIMEOUT_SECONDS,
       isAccepting: () => accepting,
+      access,
     });
     const servesImages = config.role === 'all' || config.role === 'origin';
-    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger }) : undefined;
+    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, access }) : undefined;
     const server = createServer(
       {
         // Uploads of large originals over slow links need time; idle keep-alive outlives a typical LB's 60 s.
@@ -122,6 +139,9 @@ export async function startService(config: Config, options: { logger?: Logger } 
       recorder,
       logger,
       resizer,
+      access,
+      bootstrap,
+      routes: [...listRoutes(app), ...(images ? PUBLIC_IMAGE_ROUTES : [])].sort(),
       stop: () =>
         (stopping ??= (async () => {
           accepting = false;

@@ -7,3 +7,13 @@ export const variantKey = (sha256: string, variant: string, ext: string): string
   `variants/${sha256.slice(0, 2)}/${sha256}/${variant}.${ext}`;
 
 export const MANIFEST_PREFIX = 'manifests/';
+
+/** Accounts live in storage too (the truth); Redis holds their index. */
+export const userKey = (userId: string): string => `accounts/users/${userId}.json`;
+export const apiKeyObjectKey = (keyId: string): string => `accounts/keys/${keyId}.json`;
+/** One object per grant, so granting and revoking are single idempotent writes with no read-modify-write. */
+export const grantKey = (ownerId: string, viewerId: string): string => `accounts/viewers/${ownerId}/${viewerId}.json`;
+export const bootstrapKey = 'accounts/bootstrap.json';
+export const USERS_PREFIX = 'accounts/users/';
+export const API_KEYS_PREFIX = 'accounts/keys/';
+export const GRANTS_PREFIX = 'accounts/viewers/';

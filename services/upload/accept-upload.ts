@@ -11,6 +11,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { originalKey } from '../storage/keys.js';
 import { probeImage, type ProbeLimits } from './probe-image.js';
 import type { ReceivedFile } from './receive-upload.js';
+import type { Visibility } from '../accounts/user.js';
 
 export interface UploadDeps {
   /** Bounds concurrent validation decodes: past the core count they only add contention. */
@@ -22,6 +23,12 @@ export interface UploadDeps {
   now?: () => Date;
 }
 
+/** Who uploads, and how the new image is to be seen. */
+export interface UploadOwner {
+  userId: string;
+  visibility: Visibility;
+}
+
 export type UploadOutcome = { kind: 'created'; record: ImageRecord } | { kind: 'existing'; record: ImageRecord };
 
 /**
@@ -29,16 +36,18 @@ export type UploadOutcome = { kind: 'created'; record: ImageRecord } | { kind: '
  * (and is, on failure); the transaction that writes the record and enqueues the resize job is
  * the pivot. The received temporary file is always consumed or removed.
  */
-export async function acceptUpload(file: ReceivedFile, deps: UploadDeps): Promise<UploadOutcome> {
+export async function acceptUpload(file: ReceivedFile, owner: UploadOwner, deps: UploadDeps): Promise<UploadOutcome> {
   try {
     // Fast path for retries and duplicates: no decode, no write.
-    const known = await existingRecord(file.sha256, deps);
+    const known = await existingRecord(owner.userId, file.sha256, deps);
     if (known) return { kind: 'existing', record: known };
 
     const probed = await deps.decodeLimit(() => probeImage(file.path, file.head, deps.limits));
     const now = (deps.now ?? (() => new Date()))();
     const record: ImageRecord = {
       id: newImageId(now.getTime()),
+      ownerId: owner.userId,
+      visibility: owner.visibility,
       sha256: file.sha256,
       format: probed.format,
       width: probed.width,
@@ -68,7 +77,14 @@ export async function acceptUpload(file: ReceivedFile, deps: UploadDeps): Promis
     try {
       result = await deps.index.createAndEnqueue(record);
     } catch (err) {
-      await compensate(record, !alreadyStored, deps);
+      // The pivot's outcome is unknown (a timeout can follow a commit): find out before undoing anything.
+      const outcome = await commitOutcome(record, deps);
+      if (outcome === 'committed') {
+        deps.logger.info({ imageId: record.id, sha256: record.sha256 }, 'image accepted (commit confirmed after an error)');
+        return { kind: 'created', record };
+      }
+      if (outcome === 'not_committed') await compensate(record, deps);
+      else deps.logger.warn({ imageId: record.id }, 'upload outcome unknown: keeping its manifest for reindex and the repair sweep');
       throw unavailable('index_unavailable', 'the image index is unavailable; retry the upload', { cause: err });
     }
     if (result.created) {
@@ -85,24 +101,37 @@ export async function acceptUpload(file: ReceivedFile, deps: UploadDeps): Promis
   }
 }
 
-async function existingRecord(sha256: string, deps: UploadDeps): Promise<ImageRecord | undefined> {
+async function existingRecord(ownerId: string, sha256: string, deps: UploadDeps): Promise<ImageRecord | undefined> {
   let id: string | undefined;
   try {
-    id = await deps.index.idForSha(sha256);
+    id = await deps.index.idForSha(ownerId, sha256);
   } catch (err) {
     throw unavailable('index_unavailable', 'the image index is unavailable; retry the upload', { cause: err });
   }
   return id ? deps.index.get(id) : undefined;
 }
 
-/** Undo what this upload made visible in storage; an original some other record uses stays. */
-async function compensate(record: ImageRecord, storedOriginal: boolean, deps: UploadDeps): Promise<void> {
+/** Asks the index, for a few seconds, whether the record was written after all. */
+async function commitOutcome(record: ImageRecord, deps: UploadDeps): Promise<'committed' | 'not_committed' | 'unknown'> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const id = await deps.index.idForSha(record.ownerId, record.sha256);
+      return id === record.id ? 'committed' : 'not_committed';
+    } catch {
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * Undo what this upload made visible: its manifest. The original stays even if this upload
+ * stored it, because another owner's upload of the same bytes may be between storing and its
+ * commit right now; the repair sweep removes originals nothing references after a safe age.
+ */
+async function compensate(record: ImageRecord, deps: UploadDeps): Promise<void> {
   try {
     await deleteManifest(deps.store, record.id);
-    if (storedOriginal) {
-      const owner = await deps.index.idForSha(record.sha256).catch(() => 'unknown');
-      if (!owner) await deps.store.delete(originalKey(record.sha256));
-    }
   } catch (err) {
     deps.logger.error({ err, imageId: record.id }, 'could not undo a failed upload; an orphaned object may remain');
   }

@@ -17,6 +17,8 @@ export interface ReceivedFile {
   bytes: number;
   head: Buffer;
   filename: string | undefined;
+  /** The multipart form's text fields (empty for a raw body). */
+  fields: Record<string, string>;
 }
 
 export interface ReceiveOptions {
@@ -70,7 +72,7 @@ async function writeStream(source: Readable, options: ReceiveOptions, filename: 
     await rm(path, { force: true });
     throw emptyBody();
   }
-  return { path, sha256: limiter.digestHex(), bytes: limiter.bytes, head: limiter.head, filename };
+  return { path, sha256: limiter.digestHex(), bytes: limiter.bytes, head: limiter.head, filename, fields: {} };
 }
 
 function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promise<ReceivedFile> {
@@ -87,6 +89,10 @@ function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promis
     }
     let filePromise: Promise<ReceivedFile> | undefined;
     let settled = false;
+    const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
     const fail = (err: AppError) => {
       if (settled) return;
       settled = true;
@@ -121,7 +127,7 @@ function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promis
       filePromise.then(
         (file) => {
           settled = true;
-          resolve(file);
+          resolve({ ...file, fields: { ...fields } });
         },
         () => undefined,
       );

@@ -1,13 +1,17 @@
+import { rm } from 'node:fs/promises';
 import { Router } from 'express';
 import pLimit from 'p-limit';
-import { AppError, badRequest, notFound } from '../core/errors.js';
+import { AppError, badRequest, notFound, unavailable } from '../core/errors.js';
 import { isSha256Hex } from '../core/ids.js';
 import type { WorkTracker } from '../core/work-tracker.js';
-import { publicBaseUrl } from '../http/base-url.js';
 import type { ImageIndex } from '../images/image-index.js';
-import { publicView } from '../images/image-record.js';
+import type { ImageRecord, PublicImage } from '../images/image-record.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { acceptUpload } from './accept-upload.js';
+import { requireScope } from '../access/authenticate-request.js';
+import type { AccountStore } from '../accounts/account-store.js';
+import type { Visibility } from '../accounts/user.js';
+import type { Request } from 'express';
 import type { ProbeLimits } from './probe-image.js';
 import { receiveUpload } from './receive-upload.js';
 import type { UploadMetrics } from './upload-metrics.js';
@@ -22,17 +26,48 @@ export interface UploadRouteDeps {
   decodeConcurrency: number;
   publicBaseUrl: string | undefined;
   work: WorkTracker;
+  accounts: AccountStore;
+  /** The record as its owner sees it (signed URLs for a private image). */
+  view: (record: ImageRecord, req: Request) => PublicImage;
+}
+
+/** `visibility` from the query (raw bodies) or the form; undefined when the upload does not choose. */
+function chosenVisibility(req: Request, fields: Record<string, string>): Visibility | undefined {
+  const fromQuery = req.query.visibility;
+  const value = fromQuery ?? fields.visibility;
+  if (value === undefined) return undefined;
+  if (value === 'public' || value === 'private') return value;
+  throw badRequest('invalid_parameter', `expected "public" or "private" for visibility but received ${JSON.stringify(value)}`);
+}
+
+async function defaultVisibility(accounts: AccountStore, userId: string): Promise<Visibility> {
+  try {
+    return (await accounts.getUser(userId))?.defaultVisibility ?? 'public';
+  } catch (err) {
+    throw unavailable('index_unavailable', 'the image index is unavailable; retry the upload', { cause: err });
+  }
 }
 
 export function uploadRoutes(deps: UploadRouteDeps): Router {
   const router = Router();
   const decodeLimit = pLimit(deps.decodeConcurrency);
 
-  router.post('/v1/images', (req, res) => deps.work.track(async () => {
+  router.post('/v1/images', requireScope('images:write'), (req, res) => deps.work.track(async () => {
     try {
+      const principal = res.locals.principal;
+      if (principal.kind !== 'user') throw new AppError(401, 'authentication_required', 'uploads need an API key');
+      // Checked before the body is read, so a bad parameter costs no upload.
+      const queryVisibility = chosenVisibility(req, {});
       const file = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxUploadBytes });
       deps.metrics.uploadBytes.add(file.bytes);
-      const outcome = await acceptUpload(file, {
+      let visibility: Visibility;
+      try {
+        visibility = queryVisibility ?? chosenVisibility(req, file.fields) ?? (await defaultVisibility(deps.accounts, principal.userId));
+      } catch (err) {
+        await rm(file.path, { force: true });
+        throw err;
+      }
+      const outcome = await acceptUpload(file, { userId: principal.userId, visibility }, {
         decodeLimit,
         store: deps.store,
         index: deps.index,
@@ -41,7 +76,7 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
       });
       const created = outcome.kind === 'created';
       deps.metrics.uploads.add(1, { outcome: created ? 'created' : 'deduplicated', reason: 'none' });
-      const body = publicView(outcome.record, publicBaseUrl(req, deps.publicBaseUrl));
+      const body = deps.view(outcome.record, req);
       res.status(created ? 201 : 200).setHeader('Location', `/v1/images/${outcome.record.id}`).json(body);
     } catch (err) {
       const reason = err instanceof AppError ? err.code : 'internal';
@@ -50,18 +85,22 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
     }
   }));
 
-  // Lets a client skip an upload whose bytes the service already has (HEAD), or find the image (GET).
-  router.get('/v1/images/sha256/:sha256', async (req, res) => {
-    const sha = req.params.sha256.toLowerCase();
+  // Lets a client skip an upload whose bytes it already stored (HEAD), or find the image (GET).
+  // Only the caller's own images answer: it must not tell whether anyone else has a file.
+  router.get('/v1/images/sha256/:sha256', requireScope('images:read'), async (req, res) => {
+    const principal = res.locals.principal;
+    if (principal.kind !== 'user') throw new AppError(401, 'authentication_required', 'this route needs an API key');
+    const raw = String(req.params.sha256 ?? '');
+    const sha = raw.toLowerCase();
     if (!isSha256Hex(sha)) {
-      throw badRequest('invalid_sha256', `expected 64 hexadecimal characters for sha256 but received ${JSON.stringify(req.params.sha256)}`);
+      throw badRequest('invalid_sha256', `expected 64 hexadecimal characters for sha256 but received ${JSON.stringify(raw)}`);
     }
-    const id = await deps.index.idForSha(sha);
+    const id = await deps.index.idForSha(principal.userId, sha);
     const record = id ? await deps.index.get(id) : undefined;
-    if (!record) throw notFound('image_not_found', `no image has the SHA-256 ${sha}`);
+    if (!record) throw notFound('image_not_found', `you have no image with the SHA-256 ${sha}`);
     res.setHeader('Location', `/v1/images/${record.id}`).setHeader('X-Image-Id', record.id);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.json(publicView(record, publicBaseUrl(req, deps.publicBaseUrl)));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.json(deps.view(record, req));
   });
 
   return router;

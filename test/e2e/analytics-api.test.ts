@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeaders } from '../helpers/auth.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { getBytes, uploadBytes } from '../helpers/http.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -21,7 +22,7 @@ describe('analytics API', () => {
     const jpeg = await readFile(corpusPath('photos/starfish.jpg'));
     const a = (await uploadBytes(t.url, jpeg, 'image/jpeg')).body;
     const b = (await uploadBytes(t.url, Buffer.concat([jpeg, Buffer.from('b')]), 'image/jpeg')).body;
-    const before = (await (await fetch(`${t.url}/v1/analytics/summary`)).json()) as { requests: number };
+    const before = (await (await fetch(`${t.url}/v1/analytics/summary`, { headers: authHeaders(t.url) })).json()) as { requests: number };
 
     let bytesA = 0;
     for (let i = 0; i < 4; i++) bytesA += (await getBytes(`${t.url}/i/${a.id}`, PHONE)).body.length;
@@ -34,7 +35,7 @@ describe('analytics API', () => {
     await new Promise((r) => setTimeout(r, 50));
     await t.service.recorder.flush();
 
-    const stats = (await (await fetch(`${t.url}/v1/images/${a.id}/stats`)).json()) as {
+    const stats = (await (await fetch(`${t.url}/v1/images/${a.id}/stats`, { headers: authHeaders(t.url) })).json()) as {
       allTime: { requests: number; bytes: number; byFormat: Record<string, number>; byDevice: Record<string, number> };
       range: { requests: number; distinctViewers: number };
     };
@@ -47,25 +48,25 @@ describe('analytics API', () => {
     // One address, two User-Agents: two viewers.
     expect(stats.range.distinctViewers).toBe(2);
 
-    const top = (await (await fetch(`${t.url}/v1/analytics/top?window=1h&limit=2`)).json()) as { images: { id: string; value: number }[] };
+    const top = (await (await fetch(`${t.url}/v1/analytics/top?window=1h&limit=2`, { headers: authHeaders(t.url) })).json()) as { images: { id: string; value: number }[] };
     expect(top.images).toEqual([{ id: a.id, value: 8 }, { id: b.id, value: 1 }]);
-    const topBytes = (await (await fetch(`${t.url}/v1/analytics/top?window=24h&by=bytes&limit=5`)).json()) as { images: { id: string; value: number }[] };
+    const topBytes = (await (await fetch(`${t.url}/v1/analytics/top?window=24h&by=bytes&limit=5`, { headers: authHeaders(t.url) })).json()) as { images: { id: string; value: number }[] };
     expect(topBytes.images.find((i) => i.id === b.id)?.value).toBe(bytesB);
 
-    const summary = (await (await fetch(`${t.url}/v1/analytics/summary`)).json()) as { requests: number; uploads: number; hitRatio: number; byDevice: Record<string, number> };
+    const summary = (await (await fetch(`${t.url}/v1/analytics/summary`, { headers: authHeaders(t.url) })).json()) as { requests: number; uploads: number; hitRatio: number; byDevice: Record<string, number> };
     expect(summary.requests - before.requests).toBe(9);
     expect(summary.uploads).toBeGreaterThanOrEqual(2);
     expect(summary.hitRatio).toBeGreaterThan(0.5);
 
     // The same, for a person, from the CLI.
-    const cli = spawnImgsvc(['stats', '--url', t.url, '--window', '1h', '--limit', '2'], { cwd: t.dataDir });
+    const cli = spawnImgsvc(['stats', '--url', t.url, '--window', '1h', '--limit', '2'], { cwd: t.dataDir, env: { IMGSVC_API_KEY: t.adminKey } });
     expect((await cli.exited).code).toBe(0);
     expect(cli.output()).toMatch(/image requests\s+\d+/);
     expect(cli.output()).toContain(`1. ${a.id}`);
     expect(cli.output()).toMatch(new RegExp(`2\\. ${b.id}\\s+1 requests`));
 
-    const bad = await fetch(`${t.url}/v1/analytics/top?window=forever`);
+    const bad = await fetch(`${t.url}/v1/analytics/top?window=forever`, { headers: authHeaders(t.url) });
     expect(bad.status).toBe(400);
-    expect((await fetch(`${t.url}/v1/images/01ARZ3NDEKTSV4RRFFQ69G5FAV/stats`)).status).toBe(404);
+    expect((await fetch(`${t.url}/v1/images/01ARZ3NDEKTSV4RRFFQ69G5FAV/stats`, { headers: authHeaders(t.url) })).status).toBe(404);
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../services/runtime/free-port.js';
+import { authHeaders } from '../helpers/auth.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
 import { spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
@@ -84,7 +85,7 @@ describe('imgsvc serve', () => {
     const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(`${url}/v1/images`, {
         method: 'POST',
-        headers: { 'content-type': 'image/jpeg', 'content-length': String(jpeg.length) },
+        headers: { 'content-type': 'image/jpeg', 'content-length': String(jpeg.length), ...authHeaders(url) },
       });
       req.on('response', (res) => {
         let body = '';
@@ -107,7 +108,7 @@ describe('imgsvc serve', () => {
       const { s, url } = await serve({ IMGSVC_DATA_DIR: join(cwd, role) }, ['--role', role]);
       const health = (await (await fetch(`${url}/healthz`)).json()) as { role: string };
       expect(health.role).toBe(role);
-      const uploadRoute = await fetch(`${url}/v1/images`, { method: 'POST', body: 'x', headers: { 'content-type': 'image/png' } });
+      const uploadRoute = await fetch(`${url}/v1/images`, { method: 'POST', body: 'x', headers: { 'content-type': 'image/png', ...authHeaders(url) } });
       expect(uploadRoute.status).toBe(role === 'all' || role === 'upload' ? 415 : 404);
       s.child.kill('SIGTERM');
       expect((await s.exited).code).toBe(0);

@@ -3,6 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { authHeaders } from '../helpers/auth.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { getBytes, uploadBytes, uploadFile } from '../helpers/http.js';
 import { BACKENDS, startTestService, type TestService } from '../helpers/service.js';
@@ -71,7 +72,7 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
       const form = new FormData();
       form.append('note', 'ignored');
       form.append('file', new Blob([variantOf(jpeg, 'multipart')]), 'tower.jpg');
-      const res = await fetch(`${t.url}/v1/images`, { method: 'POST', body: form });
+      const res = await fetch(`${t.url}/v1/images`, { method: 'POST', body: form, headers: authHeaders(t.url) });
       expect(res.status).toBe(201);
       expect(await res.json()).toMatchObject({ format: 'jpeg', width: 512, height: 512 });
     });
@@ -79,14 +80,14 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
     it('refuses multipart bodies without a file part', async () => {
       const form = new FormData();
       form.append('image', new Blob([jpeg]), 'x.jpg');
-      const res = await fetch(`${t.url}/v1/images`, { method: 'POST', body: form });
+      const res = await fetch(`${t.url}/v1/images`, { method: 'POST', body: form, headers: authHeaders(t.url) });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: { code: 'missing_file' } });
       expect(await tmpFiles()).toEqual([]);
     });
 
     it('refuses other content types with 415 and says what it takes', async () => {
-      const res = await fetch(`${t.url}/v1/images`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${t.url}/v1/images`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json', ...authHeaders(t.url) } });
       expect(res.status).toBe(415);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/image\/\*.*multipart/);
     });
@@ -110,7 +111,7 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
 
     it('stops a chunked body as soon as it crosses the limit, and keeps nothing', async () => {
       const result = await new Promise<{ status: number; sent: number; body: string }>((resolve, reject) => {
-        const req = request(`${t.url}/v1/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg' } });
+        const req = request(`${t.url}/v1/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg', ...authHeaders(t.url) } });
         let sent = 0;
         let answered = false;
         req.on('response', (res) => {
@@ -143,7 +144,7 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
 
     it('removes the temporary file when the client disconnects mid-upload', async () => {
       await new Promise<void>((resolve) => {
-        const req = request(`${t.url}/v1/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg', 'content-length': String(500_000) } });
+        const req = request(`${t.url}/v1/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg', 'content-length': String(500_000), ...authHeaders(t.url) } });
         req.on('error', () => resolve());
         req.write(jpeg.subarray(0, 30_000), () => {
           setTimeout(() => {
@@ -162,13 +163,13 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
     it('answers HEAD /v1/images/sha256/<hex> with 200 and the id when the bytes are known, 404 when not', async () => {
       const bytes = variantOf(jpeg, 'head');
       const sha = createHash('sha256').update(bytes).digest('hex');
-      const before = await fetch(`${t.url}/v1/images/sha256/${sha}`, { method: 'HEAD' });
+      const before = await fetch(`${t.url}/v1/images/sha256/${sha}`, { method: 'HEAD', headers: authHeaders(t.url) });
       expect(before.status).toBe(404);
       const up = await uploadBytes(t.url, bytes, 'image/jpeg');
-      const after = await fetch(`${t.url}/v1/images/sha256/${sha}`, { method: 'HEAD' });
+      const after = await fetch(`${t.url}/v1/images/sha256/${sha}`, { method: 'HEAD', headers: authHeaders(t.url) });
       expect(after.status).toBe(200);
       expect(after.headers.get('location')).toBe(`/v1/images/${up.body.id}`);
-      const bad = await fetch(`${t.url}/v1/images/sha256/not-hex`, { method: 'HEAD' });
+      const bad = await fetch(`${t.url}/v1/images/sha256/not-hex`, { method: 'HEAD', headers: authHeaders(t.url) });
       expect(bad.status).toBe(400);
     });
 
@@ -198,7 +199,7 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
       const again = await getBytes(url, { 'if-none-match': etag });
       expect(again.status).toBe(304);
       expect(again.body.length).toBe(0);
-      const head = await fetch(url, { method: 'HEAD' });
+      const head = await fetch(url, { method: 'HEAD', headers: authHeaders(t.url) });
       expect(head.status).toBe(200);
       expect(head.headers.get('content-length')).toBe(first.headers.get('content-length'));
       expect((await head.arrayBuffer()).byteLength).toBe(0);

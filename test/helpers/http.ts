@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { authHeaders } from './auth.js';
 import { corpusPath } from './corpus.js';
 
 export interface UploadReply {
@@ -13,8 +14,10 @@ export async function uploadFile(baseUrl: string, relative: string, contentType 
   return uploadBytes(baseUrl, bytes, contentType);
 }
 
-export async function uploadBytes(baseUrl: string, bytes: Uint8Array, contentType = 'application/octet-stream'): Promise<UploadReply> {
-  const res = await fetch(`${baseUrl}/v1/images`, { method: 'POST', body: bytes, headers: { 'content-type': contentType } });
+/** Uploads with the service's admin key, or with `key` (null: no key at all). */
+export async function uploadBytes(baseUrl: string, bytes: Uint8Array, contentType = 'application/octet-stream', key?: string | null, query = ''): Promise<UploadReply> {
+  const auth = key === null ? {} : key ? { authorization: `Bearer ${key}` } : authHeaders(baseUrl);
+  const res = await fetch(`${baseUrl}/v1/images${query}`, { method: 'POST', body: bytes, headers: { 'content-type': contentType, ...auth } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { loadConfig } from '../../services/core/config.js';
 import { createLogger } from '../../services/core/logger.js';
 import { startService, type ServiceHandle } from '../../services/runtime/start-service.js';
+import { rememberKey } from './auth.js';
 import { startTestRedis, type TestRedis } from './redis.js';
 import { S3_CREDENTIALS, startTestS3, type TestS3 } from './s3.js';
 
@@ -18,6 +19,8 @@ export interface TestService {
   backend: Backend;
   /** The S3-protocol server, with the s3 backend. */
   s3: TestS3 | undefined;
+  /** The bootstrap admin's API key. */
+  adminKey: string;
   /** The environment that points another imgsvc process at the same Redis and storage. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -49,8 +52,11 @@ export async function startTestService(env: Record<string, string> = {}, backend
   }
   const config = loadConfig({ IMGSVC_PORT: '0', ...shared, ...env });
   const service = await startService(config, { logger: createLogger(process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as 'info')) });
+  const adminKey = service.bootstrap.token ?? '';
+  if (adminKey) rememberKey(service.url, adminKey);
   return {
     service,
+    adminKey,
     redis,
     dataDir,
     url: service.url,
@@ -95,5 +101,5 @@ export async function listFiles(dir: string): Promise<string[]> {
 /** Redis keys that hold images (records, hash index, id index, jobs), not analytics. */
 export async function imageKeys(t: TestService): Promise<string[]> {
   const keys = await t.redis.client.keys('imgsvc:*');
-  return keys.filter((k) => !/^imgsvc:(stats|top|hll|analytics):/.test(k)).sort();
+  return keys.filter((k) => !/^imgsvc:(stats|top|hll|analytics|rl|apikey-used):/.test(k)).sort();
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { rememberKey, TOKEN_RE } from './auth.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/imgsvc.js', import.meta.url));
 
@@ -30,7 +31,12 @@ export async function waitForListening(s: Spawned, timeoutMs = 20_000): Promise<
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const line of s.output().split('\n')) {
-      if (line.includes('"imgsvc listening"')) return (JSON.parse(line) as { url: string }).url;
+      if (line.includes('"imgsvc listening"')) {
+        const url = (JSON.parse(line) as { url: string }).url;
+        const key = TOKEN_RE.exec(s.output())?.[0];
+        if (key) rememberKey(url, key);
+        return url;
+      }
     }
     if (s.child.exitCode !== null) throw new Error(`imgsvc exited early:\n${s.output()}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -1,3 +1,5 @@
+import { authHeaders } from './auth.js';
+
 /** Polls an image record until its status is one of `statuses`. */
 export async function waitForStatus(
   baseUrl: string,
@@ -8,7 +10,7 @@ export async function waitForStatus(
   const deadline = Date.now() + timeoutMs;
   let last: Record<string, unknown> = {};
   while (Date.now() < deadline) {
-    const res = await fetch(`${baseUrl}/v1/images/${id}`);
+    const res = await fetch(`${baseUrl}/v1/images/${id}`, { headers: authHeaders(baseUrl) });
     if (res.ok) {
       last = (await res.json()) as Record<string, unknown>;
       if (statuses.includes(String(last.status))) return last;

@@ -1,0 +1,56 @@
+import type { Principal } from '../accounts/principal.js';
+import { isAdmin } from '../accounts/principal.js';
+import { hasScope } from '../accounts/scopes.js';
+import type { Visibility } from '../accounts/user.js';
+
+/** What the access decision needs to know of an image: nothing else about it matters. */
+export interface ImageAccessFacts {
+  readonly ownerId: string;
+  readonly visibility: Visibility;
+}
+
+export interface ViewContext {
+  /** The owner granted this principal all of their private images. */
+  readonly granted: boolean;
+  /** The request carries a valid, unexpired signature for exactly this URL. */
+  readonly signed: boolean;
+}
+
+export type ViewDecision = 'allow' | 'not_found';
+export type ManageDecision = 'allow' | 'forbidden' | 'not_found';
+
+/** A key that may not read images sees what anyone sees. */
+function reader(p: Principal): Principal & { kind: 'user' } | undefined {
+  return p.kind === 'user' && hasScope(p.scopes, 'images:read') ? p : undefined;
+}
+
+/**
+ * Whether a grant lookup can change the decision, so the hot path only asks Redis when it
+ * must: public images, owners, admins and signed URLs are decided without one.
+ */
+export function needsGrant(p: Principal, image: ImageAccessFacts): boolean {
+  const r = reader(p);
+  return image.visibility === 'private' && r !== undefined && r.userId !== image.ownerId && !isAdmin(r);
+}
+
+/**
+ * Who may see an image: anyone when it is public; otherwise its owner, an admin, a viewer the
+ * owner granted, or the holder of a signed URL. Everyone else is told it does not exist.
+ */
+export function decideView(p: Principal, image: ImageAccessFacts, ctx: ViewContext): ViewDecision {
+  if (image.visibility === 'public' || ctx.signed) return 'allow';
+  const r = reader(p);
+  if (!r) return 'not_found';
+  if (r.userId === image.ownerId || isAdmin(r) || ctx.granted) return 'allow';
+  return 'not_found';
+}
+
+/**
+ * Who may change an image or read what only its owner should (analytics): its owner or an
+ * admin (the route itself asks for the scope it needs). Someone who may see the image but not manage it is refused
+ * (403); someone who may not see it learns nothing (404).
+ */
+export function decideManage(p: Principal, image: ImageAccessFacts, ctx: Pick<ViewContext, 'granted'>): ManageDecision {
+  if (p.kind === 'user' && (isAdmin(p) || p.userId === image.ownerId)) return 'allow';
+  return decideView(p, image, { granted: ctx.granted, signed: false }) === 'allow' ? 'forbidden' : 'not_found';
+}

@@ -1,0 +1,19 @@
+import type { Scope } from './scopes.js';
+
+/** Who is asking: nobody in particular, or a user through one of their API keys. */
+export type Principal =
+  | { readonly kind: 'anonymous' }
+  | {
+      readonly kind: 'user';
+      readonly userId: string;
+      readonly role: 'admin' | 'user';
+      readonly keyId: string;
+      readonly scopes: readonly Scope[];
+    };
+
+export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
+
+/** Admin powers need both the admin role and a key carrying the admin scope. */
+export function isAdmin(p: Principal): boolean {
+  return p.kind === 'user' && p.role === 'admin' && p.scopes.includes('admin');
+}

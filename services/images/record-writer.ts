@@ -1,0 +1,37 @@
+import type { Redis } from 'ioredis';
+import { notFound } from '../core/errors.js';
+import { redisKeys } from '../redis/keys.js';
+import type { InvalidationBus } from '../redis/invalidation-bus.js';
+import { withShortLock } from '../redis/short-lock.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { ImageIndex } from './image-index.js';
+import type { ImageRecord } from './image-record.js';
+import { writeManifest } from './manifest-store.js';
+
+/**
+ * Every change to an existing record goes through here: the resizer's status and variants and
+ * the owner's edits (visibility, metadata) touch different fields of one manifest, so each
+ * change re-reads the current record and rewrites it under a per-image lock; neither can undo
+ * the other. Storage (the truth) is written first, then Redis, then every pod is told.
+ */
+export class RecordWriter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly index: ImageIndex,
+    private readonly store: ObjectStore,
+    private readonly bus: InvalidationBus | undefined,
+  ) {}
+
+  async update(id: string, change: (current: ImageRecord) => ImageRecord): Promise<ImageRecord> {
+    const next = await withShortLock(this.redis, redisKeys.recordLock(id), async () => {
+      const current = await this.index.get(id);
+      if (!current) throw notFound('image_not_found', `no image with id ${id}`);
+      const changed = change(current);
+      await writeManifest(this.store, changed);
+      await this.index.update(changed);
+      return changed;
+    });
+    await this.bus?.publish('image', id);
+    return next;
+  }
+}

@@ -1,0 +1,179 @@
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, createKey, createUser, type TestUser } from '../helpers/accounts.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { uploadBytes } from '../helpers/http.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { waitForStatus } from '../helpers/wait-for.js';
+import { jpegVariant } from '../helpers/jpeg-variant.js';
+
+/**
+ * The access matrix: every route × every kind of caller × a public and a private image,
+ * end to end over HTTP against a real Redis. Each row's expectations are written out in the
+ * caller order below; a route the service serves without a row here fails the last test.
+ */
+const CALLERS = ['anonymous', 'owner', 'viewer', 'stranger', 'admin', 'revoked', 'expired', 'wrongScope'] as const;
+type Caller = (typeof CALLERS)[number];
+type Scope = 'read' | 'write' | 'admin' | 'any' | 'none';
+
+interface Ctx {
+  image: { id: string; sha256: string };
+  fresh: () => Promise<Record<string, string>>;
+}
+interface Row {
+  route: string;
+  /** What the route needs; the wrong-scope caller holds the owner's key without it. */
+  scope: Scope;
+  request: (ctx: Ctx) => Promise<{ path: string; body?: unknown; raw?: Buffer }> | { path: string; body?: unknown; raw?: Buffer };
+  public: string;
+  private: string;
+}
+
+const SAME = (codes: string) => ({ public: codes, private: codes });
+
+let t: TestService;
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+let dave: TestUser;
+const keys: Partial<Record<Caller | 'readOnly' | 'writeOnly', string>> = {};
+const images: Record<'public' | 'private', { id: string; sha256: string }> = {} as never;
+let jpeg: Buffer;
+let counter = 0;
+
+const ROWS: Row[] = [
+  { route: 'GET /v1/images/:id', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
+  { route: 'PATCH /v1/images/:id', scope: 'write', request: ({ image }) => ({ path: `/v1/images/${image.id}`, body: { visibility: image === images.public ? 'public' : 'private' } }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
+  { route: 'GET /v1/images/:id/srcset', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/srcset` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
+  { route: 'GET /v1/images/:id/original', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/original` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
+  { route: 'GET /v1/images/:id/stats', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/stats` }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
+  { route: 'POST /v1/images/:id/signed-urls', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/signed-urls`, body: {} }), public: '401 200 200 200 200 401 401 403', private: '401 200 200 404 200 401 401 403' },
+  { route: 'GET /i/:id', scope: 'none', request: ({ image }) => ({ path: `/i/${image.id}` }), public: '200 200 200 200 200 401 401 200', private: '404 200 200 404 200 401 401 404' },
+  { route: 'GET /i/:id/:preset', scope: 'none', request: ({ image }) => ({ path: `/i/${image.id}/thumb` }), public: '200 200 200 200 200 401 401 200', private: '404 200 200 404 200 401 401 404' },
+  // Only the caller's own images answer: the admin and the viewer have none with these bytes.
+  { route: 'GET /v1/images/sha256/:sha256', scope: 'read', request: ({ image }) => ({ path: `/v1/images/sha256/${image.sha256}` }), ...SAME('401 200 404 404 404 401 401 403') },
+  { route: 'POST /v1/images', scope: 'write', request: () => ({ path: '/v1/images', raw: jpegVariant(jpeg, `matrix-${counter++}`) }), ...SAME('401 201 201 201 201 401 401 403') },
+  { route: 'GET /v1/analytics/top', scope: 'admin', request: () => ({ path: '/v1/analytics/top' }), ...SAME('401 403 403 403 200 401 401 403') },
+  { route: 'GET /v1/analytics/summary', scope: 'admin', request: () => ({ path: '/v1/analytics/summary' }), ...SAME('401 403 403 403 200 401 401 403') },
+  { route: 'POST /v1/users', scope: 'admin', request: () => ({ path: '/v1/users', body: { handle: `matrix-${counter++}` } }), ...SAME('401 403 403 403 201 401 401 403') },
+  { route: 'GET /v1/users', scope: 'admin', request: () => ({ path: '/v1/users' }), ...SAME('401 403 403 403 200 401 401 403') },
+  { route: 'POST /v1/users/:id/disable', scope: 'admin', request: async ({ fresh }) => ({ path: `/v1/users/${(await fresh()).userId}/disable` }), ...SAME('401 403 403 403 200 401 401 403') },
+  { route: 'GET /v1/me', scope: 'any', request: () => ({ path: '/v1/me' }), ...SAME('401 200 200 200 200 401 401 200') },
+  { route: 'PATCH /v1/me', scope: 'write', request: () => ({ path: '/v1/me', body: {} }), ...SAME('401 200 200 200 200 401 401 403') },
+  // The wrong-scope key (write only) may not mint a read key: never wider than itself.
+  { route: 'POST /v1/keys', scope: 'read', request: () => ({ path: '/v1/keys', body: { scopes: ['images:read'] } }), ...SAME('401 201 201 201 201 401 401 403') },
+  { route: 'GET /v1/keys', scope: 'any', request: () => ({ path: '/v1/keys' }), ...SAME('401 200 200 200 200 401 401 200') },
+  // Each cell revokes a fresh key of the owner's: another user's key is as unknown as none.
+  { route: 'DELETE /v1/keys/:id', scope: 'any', request: async ({ fresh }) => ({ path: `/v1/keys/${(await fresh()).keyId}` }), ...SAME('401 200 404 404 200 401 401 200') },
+  { route: 'PUT /v1/me/viewers/:userId', scope: 'write', request: () => ({ path: `/v1/me/viewers/${dave.id}` }), ...SAME('401 200 200 200 200 401 401 403') },
+  { route: 'DELETE /v1/me/viewers/:userId', scope: 'write', request: () => ({ path: `/v1/me/viewers/${dave.id}` }), ...SAME('401 204 204 204 204 401 401 403') },
+  { route: 'GET /v1/me/viewers', scope: 'read', request: () => ({ path: '/v1/me/viewers' }), ...SAME('401 200 200 200 200 401 401 403') },
+  { route: 'GET /healthz', scope: 'none', request: () => ({ path: '/healthz' }), ...SAME('200 200 200 200 200 200 200 200') },
+  { route: 'GET /readyz', scope: 'none', request: () => ({ path: '/readyz' }), ...SAME('200 200 200 200 200 200 200 200') },
+  { route: 'GET /metrics', scope: 'none', request: () => ({ path: '/metrics' }), ...SAME('200 200 200 200 200 200 200 200') },
+];
+
+function keyOf(caller: Caller, scope: Scope): string | undefined {
+  if (caller !== 'wrongScope') return keys[caller];
+  return scope === 'write' ? keys.readOnly : scope === 'admin' ? alice.key : keys.writeOnly;
+}
+
+beforeAll(async () => {
+  t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off' });
+  jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
+  alice = await createUser(t.url, t.adminKey, 'alice');
+  bob = await createUser(t.url, t.adminKey, 'bob');
+  carol = await createUser(t.url, t.adminKey, 'carol');
+  dave = await createUser(t.url, t.adminKey, 'dave');
+  expect((await api(t.url, 'PUT', `/v1/me/viewers/${bob.id}`, alice.key)).status).toBe(200);
+  keys.owner = alice.key;
+  keys.viewer = bob.key;
+  keys.stranger = carol.key;
+  keys.admin = t.adminKey;
+  keys.readOnly = await createKey(t.url, alice.key, ['images:read']);
+  keys.writeOnly = await createKey(t.url, alice.key, ['images:write']);
+  keys.revoked = await createKey(t.url, alice.key, ['images:read', 'images:write']);
+  const revokedId = keys.revoked.split('_')[1];
+  expect((await api(t.url, 'DELETE', `/v1/keys/${revokedId}`, alice.key)).status).toBe(200);
+  const user = await t.service.access.accounts.getUser(alice.id);
+  keys.expired = (await t.service.access.accounts.createKey(user!, { name: 'expired', scopes: ['images:read', 'images:write'], expiresAt: new Date(Date.now() - 1000) })).token;
+  for (const visibility of ['public', 'private'] as const) {
+    const up = await uploadBytes(t.url, jpegVariant(jpeg, visibility), 'image/jpeg', alice.key, `?visibility=${visibility}`);
+    expect(up.status).toBe(201);
+    expect(up.body.visibility).toBe(visibility);
+    await waitForStatus(t.url, String(up.body.id), ['ready'], 60_000);
+    images[visibility] = { id: String(up.body.id), sha256: String(up.body.sha256) };
+  }
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('the access matrix', () => {
+  const methodOf = (route: string) => route.split(' ')[0]!;
+  for (const row of ROWS) {
+    for (const visibility of ['public', 'private'] as const) {
+      it(`${row.route} on a ${visibility} image`, async () => {
+        const expected = row[visibility].split(' ').map(Number);
+        const got: number[] = [];
+        for (const caller of CALLERS) {
+          const ctx: Ctx = {
+            image: images[visibility],
+            fresh: async () => {
+              const user = await createUser(t.url, t.adminKey, `fresh-${counter++}`);
+              const token = await createKey(t.url, alice.key, ['images:read']);
+              return { userId: user.id, keyId: token.split('_')[1]! };
+            },
+          };
+          const req = await row.request(ctx);
+          const key = keyOf(caller, row.scope);
+          const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
+          if (req.body !== undefined) headers['content-type'] = 'application/json';
+          if (req.raw) headers['content-type'] = 'image/jpeg';
+          const res = await fetch(`${t.url}${req.path}`, { method: methodOf(row.route), headers, body: req.raw ?? (req.body === undefined ? undefined : JSON.stringify(req.body)) });
+          await res.arrayBuffer();
+          got.push(res.status);
+          if (res.status === 401) expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="imgsvc"/);
+        }
+        expect(Object.fromEntries(CALLERS.map((c, i) => [c, got[i]]))).toEqual(Object.fromEntries(CALLERS.map((c, i) => [c, expected[i]])));
+      });
+    }
+  }
+
+  it('has a row for every route the service serves', () => {
+    expect(ROWS.map((r) => r.route).sort()).toEqual(t.service.routes);
+  });
+
+  it('tells a stranger nothing a missing id would not: same status, same body', async () => {
+    const unknown = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    for (const path of ['/v1/images/ID', '/i/ID', '/i/ID/thumb', '/v1/images/ID/original', '/v1/images/ID/srcset']) {
+      const hidden = await api(t.url, 'GET', path.replace('ID', images.private.id), carol.key);
+      const missing = await api(t.url, 'GET', path.replace('ID', unknown), carol.key);
+      expect(hidden.status).toBe(404);
+      expect(JSON.stringify(hidden.body).replaceAll(images.private.id, 'ID')).toBe(JSON.stringify(missing.body).replaceAll(unknown, 'ID'));
+    }
+    const sha = createHash('sha256').update(jpegVariant(jpeg, 'private')).digest('hex');
+    const oracle = await api(t.url, 'GET', `/v1/images/sha256/${sha}`, carol.key);
+    const nobody = await api(t.url, 'GET', `/v1/images/sha256/${'0'.repeat(64)}`, carol.key);
+    expect(oracle.status).toBe(404);
+    expect(JSON.stringify(oracle.body).replace(sha, 'SHA')).toBe(JSON.stringify(nobody.body).replace('0'.repeat(64), 'SHA'));
+  });
+
+  it('keeps private bytes out of shared caches', async () => {
+    const byKey = await fetch(`${t.url}/i/${images.private.id}`, { headers: { authorization: `Bearer ${alice.key}` } });
+    expect(byKey.headers.get('cache-control')).toBe('private, no-store');
+    const pub = await fetch(`${t.url}/i/${images.public.id}`);
+    expect(pub.headers.get('cache-control')).toMatch(/^public, max-age=31536000, immutable$/);
+    const record = await api(t.url, 'GET', `/v1/images/${images.private.id}`, bob.key);
+    expect(record.headers.get('cache-control')).toBe('private, no-store');
+    const signed = (record.body.signedUrls as Record<string, string>).default!;
+    const viaSig = await fetch(signed);
+    expect(viaSig.status).toBe(200);
+    const maxAge = Number(/max-age=(\d+)/.exec(viaSig.headers.get('cache-control') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(300);
+    expect(viaSig.headers.get('cache-control')).not.toMatch(/immutable/);
+  });
+});
