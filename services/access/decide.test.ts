@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '../accounts/principal.js';
+import { decideManage, decideView, needsGrant } from './decide.js';
+
+const OWNER = 'OWNER';
+const user = (userId: string, role: 'admin' | 'user' = 'user', scopes: Principal & { kind: 'user' } extends { scopes: infer S } ? S : never = ['images:read', 'images:write']): Principal => ({ kind: 'user', userId, role, keyId: 'k', scopes });
+const anonymous: Principal = { kind: 'anonymous' };
+const owner = user(OWNER);
+const admin = user('ADMIN', 'admin', ['images:read', 'images:write', 'admin']);
+const adminRoleWithoutAdminScope = user('ADMIN', 'admin', ['images:read']);
+const viewer = user('VIEWER');
+const stranger = user('STRANGER');
+const writeOnlyOwner = user(OWNER, 'user', ['images:write']);
+
+describe('decideView', () => {
+  const cases: [string, Principal, 'public' | 'private', { granted: boolean; signed: boolean }, string][] = [
+    ['anyone sees a public image', anonymous, 'public', { granted: false, signed: false }, 'allow'],
+    ['a stranger sees a public image', stranger, 'public', { granted: false, signed: false }, 'allow'],
+    ['nobody anonymous sees a private image', anonymous, 'private', { granted: false, signed: false }, 'not_found'],
+    ['the owner sees their private image', owner, 'private', { granted: false, signed: false }, 'allow'],
+    ['an admin sees every private image', admin, 'private', { granted: false, signed: false }, 'allow'],
+    ['the admin role alone is not enough', adminRoleWithoutAdminScope, 'private', { granted: false, signed: false }, 'not_found'],
+    ['a granted viewer sees it', viewer, 'private', { granted: true, signed: false }, 'allow'],
+    ['a stranger does not', stranger, 'private', { granted: false, signed: false }, 'not_found'],
+    ['a signed URL lets anyone see it', anonymous, 'private', { granted: false, signed: true }, 'allow'],
+    ['a key that may not read sees what anyone sees', writeOnlyOwner, 'private', { granted: false, signed: false }, 'not_found'],
+    ['a key that may not read still sees public images', writeOnlyOwner, 'public', { granted: false, signed: false }, 'allow'],
+  ];
+  it.each(cases)('%s', (_name, p, visibility, ctx, expected) => {
+    expect(decideView(p, { ownerId: OWNER, visibility }, ctx)).toBe(expected);
+  });
+});
+
+describe('decideManage', () => {
+  const cases: [string, Principal, 'public' | 'private', boolean, string][] = [
+    ['the owner manages', owner, 'private', false, 'allow'],
+    ['an admin manages', admin, 'public', false, 'allow'],
+    ['a granted viewer may see but not manage', viewer, 'private', true, 'forbidden'],
+    ['a stranger may see a public image but not manage it', stranger, 'public', false, 'forbidden'],
+    ['a stranger learns nothing of a private image', stranger, 'private', false, 'not_found'],
+    ['anonymous callers never manage', anonymous, 'public', false, 'forbidden'],
+    ['anonymous callers learn nothing of a private image', anonymous, 'private', false, 'not_found'],
+  ];
+  it.each(cases)('%s', (_name, p, visibility, granted, expected) => {
+    expect(decideManage(p, { ownerId: OWNER, visibility }, { granted })).toBe(expected);
+  });
+});
+
+describe('needsGrant', () => {
+  it('asks for a grant only when it can change the answer', () => {
+    expect(needsGrant(viewer, { ownerId: OWNER, visibility: 'private' })).toBe(true);
+    expect(needsGrant(viewer, { ownerId: OWNER, visibility: 'public' })).toBe(false);
+    expect(needsGrant(owner, { ownerId: OWNER, visibility: 'private' })).toBe(false);
+    expect(needsGrant(admin, { ownerId: OWNER, visibility: 'private' })).toBe(false);
+    expect(needsGrant(anonymous, { ownerId: OWNER, visibility: 'private' })).toBe(false);
+  });
+});
