@@ -62,12 +62,24 @@ const ingress = z.object({
   annotations: z.record(z.string(), z.string()).optional(),
 });
 
+const auth = z
+  .object({
+    bootstrapAdminKeySecretRef: secretKeyRef('adminKey').describe(
+      'Secret key holding the first admin API key (imgsvc_<16 hex>_<43 base64url>), used when the service starts with no users',
+    ),
+    signingKeysSecretRef: secretKeyRef('signingKeys').describe(
+      'Secret key holding the URL-signing key ring, kid:secret[,kid:secret…]; the first signs, all verify (rotate by prepending)',
+    ),
+  })
+  .describe('accounts and signed URLs: both Secrets are read by every pod, never copied into objects the operator owns; by default both keys of the Secret imgsvc-auth');
+
 export const imageServiceSpec = z.object({
   image: z.string().min(1).default(DEFAULT_IMAGE),
   imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
   imagePullSecrets: z.array(z.object({ name: z.string().min(1) })).optional(),
   redis,
   storage: z.object({ s3 }),
+  auth: auth.prefault({ bootstrapAdminKeySecretRef: { name: 'imgsvc-auth' }, signingKeysSecretRef: { name: 'imgsvc-auth' } }),
   publicBaseUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'expected an http:// or https:// URL').optional(),
   config: serviceConfig.prefault({}),
   upload: role(['CPU', 'InFlightRequests'], {

@@ -8,7 +8,7 @@ import type { RoleName } from './image-service-spec.js';
  * than the node's cores, which is what Node's availableParallelism() would see.
  */
 export function podEnv(input: BuildInput, role: RoleName): IEnvVar[] {
-  const { redis, storage } = input.spec;
+  const { redis, storage, auth } = input.spec;
   const env: IEnvVar[] = [];
   if (redis.urlSecretRef) {
     env.push({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: redis.urlSecretRef.name, key: redis.urlSecretRef.key } } });
@@ -22,6 +22,10 @@ export function podEnv(input: BuildInput, role: RoleName): IEnvVar[] {
       { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: creds.name, key: creds.secretAccessKeyKey } } },
     );
   }
+  env.push(
+    { name: 'IMGSVC_BOOTSTRAP_ADMIN_KEY', valueFrom: { secretKeyRef: { name: auth.bootstrapAdminKeySecretRef.name, key: auth.bootstrapAdminKeySecretRef.key } } },
+    { name: 'IMGSVC_SIGNING_KEYS', valueFrom: { secretKeyRef: { name: auth.signingKeysSecretRef.name, key: auth.signingKeysSecretRef.key } } },
+  );
   const concurrency = CONCURRENCY_ENV[role];
   if (concurrency) {
     // divisor 1 rounds the request up to whole cores: 500m gives 1, 2 gives 2.
