@@ -3,6 +3,10 @@
  * imgsvc (negotiation, analytics and metrics included) and from nginx serving the same bytes
  * as a static file, in the same run. Uses wrk when installed (apt-get install wrk), else
  * autocannon. Prints requests/s, p50/p99 and the ratio to nginx.
+ *
+ * Access: a public hit and a signed private hit from memory, next to the same public hit on
+ * the commit before accounts (BENCH_BASELINE_REF, built in a worktree), alternated over
+ * BENCH_ROUNDS rounds, medians printed with their ratios.
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +18,10 @@ import { corpusPath } from '../test/helpers/corpus.js';
 import { startChild } from './lib/child.js';
 import { printResults, runLoad, type LoadResult } from './lib/load.js';
 import { hasWrk, runWrk } from './lib/wrk.js';
+import { buildBaseline, removeBaseline } from './lib/baseline.js';
+
+/** The last commit before accounts and access control: "today's figure" for the access costs. */
+const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? 'd6e7858';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -41,12 +49,23 @@ try {
     IMGSVC_REPAIR_INTERVAL_SECONDS: '0',
   });
   const base = `http://127.0.0.1:${port}`;
-  const upload = await fetch(`${base}/v1/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: await readFile(corpusPath('photos/tower_progressive.jpg')) });
-  const { id } = (await upload.json()) as { id: string };
-  // Let the eager variants finish, so no background work competes with the measurement.
-  while (((await (await fetch(`${base}/v1/images/${id}`)).json()) as { status: string }).status === 'processing') {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const key = (await readFile(join(work, 'data', 'admin-key'), 'utf8')).trim();
+  const auth = { authorization: `Bearer ${key}` };
+  const photo = await readFile(corpusPath('photos/tower_progressive.jpg'));
+  const uploadAs = async (visibility: string, body: Buffer) => {
+    const res = await fetch(`${base}/v1/images?visibility=${visibility}`, { method: 'POST', headers: { 'content-type': 'image/jpeg', ...auth }, body });
+    const { id: made } = (await res.json()) as { id: string };
+    // Let the eager variants finish, so no background work competes with the measurement.
+    while (((await (await fetch(`${base}/v1/images/${made}`, { headers: auth })).json()) as { status: string }).status === 'processing') {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return made;
+  };
+  const id = await uploadAs('public', photo);
+  // The same picture as a private image (a comment segment changes the hash, not the pixels).
+  const privateId = await uploadAs('private', Buffer.concat([photo.subarray(0, 2), Buffer.from([0xff, 0xfe, 0, 9]), Buffer.from('private'), photo.subarray(2)]));
+  const minted = await fetch(`${base}/v1/images/${privateId}/signed-urls`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ ttlSeconds: 3600 }) });
+  const signedUrl = ((await minted.json()) as { urls: { default: string } }).urls.default;
   // Negotiated for this phone: AVIF at 512 px (the original's width caps the 1280 rung).
   const negotiated = await fetch(`${base}/i/${id}`, { headers: CHROME });
   const bytes = Buffer.from(await negotiated.arrayBuffer());
@@ -87,6 +106,34 @@ try {
 
   const imgsvcNegotiated = await load('imgsvc /i/<id>, Chrome phone headers (negotiated)', `${base}/i/${id}`, CHROME, imgsvc.process.pid);
   const imgsvcExplicit = await load('imgsvc /i/<id>?w=512&fmt=webp (explicit)', explicitUrl, {}, imgsvc.process.pid);
+
+  // Access costs: today's public hit (baseline commit) against this one's public and signed private hits.
+  const access: Record<'baseline' | 'public' | 'signed', LoadResult[]> = { baseline: [], public: [], signed: [] };
+  const baselineDir = join(work, 'baseline');
+  let baseline: Awaited<ReturnType<typeof startChild>> | undefined;
+  try {
+    const bin = buildBaseline(root, BASELINE_REF, baselineDir);
+    const basePort = await findFreePort();
+    baseline = await startChild(process.execPath, [bin, 'serve', '--role', 'all', '--port', String(basePort), '--data', join(work, 'baseline-data')], `http://127.0.0.1:${basePort}/readyz`, {
+      IMGSVC_LOG_LEVEL: 'warn',
+      IMGSVC_REPAIR_INTERVAL_SECONDS: '0',
+    });
+    const before = `http://127.0.0.1:${basePort}`;
+    const { id: baseId } = (await (await fetch(`${before}/v1/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: photo })).json()) as { id: string };
+    while (((await (await fetch(`${before}/v1/images/${baseId}`)).json()) as { status: string }).status === 'processing') await new Promise((r) => setTimeout(r, 100));
+    await fetch(`${before}/i/${baseId}`, { headers: CHROME }).then((r) => r.arrayBuffer());
+    await fetch(signedUrl, { headers: CHROME }).then((r) => r.arrayBuffer());
+    for (let round = 0; round < ROUNDS; round++) {
+      access.baseline.push(await load(`baseline ${BASELINE_REF} public hit, round ${round + 1}`, `${before}/i/${baseId}`, CHROME, baseline.process.pid));
+      access.public.push(await load(`imgsvc public hit, round ${round + 1}`, `${base}/i/${id}`, CHROME, imgsvc.process.pid));
+      access.signed.push(await load(`imgsvc signed private hit, round ${round + 1}`, signedUrl.replace(/^https?:\/\/[^/]+/, base), CHROME, imgsvc.process.pid));
+    }
+  } catch (err) {
+    console.log(`the baseline ${BASELINE_REF} could not be measured (${(err as Error).message})`);
+  } finally {
+    await baseline?.stop();
+    removeBaseline(root, baselineDir);
+  }
   await imgsvc.stop();
 
   // Analytics on and off, same service and data, alternating rounds (this machine's throughput
@@ -110,7 +157,15 @@ try {
   const cpuOn = median(rounds.on, (r) => r.serverCpuMsPerRequest ?? 0);
   const cpuOff = median(rounds.off, (r) => r.serverCpuMsPerRequest ?? 0);
 
-  printResults([nginxResult, imgsvcNegotiated, nginxWebp, imgsvcExplicit, ...rounds.off, ...rounds.on].filter((r): r is LoadResult => r !== undefined));
+  printResults([nginxResult, imgsvcNegotiated, nginxWebp, imgsvcExplicit, ...access.baseline, ...access.public, ...access.signed, ...rounds.off, ...rounds.on].filter((r): r is LoadResult => r !== undefined));
+  if (access.baseline.length > 0) {
+    const rps = (xs: LoadResult[]) => median(xs, (r) => r.requestsPerSecond);
+    const cpu = (xs: LoadResult[]) => median(xs, (r) => r.serverCpuMsPerRequest ?? 0) * 1000;
+    console.log(`\naccess, medians of ${ROUNDS} alternating rounds (requests/s, µs of server CPU per request):`);
+    console.log(`  baseline ${BASELINE_REF} public hit: ${rps(access.baseline).toFixed(0)} req/s, ${cpu(access.baseline).toFixed(1)} µs`);
+    console.log(`  public hit:                 ${rps(access.public).toFixed(0)} req/s, ${cpu(access.public).toFixed(1)} µs → ${(rps(access.public) / rps(access.baseline)).toFixed(3)}x the baseline (target ≥ 0.97x)`);
+    console.log(`  signed private hit:         ${rps(access.signed).toFixed(0)} req/s, ${cpu(access.signed).toFixed(1)} µs → ${(rps(access.signed) / rps(access.public)).toFixed(3)}x the public hit (target ≥ 0.90x)`);
+  }
   console.log(`\nanalytics on/off, medians of ${ROUNDS} alternating rounds: ${rpsOn.toFixed(0)} vs ${rpsOff.toFixed(0)} requests/s, ${(cpuOn * 1000).toFixed(1)} vs ${(cpuOff * 1000).toFixed(1)} µs of server CPU per request`);
   console.log(`cost of analytics on the hot path: ${((1 - rpsOn / rpsOff) * 100).toFixed(1)}% of throughput, ${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)}% of CPU per request (target under 5%)`);
   if (nginxResult && nginxWebp) {

@@ -3,6 +3,7 @@ import { ROLES } from '../core/config.js';
 import { runReindex } from './reindex-command.js';
 import { runServe } from './serve.js';
 import { runStats } from './stats-command.js';
+import { createKeyAction, createUserAction, disableUserAction, listKeysAction, listUsersAction, revokeKeyAction, runAccounts } from './accounts-command.js';
 
 const program = new Command()
   .name('imgsvc')
@@ -26,6 +27,52 @@ program
   .option('--data <dir>', 'data folder (env IMGSVC_DATA_DIR, default ./data)')
   .action(async (flags: { data?: string }) => {
     process.exitCode = await runReindex(flags, process.env);
+  });
+
+const dataOption = ['--data <dir>', 'data folder (env IMGSVC_DATA_DIR, default ./data)'] as const;
+const users = program.command('users').description('manage users (on the configured Redis and storage)');
+users
+  .command('create <handle>')
+  .option(...dataOption)
+  .option('--display-name <name>', 'shown instead of the handle')
+  .addOption(new Option('--role <role>', 'admin or user').choices(['admin', 'user']).default('user'))
+  .addOption(new Option('--default-visibility <v>', 'for uploads that do not choose').choices(['public', 'private']).default('public'))
+  .action(async (handle: string, o: { data?: string; displayName?: string; role: string; defaultVisibility: string }) => {
+    process.exitCode = await runAccounts({ data: o.data }, process.env, createUserAction(handle, { role: o.role, defaultVisibility: o.defaultVisibility, ...(o.displayName ? { displayName: o.displayName } : {}) }));
+  });
+users
+  .command('list')
+  .option(...dataOption)
+  .action(async (o: { data?: string }) => {
+    process.exitCode = await runAccounts(o, process.env, listUsersAction);
+  });
+users
+  .command('disable <userId>')
+  .option(...dataOption)
+  .action(async (userId: string, o: { data?: string }) => {
+    process.exitCode = await runAccounts(o, process.env, disableUserAction(userId));
+  });
+const keys = program.command('keys').description('manage API keys (on the configured Redis and storage)');
+keys
+  .command('create <userId>')
+  .option(...dataOption)
+  .option('--scopes <list>', 'comma-separated: images:read, images:write, admin', 'images:read,images:write')
+  .option('--name <name>', 'a label for listings')
+  .option('--expires-in <duration>', 'such as 30d, 12h, 90m')
+  .action(async (userId: string, o: { data?: string; scopes?: string; name?: string; expiresIn?: string }) => {
+    process.exitCode = await runAccounts({ data: o.data }, process.env, createKeyAction(userId, o));
+  });
+keys
+  .command('list <userId>')
+  .option(...dataOption)
+  .action(async (userId: string, o: { data?: string }) => {
+    process.exitCode = await runAccounts(o, process.env, listKeysAction(userId));
+  });
+keys
+  .command('revoke <keyId>')
+  .option(...dataOption)
+  .action(async (keyId: string, o: { data?: string }) => {
+    process.exitCode = await runAccounts(o, process.env, revokeKeyAction(keyId));
   });
 
 program

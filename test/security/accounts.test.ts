@@ -180,3 +180,36 @@ describe('durability', () => {
     expect((await api(t.url, 'POST', '/v1/users', t.adminKey, { handle: 'alice' })).status).toBe(409);
   });
 });
+
+describe('the admin CLI', () => {
+  const run = async (...args: string[]) => {
+    const p = spawnImgsvc(args, { cwd: t.dataDir, env: t.env });
+    const { code } = await p.exited;
+    return { code, out: p.output() };
+  };
+
+  it('creates, lists and disables users and creates, lists and revokes keys on the live store', async () => {
+    const made = await run('users', 'create', 'frank', '--display-name', 'Frank F.');
+    expect(made.code).toBe(0);
+    const frank = JSON.parse(made.out.split('\n').find((l) => l.startsWith('{"id"'))!) as { id: string; handle: string };
+    expect(frank.handle).toBe('frank');
+    expect((await run('users', 'create', 'frank')).code).toBe(2);
+    expect((await run('users', 'create', 'bad\u0001handle')).code).toBe(2);
+    expect((await run('users', 'list')).out).toContain('frank');
+
+    const key = await run('keys', 'create', frank.id, '--scopes', 'images:read', '--expires-in', '30d');
+    expect(key.code).toBe(0);
+    const token = TOKEN_RE.exec(key.out)![0];
+    expect((await api(t.url, 'GET', '/v1/me', token)).body).toMatchObject({ handle: 'frank', key: { scopes: ['images:read'] } });
+    expect((await run('keys', 'create', frank.id, '--scopes', 'admin')).code).toBe(2);
+    const listed = await run('keys', 'list', frank.id);
+    expect(listed.out).toContain(token.split('_')[1]);
+    expect(listed.out).not.toContain(token.split('_')[2]);
+
+    expect((await run('keys', 'revoke', token.split('_')[1]!)).code).toBe(0);
+    expect((await api(t.url, 'GET', '/v1/me', token)).status).toBe(401);
+    const second = TOKEN_RE.exec((await run('keys', 'create', frank.id)).out)![0];
+    expect((await run('users', 'disable', frank.id)).code).toBe(0);
+    expect((await api(t.url, 'GET', '/v1/me', second)).body).toMatchObject({ error: { code: 'user_disabled' } });
+  });
+});
