@@ -161,6 +161,25 @@ describe('the access matrix', () => {
     expect(JSON.stringify(oracle.body).replace(sha, 'SHA')).toBe(JSON.stringify(nobody.body).replace('0'.repeat(64), 'SHA'));
   });
 
+  it('refuses tampered, expired and ambiguous signed URLs over HTTP', async () => {
+    const minted = await api(t.url, 'POST', `/v1/images/${images.private.id}/signed-urls`, alice.key, { ttlSeconds: 60, variants: [{ w: 320, fmt: 'webp' }] });
+    const url = (minted.body.urls as Record<string, string>).variant0!;
+    expect((await fetch(url)).status).toBe(200);
+    const status = async (u: string) => (await fetch(u)).status;
+    expect(await status(url.replace('w=320', 'w=640'))).toBe(403);
+    expect(await status(url.replace(/sig=(.)/, (_m, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`))).toBe(403);
+    expect(await status(`${url}&sig=x`)).toBe(400);
+    expect(await status(url.replace(/kid=[^&]+/, 'kid=retired'))).toBe(403);
+    expect(await status(`${url}&q=90`)).toBe(403);
+    const farAhead = await api(t.url, 'POST', `/v1/images/${images.private.id}/signed-urls`, alice.key, { ttlSeconds: 10 * 365 * 86_400 });
+    expect(farAhead.status).toBe(400);
+    const short = await api(t.url, 'POST', `/v1/images/${images.private.id}/signed-urls`, alice.key, { ttlSeconds: 10 });
+    const expiring = (short.body.urls as Record<string, string>).default!;
+    expect(await status(expiring)).toBe(200);
+    await new Promise((r) => setTimeout(r, 11_000));
+    expect(await status(expiring)).toBe(403);
+  }, 30_000);
+
   it('keeps private bytes out of shared caches', async () => {
     const byKey = await fetch(`${t.url}/i/${images.private.id}`, { headers: { authorization: `Bearer ${alice.key}` } });
     expect(byKey.headers.get('cache-control')).toBe('private, no-store');

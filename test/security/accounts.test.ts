@@ -213,3 +213,20 @@ describe('the admin CLI', () => {
     expect((await api(t.url, 'GET', '/v1/me', second)).body).toMatchObject({ error: { code: 'user_disabled' } });
   });
 });
+
+describe('upgrade from before accounts', () => {
+  it('gives images without an owner to the bootstrap admin on reindex', async () => {
+    const id = String((await uploadBytes(t.url, jpegVariant(jpeg, 'legacy'), 'image/jpeg', alice.key)).body.id);
+    await waitForStatus(t.url, id, ['ready']);
+    // Rewrite its manifest as an older version wrote it: no owner, no visibility.
+    const key = `manifests/${id}.json`;
+    const { ownerId: _o, visibility: _v, ...legacy } = JSON.parse((await t.service.store.getBuffer(key)).toString('utf8')) as Record<string, unknown>;
+    await t.service.store.put(key, Buffer.from(JSON.stringify(legacy)));
+    await t.redis.client.flushall();
+    const run = spawnImgsvc(['reindex'], { cwd: t.dataDir, env: t.env });
+    expect((await run.exited).code).toBe(0);
+    const admin = (await api(t.url, 'GET', '/v1/me', t.adminKey)).body.id;
+    expect((await api(t.url, 'GET', `/v1/images/${id}`, t.adminKey)).body).toMatchObject({ ownerId: admin, visibility: 'public' });
+    expect(JSON.parse((await t.service.store.getBuffer(key)).toString('utf8'))).toMatchObject({ ownerId: admin });
+  });
+});
