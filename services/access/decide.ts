@@ -7,6 +7,8 @@ import type { Visibility } from '../accounts/user.js';
 export interface ImageAccessFacts {
   readonly ownerId: string;
   readonly visibility: Visibility;
+  /** Deleted images are gone for everyone, from the moment of deletion (the trash has its own routes). */
+  readonly deletedAt?: string | undefined;
 }
 
 export interface ViewContext {
@@ -38,6 +40,7 @@ export function needsGrant(p: Principal, image: ImageAccessFacts): boolean {
  * owner granted, or the holder of a signed URL. Everyone else is told it does not exist.
  */
 export function decideView(p: Principal, image: ImageAccessFacts, ctx: ViewContext): ViewDecision {
+  if (image.deletedAt !== undefined) return 'not_found';
   if (image.visibility === 'public' || ctx.signed) return 'allow';
   const r = reader(p);
   if (!r) return 'not_found';
@@ -51,6 +54,7 @@ export function decideView(p: Principal, image: ImageAccessFacts, ctx: ViewConte
  * (403); someone who may not see it learns nothing (404).
  */
 export function decideManage(p: Principal, image: ImageAccessFacts, ctx: Pick<ViewContext, 'granted'>): ManageDecision {
+  if (image.deletedAt !== undefined) return 'not_found';
   if (p.kind === 'user' && (isAdmin(p) || p.userId === image.ownerId)) return 'allow';
   return decideView(p, image, { granted: ctx.granted, signed: false }) === 'allow' ? 'forbidden' : 'not_found';
 }

@@ -226,6 +226,31 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(0).max(10).default(0),
   },
+  eraseAfterSeconds: {
+    env: 'IMGSVC_ERASE_AFTER',
+    flag: undefined,
+    schema: z
+      .string()
+      .default('1h')
+      .transform((text, ctx) => {
+        const m = /^([0-9]{1,7})(s|m|h|d)?$/.exec(text);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: 'expected a duration such as 3600, 90m, 1h or 2d' });
+          return z.NEVER;
+        }
+        return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+      }),
+  },
+  eraseSweepSeconds: {
+    env: 'IMGSVC_ERASE_SWEEP_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(86_400).default(60),
+  },
+  fullResolutionStreams: {
+    env: 'IMGSVC_FULL_RES_STREAMS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).max(100).default(1),
+  },
   logLevel: {
     env: 'IMGSVC_LOG_LEVEL',
     flag: undefined,

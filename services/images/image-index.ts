@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../redis/keys.js';
-import { recordFromHash, recordToHash, type ImageRecord } from './image-record.js';
+import { foldTag } from '../sharing/metadata.js';
+import { OPTIONAL_FIELDS, recordFromHash, recordToHash, type ImageRecord } from './image-record.js';
 
 /**
  * The upload saga's pivot, as one atomic step: if this owner has no image of these bytes yet,
@@ -14,12 +15,26 @@ if existing then return {0, existing} end
 redis.call('HSET', KEYS[2], unpack(ARGV, 3))
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
-redis.call('ZADD', KEYS[7], 0, ARGV[1])
 redis.call('SADD', KEYS[6], ARGV[1])
+for i = 7, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
 local job = redis.call('XADD', KEYS[4], '*', 'image', ARGV[1], 'sha256', ARGV[2])
 redis.call('HSET', KEYS[5], ARGV[1], job)
 return {1, job}
 `;
+
+/** Frees an owner's sha → id entry only if it still names this image. */
+const RELEASE_SHA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** The listings an image belongs to, all ordered by id: its owner's, public, per tag, or the trash. */
+export function listingKeys(r: Pick<ImageRecord, 'ownerId' | 'visibility' | 'deletedAt' | 'meta'>): string[] {
+  if (r.deletedAt !== undefined) return [redisKeys.trash(r.ownerId)];
+  const tags = [...new Set(r.meta.tags.map(foldTag))];
+  return [
+    redisKeys.ownerImages(r.ownerId),
+    ...(r.visibility === 'public' ? [redisKeys.ownerPublic(r.ownerId)] : []),
+    ...tags.map((t) => redisKeys.ownerTag(r.ownerId, t)),
+  ];
+}
 
 export type CreateResult = { created: true; jobId: string } | { created: false; existingId: string };
 
@@ -30,7 +45,8 @@ export class ImageIndex {
 
   constructor(private readonly redis: Redis) {
     // defineCommand sends EVALSHA (the script body once per connection, not per upload).
-    redis.defineCommand('imgsvcCreateAndEnqueue', { numberOfKeys: 7, lua: CREATE_AND_ENQUEUE });
+    // The number of keys varies with the listings an image belongs to: passed per call.
+    redis.defineCommand('imgsvcCreateAndEnqueue', { lua: CREATE_AND_ENQUEUE });
     this.createScript = (redis as unknown as Record<'imgsvcCreateAndEnqueue', CreateCommand>).imgsvcCreateAndEnqueue.bind(redis);
   }
 
@@ -56,14 +72,18 @@ export class ImageIndex {
 
   async createAndEnqueue(record: ImageRecord): Promise<CreateResult> {
     const fields = Object.entries(recordToHash(record)).flat();
-    const reply = await this.createScript(
+    const keys = [
       redisKeys.bySha(record.ownerId, record.sha256),
       redisKeys.image(record.id),
       redisKeys.allImages,
       redisKeys.resizeStream,
       redisKeys.resizeLive,
       redisKeys.shaRefs(record.sha256),
-      redisKeys.ownerImages(record.ownerId),
+      ...listingKeys(record),
+    ];
+    const reply = await this.createScript(
+      keys.length,
+      ...keys,
       record.id,
       record.sha256,
       ...fields,
@@ -71,14 +91,28 @@ export class ImageIndex {
     return reply[0] === 1 ? { created: true, jobId: reply[1] } : { created: false, existingId: reply[1] };
   }
 
-  /** Replaces a record's fields (status changes); fields the new record lacks are removed. */
-  async update(record: ImageRecord): Promise<void> {
+  /**
+   * Replaces a record's fields; fields the new record lacks are removed, and the listings it
+   * belongs to (owner, public, tags, trash) follow in the same transaction.
+   */
+  async update(record: ImageRecord, previous?: ImageRecord): Promise<void> {
     const key = redisKeys.image(record.id);
     const hash = recordToHash(record);
-    const stale = ['error', 'placeholder'].filter((f) => !(f in hash));
+    const stale = OPTIONAL_FIELDS.filter((f) => !(f in hash));
     const tx = this.redis.multi().hset(key, hash);
     if (stale.length > 0) tx.hdel(key, ...stale);
+    const now = new Set(listingKeys(record));
+    for (const old of previous ? listingKeys(previous) : []) if (!now.has(old)) tx.zrem(old, record.id);
+    for (const k of now) tx.zadd(k, 0, record.id);
+    if (record.deletedAt !== undefined) tx.zadd(redisKeys.trashByTime, Date.parse(record.deletedAt), record.id);
+    else if (previous?.deletedAt !== undefined) tx.zrem(redisKeys.trashByTime, record.id);
     await tx.exec();
+    if (record.deletedAt !== undefined && previous?.deletedAt === undefined) {
+      // A deleted image no longer holds its bytes' dedup slot: uploading them again makes a new image.
+      await this.redis.eval(RELEASE_SHA, 1, redisKeys.bySha(record.ownerId, record.sha256), record.id);
+    } else if (record.deletedAt === undefined && previous?.deletedAt !== undefined) {
+      await this.redis.set(redisKeys.bySha(record.ownerId, record.sha256), record.id, 'NX');
+    }
   }
 
   /** Image ids after `after`, in id (= creation) order. */
@@ -96,13 +130,14 @@ export class ImageIndex {
 
   /** Writes a record as it is (reindex from manifests); does not enqueue. */
   async put(record: ImageRecord): Promise<void> {
-    await this.redis
+    const tx = this.redis
       .multi()
       .hset(redisKeys.image(record.id), recordToHash(record))
-      .set(redisKeys.bySha(record.ownerId, record.sha256), record.id)
       .zadd(redisKeys.allImages, 0, record.id)
-      .zadd(redisKeys.ownerImages(record.ownerId), 0, record.id)
-      .sadd(redisKeys.shaRefs(record.sha256), record.id)
-      .exec();
+      .sadd(redisKeys.shaRefs(record.sha256), record.id);
+    for (const k of listingKeys(record)) tx.zadd(k, 0, record.id);
+    if (record.deletedAt === undefined) tx.set(redisKeys.bySha(record.ownerId, record.sha256), record.id);
+    else tx.zadd(redisKeys.trashByTime, Date.parse(record.deletedAt), record.id);
+    await tx.exec();
   }
 }

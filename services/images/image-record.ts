@@ -1,5 +1,6 @@
 import type { Visibility } from '../accounts/user.js';
 import { formatInfo, isSupportedFormat, type SupportedFormat } from '../core/image-formats.js';
+import type { ImageMetadata } from '../sharing/metadata.js';
 
 export type ImageStatus = 'processing' | 'ready' | 'failed';
 
@@ -32,7 +33,18 @@ export interface ImageRecord {
   variants: VariantInfo[];
   error?: string;
   placeholder?: string;
+  /** What the sharer wrote about it. */
+  meta: ImageMetadata;
+  /** Counts every change; the record's ETag, so an edit can say which version it edits. */
+  revision: number;
+  /** In the trash since then: invisible to everyone, erased after IMGSVC_ERASE_AFTER. */
+  deletedAt?: string;
+  /** Whether others who may see it may download the original; unset follows the owner's default. */
+  allowOriginalDownload?: boolean;
 }
+
+/** Fields a newer record may lack; an update removes them from the Redis hash. */
+export const OPTIONAL_FIELDS = ['error', 'placeholder', 'deletedAt', 'allowOriginalDownload'] as const;
 
 /** Redis hash fields are strings; this is the one place that encodes them. */
 export function recordToHash(r: ImageRecord): Record<string, string> {
@@ -52,9 +64,13 @@ export function recordToHash(r: ImageRecord): Record<string, string> {
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     variants: JSON.stringify(r.variants),
+    meta: JSON.stringify(r.meta),
+    revision: String(r.revision),
   };
   if (r.error !== undefined) hash.error = r.error;
   if (r.placeholder !== undefined) hash.placeholder = r.placeholder;
+  if (r.deletedAt !== undefined) hash.deletedAt = r.deletedAt;
+  if (r.allowOriginalDownload !== undefined) hash.allowOriginalDownload = r.allowOriginalDownload ? '1' : '0';
   return hash;
 }
 
@@ -76,8 +92,12 @@ export function recordFromHash(h: Record<string, string>): ImageRecord | undefin
     createdAt: h.createdAt ?? '',
     updatedAt: h.updatedAt ?? h.createdAt ?? '',
     variants: h.variants ? (JSON.parse(h.variants) as VariantInfo[]) : [],
+    meta: h.meta ? (JSON.parse(h.meta) as ImageMetadata) : { tags: [] },
+    revision: Number(h.revision ?? 0),
     ...(h.error !== undefined ? { error: h.error } : {}),
     ...(h.placeholder !== undefined ? { placeholder: h.placeholder } : {}),
+    ...(h.deletedAt !== undefined ? { deletedAt: h.deletedAt } : {}),
+    ...(h.allowOriginalDownload !== undefined ? { allowOriginalDownload: h.allowOriginalDownload === '1' } : {}),
   };
 }
 
@@ -101,6 +121,16 @@ export interface PublicImage {
   variants: Omit<VariantInfo, 'key'>[];
   error?: string;
   placeholder?: string;
+  title: string | null;
+  description: string | null;
+  tags: string[];
+  location: ImageMetadata['location'] | null;
+  takenAt: string | null;
+  originalFilename: string | null;
+  allowOriginalDownload: boolean | null;
+  /** The record's ETag, for If-Match on PATCH. */
+  etag: string;
+  deletedAt?: string;
   /** Private images only, for callers who may see them: ready-made signed URLs and when they expire. */
   signedUrls?: Record<string, string>;
   signedUrlsExpireAt?: string;
@@ -108,7 +138,12 @@ export interface PublicImage {
 
 /** Manifests written before accounts lack these fields. */
 export function normalizeRecord(r: ImageRecord): ImageRecord {
-  return { ...r, ownerId: r.ownerId ?? '', visibility: r.visibility === 'private' ? 'private' : 'public' };
+  return { ...r, ownerId: r.ownerId ?? '', visibility: r.visibility === 'private' ? 'private' : 'public', meta: r.meta ?? { tags: [] }, revision: r.revision ?? 0 };
+}
+
+/** The record's version as an HTTP entity tag. */
+export function recordEtag(r: Pick<ImageRecord, 'id' | 'revision'>): string {
+  return `"${r.id}.${r.revision}"`;
 }
 
 /** The JSON clients see: storage keys stay internal, URLs are absolute from the public base. */
@@ -133,5 +168,14 @@ export function publicView(r: ImageRecord, baseUrl: string): PublicImage {
     variants: r.variants.map(({ key: _key, ...rest }) => rest),
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...(r.placeholder !== undefined ? { placeholder: r.placeholder } : {}),
+    title: r.meta.title ?? null,
+    description: r.meta.description ?? null,
+    tags: r.meta.tags,
+    location: r.meta.location ?? null,
+    takenAt: r.meta.takenAt ?? null,
+    originalFilename: r.meta.originalFilename ?? null,
+    allowOriginalDownload: r.allowOriginalDownload ?? null,
+    etag: recordEtag(r),
+    ...(r.deletedAt !== undefined ? { deletedAt: r.deletedAt } : {}),
   };
 }

@@ -5,13 +5,15 @@ import type { ImageGuard } from '../access/image-guard.js';
 import { signedUrlsFor, type UrlSigner } from '../access/signed-urls.js';
 import { signPath } from '../access/url-signing.js';
 import { visibilitySchema } from '../accounts/account-schemas.js';
-import { badRequest } from '../core/errors.js';
+import { badRequest, preconditionFailed } from '../core/errors.js';
+import { hidden } from '../access/image-guard.js';
+import { applyMetadata, metadataPatch } from '../sharing/metadata.js';
 import { buildSrcset } from '../core/srcset.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { parseBody } from '../http/parse-body.js';
 import { queryString } from '../http/query-string.js';
 import type { ImageIndex } from './image-index.js';
-import type { ImageRecord, PublicImage } from './image-record.js';
+import { recordEtag, type ImageRecord, type PublicImage } from './image-record.js';
 import type { RecordWriter } from './record-writer.js';
 
 export interface ImageRouteDeps {
@@ -23,7 +25,11 @@ export interface ImageRouteDeps {
   view: (record: ImageRecord, req: Request) => PublicImage;
 }
 
-const patchSchema = z.strictObject({ visibility: visibilitySchema.optional() });
+const patchSchema = z.strictObject({
+  visibility: visibilitySchema.optional(),
+  allowOriginalDownload: z.boolean({ error: 'expected true or false for allowOriginalDownload' }).nullable().optional(),
+  ...metadataPatch,
+});
 
 const VARIANT_PARAMS = ['w', 'h', 'dpr', 'fit', 'fmt', 'q', 'anim'] as const;
 const signedUrlsSchema = z.strictObject({
@@ -45,22 +51,34 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
 
   router.get('/v1/images/:id', readerOrAnonymous(), async (req, res) => {
     const record = await deps.guard.view(res.locals.principal, req.params.id);
-    res.setHeader('Cache-Control', cacheFor(record, 'no-cache'));
+    res.setHeader('Cache-Control', cacheFor(record, 'no-cache')).setHeader('ETag', recordEtag(record));
     res.json(deps.view(record, req));
   });
 
   router.patch('/v1/images/:id', requireScope('images:write'), async (req, res) => {
     const change = parseBody(patchSchema, req.body);
     const record = await deps.guard.manage(res.locals.principal, req.params.id);
-    const updated = await deps.writer.update(record.id, (current) => ({
-      ...current,
-      ...(change.visibility ? { visibility: change.visibility } : {}),
-      updatedAt: new Date().toISOString(),
-    }));
+    const ifMatch = req.get('if-match');
+    const updated = await deps.writer.update(record.id, (current) => {
+      // Checked under the record's lock, so two editors of one version cannot both win.
+      if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').map((t) => t.trim()).includes(recordEtag(current))) {
+        throw preconditionFailed('edit_conflict', `the image changed since you read it (now ${recordEtag(current)}); read it again and retry`);
+      }
+      if (current.deletedAt !== undefined) throw hidden(current.id);
+      const { allowOriginalDownload: _a, ...rest } = current;
+      const allow = change.allowOriginalDownload === undefined ? current.allowOriginalDownload : change.allowOriginalDownload ?? undefined;
+      return {
+        ...rest,
+        ...(allow !== undefined ? { allowOriginalDownload: allow } : {}),
+        ...(change.visibility ? { visibility: change.visibility } : {}),
+        meta: applyMetadata(current.meta, change),
+        updatedAt: new Date().toISOString(),
+      };
+    });
     if (change.visibility && change.visibility !== record.visibility) {
       res.locals.log.info({ imageId: record.id, visibility: change.visibility }, 'visibility changed');
     }
-    res.setHeader('Cache-Control', 'no-store').json(deps.view(updated, req));
+    res.setHeader('Cache-Control', 'no-store').setHeader('ETag', recordEtag(updated)).json(deps.view(updated, req));
   });
 
   // Ready-to-paste <picture> markup with explicit URLs, for CDNs that do not vary on headers.

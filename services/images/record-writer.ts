@@ -26,9 +26,9 @@ export class RecordWriter {
     const next = await withShortLock(this.redis, redisKeys.recordLock(id), async () => {
       const current = await this.index.get(id);
       if (!current) throw notFound('image_not_found', `no image with id ${id}`);
-      const changed = change(current);
+      const changed = { ...change(current), revision: current.revision + 1 };
       await writeManifest(this.store, changed);
-      await this.index.update(changed);
+      await this.index.update(changed, current);
       return changed;
     });
     await this.bus?.publish('image', id);

@@ -27,6 +27,7 @@ export interface RequestCredentials {
  * when the caller may not see the image.
  */
 export function accessNow(record: ImageRecord, creds: RequestCredentials, deps: ServeAccessDeps, nowMs = Date.now()): string | undefined {
+  if (record.deletedAt !== undefined) throw hidden(record.id);
   if (creds.signature.signed) return signedCacheControl(deps.cacheMaxAgeSeconds, creds.signature.exp, Math.floor(nowMs / 1000));
   if (creds.authorization === undefined) {
     if (record.visibility === 'public') return deps.publicCacheControl;

@@ -9,6 +9,18 @@ export const redisKeys = {
   shaRefs: (sha256: string) => `${P}sharefs:${sha256}`,
   /** An owner's image ids, score 0, ordered by member (ULIDs sort by time). */
   ownerImages: (ownerId: string) => `${P}owner-images:${ownerId}`,
+  /** The owner's public images: what a caller without a grant may list. */
+  ownerPublic: (ownerId: string) => `${P}owner-public:${ownerId}`,
+  /** The owner's images with one (folded) tag. */
+  ownerTag: (ownerId: string, foldedTag: string) => `${P}owner-tag:${ownerId}:${foldedTag}`,
+  /** The owner's deleted images, until erased. */
+  trash: (ownerId: string) => `${P}trash:${ownerId}`,
+  /** Every deleted image, scored by deletion time (ms), for the erase sweep. */
+  trashByTime: `${P}trash-by-time`,
+  /** Erased images' tombstones are in storage; this lock keeps one erase sweep at a time. */
+  eraseLock: `${P}locks:erase`,
+  /** One full-resolution download at a time per user (or address): holder → lease token. */
+  downloadLease: (holder: string) => `${P}dl:${holder}`,
   user: (id: string) => `${P}user:${id}`,
   handle: (handle: string) => `${P}handle:${handle}`,
   /** Every user id, score 0, ordered by member. */

@@ -65,7 +65,7 @@ async function seedImage(index: ImageIndex): Promise<ImageRecord> {
   const now = new Date().toISOString();
   const record: ImageRecord = {
     id: newImageId(), ownerId: 'test-owner', visibility: 'public', sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
-    hasAlpha: false, frames: 1, status: 'processing', createdAt: now, updatedAt: now, variants: [],
+    hasAlpha: false, frames: 1, status: 'processing', createdAt: now, updatedAt: now, variants: [], meta: { tags: [] }, revision: 0,
   };
   await index.createAndEnqueue(record);
   return record;

@@ -17,3 +17,7 @@ export const bootstrapKey = 'accounts/bootstrap.json';
 export const USERS_PREFIX = 'accounts/users/';
 export const API_KEYS_PREFIX = 'accounts/keys/';
 export const GRANTS_PREFIX = 'accounts/viewers/';
+
+/** What remains of an erased image: who owned it and when it was deleted and erased. */
+export const tombstoneKey = (imageId: string): string => `tombstones/${imageId}.json`;
+export const variantPrefix = (sha256: string): string => `variants/${sha256.slice(0, 2)}/${sha256}/`;

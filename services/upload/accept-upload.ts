@@ -12,6 +12,7 @@ import { originalKey } from '../storage/keys.js';
 import { probeImage, type ProbeLimits } from './probe-image.js';
 import type { ReceivedFile } from './receive-upload.js';
 import type { Visibility } from '../accounts/user.js';
+import type { ImageMetadata } from '../sharing/metadata.js';
 
 export interface UploadDeps {
   /** Bounds concurrent validation decodes: past the core count they only add contention. */
@@ -27,6 +28,7 @@ export interface UploadDeps {
 export interface UploadOwner {
   userId: string;
   visibility: Visibility;
+  meta: ImageMetadata;
 }
 
 export type UploadOutcome = { kind: 'created'; record: ImageRecord } | { kind: 'existing'; record: ImageRecord };
@@ -60,6 +62,8 @@ export async function acceptUpload(file: ReceivedFile, owner: UploadOwner, deps:
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       variants: [],
+      meta: owner.meta,
+      revision: 0,
     };
 
     const key = originalKey(file.sha256);

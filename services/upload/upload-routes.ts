@@ -11,6 +11,8 @@ import { acceptUpload } from './accept-upload.js';
 import { requireScope } from '../access/authenticate-request.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { Visibility } from '../accounts/user.js';
+import type { ImageMetadata } from '../sharing/metadata.js';
+import { pickMetadataFields, uploadMetadata } from '../sharing/upload-metadata.js';
 import type { Request } from 'express';
 import type { ProbeLimits } from './probe-image.js';
 import { receiveUpload } from './receive-upload.js';
@@ -58,16 +60,20 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
       if (principal.kind !== 'user') throw new AppError(401, 'authentication_required', 'uploads need an API key');
       // Checked before the body is read, so a bad parameter costs no upload.
       const queryVisibility = chosenVisibility(req, {});
+      const queryMeta = pickMetadataFields(req.query as Record<string, unknown>);
+      uploadMetadata(queryMeta, undefined);
       const file = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxUploadBytes });
       deps.metrics.uploadBytes.add(file.bytes);
       let visibility: Visibility;
+      let meta: ImageMetadata;
       try {
+        meta = uploadMetadata({ ...queryMeta, ...pickMetadataFields(file.fields) }, file.filename);
         visibility = queryVisibility ?? chosenVisibility(req, file.fields) ?? (await defaultVisibility(deps.accounts, principal.userId));
       } catch (err) {
         await rm(file.path, { force: true });
         throw err;
       }
-      const outcome = await acceptUpload(file, { userId: principal.userId, visibility }, {
+      const outcome = await acceptUpload(file, { userId: principal.userId, visibility, meta }, {
         decodeLimit,
         store: deps.store,
         index: deps.index,

@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import { analyticsKeys } from '../analytics/analytics-keys.js';
+import { dayId, HOUR_MS, hourId } from '../analytics/time-buckets.js';
+import type { Logger } from '../core/logger.js';
+import type { ImageIndex } from '../images/image-index.js';
+import { listingKeys } from '../images/image-index.js';
+import type { ImageRecord } from '../images/image-record.js';
+import { manifestKey, originalKey, tombstoneKey, variantPrefix } from '../storage/keys.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { redisKeys } from '../redis/keys.js';
+import type { InvalidationBus } from '../redis/invalidation-bus.js';
+
+export interface Tombstone {
+  id: string;
+  ownerId: string;
+  deletedAt: string;
+  erasedAt: string;
+}
+
+export interface EraseDeps {
+  redis: Redis;
+  index: ImageIndex;
+  store: ObjectStore;
+  bus: InvalidationBus | undefined;
+  logger: Logger;
+  analyticsRetentionDays: number;
+}
+
+/**
+ * Erases a deleted image for good. Every step is idempotent and the manifest goes last, so a
+ * crash anywhere leaves the manifest (with `deletedAt`) in storage and the sweep, or a
+ * reindex followed by the sweep, finishes the job. The bytes (original and variants, which
+ * are keyed by content) go only when no other image, of any owner, still uses them.
+ */
+export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new Date()): Promise<Tombstone> {
+  const deletedAt = record.deletedAt ?? now.toISOString();
+  await deleteAnalytics(record.id, deps, now);
+  await deps.redis.srem(redisKeys.shaRefs(record.sha256), record.id);
+  if (!(await deps.index.isOriginalReferenced(record.sha256))) {
+    await deleteAll(deps.store, variantPrefix(record.sha256));
+    await deps.store.delete(originalKey(record.sha256));
+  }
+  const tombstone: Tombstone = { id: record.id, ownerId: record.ownerId, deletedAt, erasedAt: now.toISOString() };
+  await deps.store.put(tombstoneKey(record.id), Buffer.from(JSON.stringify(tombstone)));
+  await deps.store.delete(manifestKey(record.id));
+  const tx = deps.redis.multi().del(redisKeys.image(record.id)).zrem(redisKeys.allImages, record.id).zrem(redisKeys.trashByTime, record.id).hdel(redisKeys.resizeLive, record.id);
+  for (const k of [...listingKeys(record), ...listingKeys({ ...record, deletedAt: undefined })]) tx.zrem(k, record.id);
+  await tx.exec();
+  await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, redisKeys.bySha(record.ownerId, record.sha256), record.id);
+  await deps.bus?.publish('image', record.id);
+  deps.logger.info({ imageId: record.id, ownerId: record.ownerId }, 'image erased');
+  return tombstone;
+}
+
+async function deleteAll(store: ObjectStore, prefix: string): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.list(prefix, { cursor, limit: 500 });
+    cursor = page.cursor;
+    await Promise.all(page.keys.map((k) => store.delete(k)));
+  } while (cursor);
+}
+
+/** Its totals, every hourly bucket and daily viewer set in the retention window, and its top-list entries. */
+async function deleteAnalytics(id: string, deps: EraseDeps, now: Date): Promise<void> {
+  const tx = deps.redis.pipeline().del(analyticsKeys.image(id));
+  const hours = Math.ceil(deps.analyticsRetentionDays * 24) + 1;
+  for (let h = 0; h <= hours; h++) {
+    const at = now.getTime() - h * HOUR_MS;
+    const hour = hourId(at);
+    tx.del(analyticsKeys.imageHour(id, hour)).zrem(analyticsKeys.top(hour, 'requests'), id).zrem(analyticsKeys.top(hour, 'bytes'), id);
+    if (h % 24 === 0) tx.del(analyticsKeys.imageViewers(id, dayId(at)));
+  }
+  await tx.exec();
+}
+
+export async function readTombstone(store: ObjectStore, id: string): Promise<Tombstone | undefined> {
+  try {
+    return JSON.parse((await store.getBuffer(tombstoneKey(id))).toString('utf8')) as Tombstone;
+  } catch {
+    return undefined;
+  }
+}
