@@ -15,7 +15,7 @@ import type { Telemetry } from '../telemetry/telemetry.js';
 import { createUploadMetrics } from '../upload/upload-metrics.js';
 import { uploadRoutes } from '../upload/upload-routes.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
-import { healthRoutes } from './health-routes.js';
+import { healthRoutes, type CheckResult } from './health-routes.js';
 import type { HttpMetrics } from './http-metrics.js';
 import { requestContext } from './request-context.js';
 
@@ -34,6 +34,7 @@ export interface AppDeps {
   decodeConcurrency: number;
   probeTimeoutSeconds: number;
   isAccepting: () => boolean;
+  roleChecks?: () => Record<string, CheckResult>;
 }
 
 /** The Express app for everything but the hot `/i/<id>` path: API, downloads, health, metrics. */
@@ -50,6 +51,7 @@ export function buildApp(deps: AppDeps): express.Express {
       telemetry: deps.telemetry,
       role: config.role,
       isAccepting: deps.isAccepting,
+      ...(deps.roleChecks ? { roleChecks: deps.roleChecks } : {}),
     }),
   );
   const serves = (role: string) => config.role === 'all' || config.role === role;

@@ -135,7 +135,8 @@ export class JobQueue {
 
   async stats(): Promise<QueueStats> {
     const [group, deadLetters] = await Promise.all([this.groupInfo(), this.redis.xlen(this.deadStream)]);
-    if (!group) return { lag: 0, pending: 0, deadLetters };
+    // No group (Redis lost it): nothing is delivered, so every entry is lag; a zero would hide a stall.
+    if (!group) return { lag: await this.redis.xlen(this.stream), pending: 0, deadLetters };
     // Redis 7 reports lag; when it cannot (after deletions) it is nil, and XLEN is the safe upper bound.
     const lag = group.lag === null || group.lag === undefined ? await this.redis.xlen(this.stream) : Number(group.lag);
     return { lag, pending: Number(group.pending ?? 0), deadLetters };

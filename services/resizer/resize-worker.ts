@@ -12,6 +12,13 @@ export interface WorkerOptions {
   jobTimeoutSeconds: number;
   /** How long a blocking read waits for new jobs before looping (also bounds shutdown latency). */
   blockMs?: number;
+  /** Consecutive failed reads after which the consumer reports itself unable to work (readiness, metrics). */
+  unhealthyAfterFailures?: number;
+}
+
+export interface ConsumerHealth {
+  ok: boolean;
+  error?: string;
 }
 
 /**
@@ -26,6 +33,8 @@ export class ResizeWorker {
   private loop: Promise<void> | undefined;
   private reclaimTimer: NodeJS.Timeout | undefined;
   private slotFreed: (() => void) | undefined;
+  private consecutiveFailures = 0;
+  private lastError: string | undefined;
 
   constructor(
     private readonly queue: JobQueue,
@@ -47,6 +56,13 @@ export class ResizeWorker {
 
   get activeJobs(): number {
     return this.running.size;
+  }
+
+  /** Whether this consumer can do its work: a loop that keeps failing is not ready, though the process lives. */
+  health(): ConsumerHealth {
+    const limit = this.options.unhealthyAfterFailures ?? 3;
+    if (this.consecutiveFailures < limit) return { ok: true };
+    return { ok: false, error: `reading resize jobs failed ${this.consecutiveFailures} times in a row: ${this.lastError ?? 'unknown error'}` };
   }
 
   /** Stop taking jobs; wait up to `timeoutMs` for running ones, then abort them (they stay pending). */
@@ -75,9 +91,14 @@ export class ResizeWorker {
       let jobs: ResizeJob[];
       try {
         jobs = await this.queue.read(this.reader, this.consumer, free, this.options.blockMs ?? 2_000);
+        this.consecutiveFailures = 0;
       } catch (err) {
         if (this.stopping) return;
-        this.logger.warn({ err }, 'reading resize jobs failed; retrying');
+        this.consecutiveFailures++;
+        this.lastError = err instanceof Error ? err.message : String(err);
+        // Redis lost its data (FLUSHALL, failover to an empty replica): without the group no read can succeed.
+        if (isNoGroup(err) && (await this.recreateGroup())) continue;
+        this.logger.warn({ err, failures: this.consecutiveFailures }, 'reading resize jobs failed; retrying');
         await new Promise((r) => setTimeout(r, 1_000));
         continue;
       }
@@ -95,7 +116,19 @@ export class ResizeWorker {
         this.run(job);
       }
     } catch (err) {
-      this.logger.warn({ err }, 'reclaiming idle jobs failed');
+      if (isNoGroup(err)) await this.recreateGroup();
+      else this.logger.warn({ err }, 'reclaiming idle jobs failed');
+    }
+  }
+
+  private async recreateGroup(): Promise<boolean> {
+    try {
+      await this.queue.ensureGroup();
+      this.logger.warn({ consumer: this.consumer }, 'the resize consumer group was missing (Redis lost its data?); recreated it');
+      return true;
+    } catch (err) {
+      this.logger.warn({ err }, 'recreating the resize consumer group failed');
+      return false;
     }
   }
 
@@ -123,4 +156,8 @@ export class ResizeWorker {
       });
     this.running.set(job.messageId, { promise, abort });
   }
+}
+
+function isNoGroup(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOGROUP');
 }

@@ -28,10 +28,11 @@ export async function startResizer(deps: {
 }): Promise<ResizerRole> {
   const { config, logger } = deps;
   const queue = new JobQueue(deps.redis);
-  const metrics = createResizeMetrics(deps.telemetry.meter, queue);
+  let worker: ResizeWorker | undefined;
+  const metrics = createResizeMetrics(deps.telemetry.meter, queue, () => worker?.health().ok ?? true);
   const reader = deps.redis.duplicate({ connectionName: 'imgsvc-resize-reader' });
   reader.on('error', () => undefined); // the main connection already logs Redis trouble
-  const worker = new ResizeWorker(
+  worker = new ResizeWorker(
     queue,
     reader,
     {

@@ -13,6 +13,7 @@ import { createHttpMetrics } from '../http/http-metrics.js';
 import { ImageIndex } from '../images/image-index.js';
 import { RecordCache } from '../images/record-cache.js';
 import { buildApp } from '../http/build-app.js';
+import type { CheckResult } from '../http/health-routes.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
 import { createPublicImages } from './public-images.js';
 import { openObjectStore } from '../storage/open-store.js';
@@ -92,6 +93,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
       decodeConcurrency: availableParallelism(),
       probeTimeoutSeconds: PROBE_TIMEOUT_SECONDS,
       isAccepting: () => accepting,
+      roleChecks: (): Record<string, CheckResult> => (resizer ? { resizer: resizer.worker.health() } : {}),
     });
     const servesImages = config.role === 'all' || config.role === 'origin';
     const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger }) : undefined;
