@@ -143,6 +143,11 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(100).default(120_000),
   },
+  resizeHeartbeatTtlMs: {
+    env: 'IMGSVC_RESIZE_HEARTBEAT_TTL_MS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(300).max(600_000).default(5_000),
+  },
   resizeJobTimeoutSeconds: {
     env: 'IMGSVC_RESIZE_JOB_TIMEOUT_SECONDS',
     flag: undefined,

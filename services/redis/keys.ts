@@ -10,5 +10,7 @@ export const redisKeys = {
   resizeDeadStream: `${P}jobs:resize:dead`,
   /** image id → the stream id of its outstanding resize job, so a sweep can tell a live job from a lost one. */
   resizeLive: `${P}jobs:resize:live`,
+  /** Present while the resize consumer of that name is alive (short TTL, renewed): its absence lets others take its jobs at once. */
+  resizeConsumerAlive: (consumer: string) => `${P}jobs:resize:alive:${consumer}`,
   repairLock: `${P}locks:repair`,
 } as const;

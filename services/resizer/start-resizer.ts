@@ -50,6 +50,7 @@ export async function startResizer(deps: {
     {
       concurrency: config.resizeConcurrency,
       visibilityTimeoutMs: config.resizeVisibilityTimeoutMs,
+      heartbeatTtlMs: config.resizeHeartbeatTtlMs,
       jobTimeoutSeconds: config.resizeJobTimeoutSeconds,
     },
     logger,
