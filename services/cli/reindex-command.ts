@@ -18,7 +18,7 @@ export async function runReindex(flags: ConfigFlags, env: Record<string, string 
     try {
       const store = await openObjectStore(config, dataDir);
       const result = await reindex(store, new ImageIndex(redis), logger);
-      process.stdout.write(`reindexed ${result.restored} images from ${describeStore(config, dataDir)}${result.unreadable.length ? `; ${result.unreadable.length} manifests unreadable: ${result.unreadable.join(', ')}` : ''}\n`);
+      process.stdout.write(`reindexed ${result.restored} images from ${describeStore(config, dataDir)}${result.duplicates.length ? `; removed ${result.duplicates.length} duplicates: ${result.duplicates.join(', ')}` : ''}${result.unreadable.length ? `; ${result.unreadable.length} manifests unreadable: ${result.unreadable.join(', ')}` : ''}\n`);
       return result.unreadable.length > 0 ? 2 : 0;
     } finally {
       await close();

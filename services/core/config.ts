@@ -158,6 +158,11 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(0).default(300),
   },
+  indexCheckSeconds: {
+    env: 'IMGSVC_INDEX_CHECK_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().min(0).max(3600).default(5),
+  },
   eagerPresets: {
     env: 'IMGSVC_EAGER_PRESETS',
     flag: undefined,

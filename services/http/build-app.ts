@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { WorkTracker } from '../core/work-tracker.js';
 import type { ImageIndex } from '../images/image-index.js';
+import type { ImageRecord } from '../images/image-record.js';
 import { imageRoutes } from '../images/image-routes.js';
 import type { RecordCache } from '../images/record-cache.js';
 import { downloadRoutes } from '../origin/download-routes.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   probeTimeoutSeconds: number;
   isAccepting: () => boolean;
   roleChecks?: () => Record<string, CheckResult>;
+  /** Finds a record in storage while the index is not known intact (lost with Redis, being rebuilt). */
+  recordFallback?: (id: string) => Promise<ImageRecord | undefined>;
 }
 
 /** The Express app for everything but the hot `/i/<id>` path: API, downloads, health, metrics. */
@@ -71,7 +74,13 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
   if (serves('upload') || serves('origin')) {
-    app.use(imageRoutes({ index: deps.index, publicBaseUrl: config.publicBaseUrl }));
+    app.use(
+      imageRoutes({
+        index: deps.index,
+        publicBaseUrl: config.publicBaseUrl,
+        ...(deps.recordFallback ? { fallback: deps.recordFallback } : {}),
+      }),
+    );
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), index: deps.index }));
     app.use(
       downloadRoutes({

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../redis/keys.js';
+import { dedupKey } from './dedup-key.js';
 import { recordFromHash, recordToHash, type ImageRecord } from './image-record.js';
+
+/** What the index-built sentinel records. */
+export interface IndexSentinel {
+  builtAt: string;
+  /** Manifests that could not be read when it was built: images the index may be missing. */
+  unreadable: number;
+}
 
 /**
  * The upload saga's pivot, as one atomic step: if no image has these bytes yet, write the
@@ -41,14 +49,23 @@ export class ImageIndex {
     return recordFromHash(hash);
   }
 
+  /** The image with these bytes, by their dedup key. */
   async idForSha(sha256: string): Promise<string | undefined> {
-    return (await this.redis.get(redisKeys.bySha(sha256))) ?? undefined;
+    return (await this.redis.get(redisKeys.byDedupKey(dedupKey({ sha256 })))) ?? undefined;
+  }
+
+  /**
+   * Whether some image still uses the original with this hash (the orphan sweep asks before
+   * deleting it). Only meaningful while the index is intact: see `sentinel()`.
+   */
+  async isOriginalReferenced(sha256: string): Promise<boolean> {
+    return (await this.redis.exists(redisKeys.byDedupKey(dedupKey({ sha256 })))) === 1;
   }
 
   async createAndEnqueue(record: ImageRecord): Promise<CreateResult> {
     const fields = Object.entries(recordToHash(record)).flat();
     const reply = await this.createScript(
-      redisKeys.bySha(record.sha256),
+      redisKeys.byDedupKey(dedupKey(record)),
       redisKeys.image(record.id),
       redisKeys.allImages,
       redisKeys.resizeStream,
@@ -88,8 +105,32 @@ export class ImageIndex {
     await this.redis
       .multi()
       .hset(redisKeys.image(record.id), recordToHash(record))
-      .set(redisKeys.bySha(record.sha256), record.id)
+      .set(redisKeys.byDedupKey(dedupKey(record)), record.id)
       .zadd(redisKeys.allImages, 0, record.id)
       .exec();
+  }
+
+  /**
+   * Removes a record and its place in the id index (a duplicate reindex collapsed). The dedup
+   * entry is left alone: it names the image that was kept.
+   */
+  async remove(id: string): Promise<void> {
+    await this.redis.multi().del(redisKeys.image(id)).zrem(redisKeys.allImages, id).hdel(redisKeys.resizeLive, id).exec();
+  }
+
+  /** The index-built sentinel, or undefined when the index was never built or has been lost. */
+  async sentinel(): Promise<IndexSentinel | undefined> {
+    const raw = await this.redis.get(redisKeys.indexBuilt);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as IndexSentinel;
+    } catch {
+      // Written by us only; anything else still says the index was built.
+      return { builtAt: '', unreadable: 0 };
+    }
+  }
+
+  async markBuilt(sentinel: IndexSentinel): Promise<void> {
+    await this.redis.set(redisKeys.indexBuilt, JSON.stringify(sentinel));
   }
 }

@@ -18,10 +18,13 @@ export class RecordCache {
   constructor(
     private readonly index: ImageIndex,
     private readonly store: ObjectStore,
-    options: { max?: number; ttlMs?: number } = {},
+    options: { max?: number; ttlMs?: number; indexIntact?: () => Promise<boolean> } = {},
   ) {
     this.cache = new LRUCache({ max: options.max ?? 100_000, ttl: options.ttlMs ?? 5_000 });
+    this.indexIntact = options.indexIntact ?? (async () => true);
   }
+
+  private readonly indexIntact: () => Promise<boolean>;
 
   /** The cached record, without waiting (the serving fast path); undefined on a miss. */
   peek(id: string): ImageRecord | undefined {
@@ -35,6 +38,8 @@ export class RecordCache {
     try {
       if (!this.index.available) throw new Error('the index is not connected');
       record = await this.index.get(id);
+      // Redis answered but may have lost the index: then only the manifest can say "no such image".
+      if (!record && isImageId(id) && !(await this.indexIntact())) record = await manifestOrNothing(this.store, id);
     } catch (err) {
       if (!isImageId(id)) throw err;
       record = await readManifest(this.store, id).catch((manifestErr: unknown) => {
@@ -45,4 +50,12 @@ export class RecordCache {
     if (record) this.cache.set(id, record);
     return record;
   }
+}
+
+/** The record as its manifest has it, or undefined when there is no manifest. */
+export async function manifestOrNothing(store: ObjectStore, id: string): Promise<ImageRecord | undefined> {
+  return readManifest(store, id).catch((err: unknown) => {
+    if (err instanceof ObjectNotFoundError) return undefined;
+    throw err;
+  });
 }

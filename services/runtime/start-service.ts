@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { RequestRecorder } from '../analytics/request-recorder.js';
 import { ViewerHasher } from '../analytics/viewer-hash.js';
@@ -11,7 +11,8 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { WorkTracker } from '../core/work-tracker.js';
 import { createHttpMetrics } from '../http/http-metrics.js';
 import { ImageIndex } from '../images/image-index.js';
-import { RecordCache } from '../images/record-cache.js';
+import { IndexGuard } from '../images/index-guard.js';
+import { manifestOrNothing, RecordCache } from '../images/record-cache.js';
 import { buildApp } from '../http/build-app.js';
 import type { CheckResult } from '../http/health-routes.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
@@ -60,6 +61,23 @@ export async function startService(config: Config, options: { logger?: Logger } 
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);
     const index = new ImageIndex(redis);
+    let resizer: ResizerRole | undefined;
+    const guard = new IndexGuard(
+      { redis, index, store, logger },
+      {
+        checkIntervalMs: config.indexCheckSeconds * 1000,
+        owner: `${hostname()}-${process.pid}`,
+        // Images that were `processing` lost their jobs with the index: the sweep gives them back.
+        onRebuilt: () => void resizer?.sweep().catch((err: unknown) => logger.warn({ err }, 'repair sweep after the rebuild failed')),
+      },
+    );
+    guard.start();
+    cleanups.push(() => guard.stop());
+    telemetry.meter
+      .createObservableGauge('imgsvc_index_intact', {
+        description: '1 while the Redis image index is known complete; 0 while it is lost or being rebuilt from storage',
+      })
+      .addCallback((result) => result.observe(guard.currentState === 'intact' ? 1 : 0));
     const recorder = new RequestRecorder(redis, logger, telemetry.meter, {
       retentionDays: config.analyticsRetentionDays,
       enabled: config.analytics === 'on',
@@ -68,7 +86,6 @@ export async function startService(config: Config, options: { logger?: Logger } 
     recorder.start();
     cleanups.push(() => recorder.stop());
 
-    let resizer: ResizerRole | undefined;
     if (config.role === 'all' || config.role === 'resizer') {
       const started = await startResizer({ config, redis, index, store, telemetry, logger });
       resizer = started;
@@ -77,7 +94,8 @@ export async function startService(config: Config, options: { logger?: Logger } 
 
     let accepting = true;
     const work = new WorkTracker();
-    const records = new RecordCache(index, store);
+    const records = new RecordCache(index, store, { indexIntact: () => guard.confirmIntact() });
+    const recordFallback = async (id: string) => ((await guard.confirmIntact()) ? undefined : manifestOrNothing(store, id));
     const app = buildApp({
       work,
       config,
@@ -93,6 +111,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
       decodeConcurrency: availableParallelism(),
       probeTimeoutSeconds: PROBE_TIMEOUT_SECONDS,
       isAccepting: () => accepting,
+      recordFallback,
       roleChecks: (): Record<string, CheckResult> => (resizer ? { resizer: resizer.worker.health() } : {}),
     });
     const servesImages = config.role === 'all' || config.role === 'origin';

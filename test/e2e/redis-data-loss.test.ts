@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { manifestKey } from '../../services/storage/keys.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redisKeys } from '../../services/redis/keys.js';
 import { corpusPath } from '../helpers/corpus.js';
-import { uploadBytes } from '../helpers/http.js';
+import { getBytes, uploadBytes } from '../helpers/http.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { waitForStatus } from '../helpers/wait-for.js';
 
@@ -58,3 +59,48 @@ describe('after Redis loses its data', () => {
     expect((await waitForStatus(t.url, up.body.id as string, ['ready', 'failed'], 20_000)).status).toBe('ready');
   });
 });
+
+describe('the image index after Redis loses its data', () => {
+  it('answers from the manifests at once, and rebuilds the index by itself', async () => {
+    const up = await uploadBytes(t.url, await tagged('idx-serve'));
+    const ready = await waitForStatus(t.url, up.body.id as string);
+    expect(ready.status).toBe('ready');
+
+    await t.redis.client.flushall();
+    const lookup = await fetch(`${t.url}/v1/images/${up.body.id}`);
+    expect(lookup.status).toBe(200);
+    expect(await lookup.json()).toEqual(ready);
+    expect((await getBytes(`${t.url}/i/${up.body.id}?w=100`, { accept: 'image/webp' })).status).toBe(200);
+    expect((await fetch(`${t.url}/v1/images/01ARZ3NDEKTSV4RRFFQ69G5FAV`)).status).toBe(404);
+
+    // No reindex command: the record, its dedup entry and the sentinel come back on their own.
+    await vi.waitFor(async () => expect(await t.redis.client.exists(redisKeys.image(up.body.id as string), redisKeys.indexBuilt)).toBe(2), {
+      timeout: 15_000,
+      interval: 100,
+    });
+    expect(await metric('imgsvc_index_intact')).toBe(1);
+    const again = await uploadBytes(t.url, await tagged('idx-serve'));
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(up.body.id);
+  });
+
+  it('keeps one image for bytes re-uploaded while the index was lost: the older', async () => {
+    const up = await uploadBytes(t.url, await tagged('idx-dup'));
+    await waitForStatus(t.url, up.body.id as string);
+    await t.redis.client.flushall();
+    const again = await uploadBytes(t.url, await tagged('idx-dup'));
+    expect([200, 201]).toContain(again.status);
+    // Whether the re-upload came before the rebuild (a second id, then collapsed) or after (the same id), one image is left.
+    await vi.waitFor(
+      async () => {
+        expect(await t.redis.client.get(redisKeys.indexBuilt)).not.toBeNull();
+        expect(await t.redis.client.exists(redisKeys.image(again.body.id as string))).toBe(again.body.id === up.body.id ? 1 : 0);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    expect(await t.service.store.head(manifestKey(up.body.id as string))).toBeDefined();
+    if (again.body.id !== up.body.id) expect(await t.service.store.head(manifestKey(again.body.id as string))).toBeUndefined();
+    expect((await fetch(`${t.url}/v1/images/sha256/${up.body.sha256}`)).headers.get('x-image-id')).toBe(up.body.id);
+  });
+});
+
