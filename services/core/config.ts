@@ -163,6 +163,22 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().min(0).max(3600).default(5),
   },
+  tempSafeAgeSeconds: {
+    env: 'IMGSVC_TEMP_SAFE_AGE_SECONDS',
+    flag: undefined,
+    // Longer than the 300 s upload request timeout, so no live upload loses its file.
+    schema: z.coerce.number().int().min(301).default(900),
+  },
+  tempSweepIntervalSeconds: {
+    env: 'IMGSVC_TEMP_SWEEP_INTERVAL_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).default(300),
+  },
+  orphanSafeAgeSeconds: {
+    env: 'IMGSVC_ORPHAN_SAFE_AGE_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(60).default(3_600),
+  },
   eagerPresets: {
     env: 'IMGSVC_EAGER_PRESETS',
     flag: undefined,

@@ -21,7 +21,8 @@ import { openObjectStore } from '../storage/open-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { startResizer, type ResizerRole } from '../resizer/start-resizer.js';
 import { connectRedis } from './connect-redis.js';
-import { sweepTempFiles } from './sweep-temp-files.js';
+import { sweepTempFiles, type TempFolder } from './sweep-temp-files.js';
+import { FsObjectStore } from '../storage/fs-store.js';
 
 export interface ServiceHandle {
   readonly url: string;
@@ -50,13 +51,22 @@ export async function startService(config: Config, options: { logger?: Logger } 
   const dataDir = resolve(config.dataDir);
   const tmpDir = join(dataDir, 'tmp');
   await mkdir(tmpDir, { recursive: true });
-  await sweepTempFiles(tmpDir, logger);
 
   const { redis, url: redisUrl, close: closeRedis } = await connectRedis(config, dataDir, logger, 'main');
   const cleanups: (() => Promise<unknown>)[] = [closeRedis];
   try {
-
     const store = await openObjectStore(config, dataDir);
+    const tempFolders: TempFolder[] = [{ dir: tmpDir, prefix: 'upload-' }];
+    if (store instanceof FsObjectStore) tempFolders.push({ dir: store.stagingDir });
+    const sweepTemps = () => sweepTempFiles(tempFolders, logger, config.tempSafeAgeSeconds * 1000);
+    await sweepTemps();
+    if (config.tempSweepIntervalSeconds > 0) {
+      const tempTimer = setInterval(
+        () => void sweepTemps().catch((err: unknown) => logger.warn({ err }, 'sweeping temp files failed')),
+        config.tempSweepIntervalSeconds * 1000,
+      );
+      cleanups.push(async () => clearInterval(tempTimer));
+    }
     const telemetry = createTelemetry({ role: config.role });
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);
@@ -87,7 +97,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
     cleanups.push(() => recorder.stop());
 
     if (config.role === 'all' || config.role === 'resizer') {
-      const started = await startResizer({ config, redis, index, store, telemetry, logger });
+      const started = await startResizer({ config, redis, index, store, telemetry, logger, confirmIntact: () => guard.confirmIntact() });
       resizer = started;
       cleanups.push(() => started.stop(config.shutdownTimeoutMs));
     }
