@@ -50,6 +50,11 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().min(0).max(600).default(15),
   },
+  privateRedisMaxRestarts: {
+    env: 'IMGSVC_PRIVATE_REDIS_MAX_RESTARTS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).max(100).default(5),
+  },
   storage: {
     env: 'IMGSVC_STORAGE',
     flag: undefined,

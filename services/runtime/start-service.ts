@@ -46,13 +46,17 @@ const PROBE_TIMEOUT_SECONDS = 10;
  * Composes one imgsvc process for its role. Everything it opens is closed by `stop()`, in the
  * reverse order, so tests can run several instances in one process.
  */
-export async function startService(config: Config, options: { logger?: Logger } = {}): Promise<ServiceHandle> {
+export async function startService(
+  config: Config,
+  /** `onFatal`: the process can no longer work (its private Redis keeps dying); `serve` exits on it. */
+  options: { logger?: Logger; onFatal?: (err: Error) => void } = {},
+): Promise<ServiceHandle> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const dataDir = resolve(config.dataDir);
   const tmpDir = join(dataDir, 'tmp');
   await mkdir(tmpDir, { recursive: true });
 
-  const { redis, url: redisUrl, close: closeRedis } = await connectRedis(config, dataDir, logger, 'main');
+  const { redis, url: redisUrl, close: closeRedis } = await connectRedis(config, dataDir, logger, 'main', options.onFatal);
   const cleanups: (() => Promise<unknown>)[] = [closeRedis];
   try {
     const store = await openObjectStore(config, dataDir);
