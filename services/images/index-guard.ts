@@ -49,9 +49,12 @@ export class IndexGuard {
     if (this.options.checkIntervalMs > 0) this.timer = setInterval(() => void this.check(), this.options.checkIntervalMs);
   }
 
-  async stop(): Promise<void> {
+  /** Stops checking; waits a moment for a check in progress (a long rebuild goes on under its lock, or fails with the connection). */
+  async stop(waitMs = 2_000): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
   }
 
   /** One check (and rebuild if needed); concurrent calls share the one in progress. */

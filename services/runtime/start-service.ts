@@ -21,7 +21,7 @@ import { openObjectStore } from '../storage/open-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { startResizer, type ResizerRole } from '../resizer/start-resizer.js';
 import { connectRedis } from './connect-redis.js';
-import { sweepTempFiles, type TempFolder } from './sweep-temp-files.js';
+import { startTempSweeps, type TempFolder } from './sweep-temp-files.js';
 import { FsObjectStore } from '../storage/fs-store.js';
 
 export interface ServiceHandle {
@@ -62,15 +62,12 @@ export async function startService(
     const store = await openObjectStore(config, dataDir);
     const tempFolders: TempFolder[] = [{ dir: tmpDir, prefix: 'upload-' }];
     if (store instanceof FsObjectStore) tempFolders.push({ dir: store.stagingDir });
-    const sweepTemps = () => sweepTempFiles(tempFolders, logger, config.tempSafeAgeSeconds * 1000);
-    await sweepTemps();
-    if (config.tempSweepIntervalSeconds > 0) {
-      const tempTimer = setInterval(
-        () => void sweepTemps().catch((err: unknown) => logger.warn({ err }, 'sweeping temp files failed')),
-        config.tempSweepIntervalSeconds * 1000,
-      );
-      cleanups.push(async () => clearInterval(tempTimer));
-    }
+    cleanups.push(
+      await startTempSweeps(tempFolders, logger, {
+        safeAgeMs: config.tempSafeAgeSeconds * 1000,
+        intervalMs: config.tempSweepIntervalSeconds * 1000,
+      }),
+    );
     const telemetry = createTelemetry({ role: config.role });
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);

@@ -35,3 +35,19 @@ export async function sweepTempFiles(folders: TempFolder[], logger: Logger, olde
   if (removed > 0) logger.info({ removed, dirs: folders.map((f) => f.dir) }, 'removed stale temp files');
   return removed;
 }
+
+/** Sweeps now, then every `intervalMs` (none when 0); returns the function that stops the timer. */
+export async function startTempSweeps(
+  folders: TempFolder[],
+  logger: Logger,
+  options: { safeAgeMs: number; intervalMs: number },
+): Promise<() => Promise<void>> {
+  const sweep = () => sweepTempFiles(folders, logger, options.safeAgeMs);
+  await sweep();
+  if (options.intervalMs <= 0) return async () => undefined;
+  const timer = setInterval(
+    () => void sweep().catch((err: unknown) => logger.warn({ err }, 'sweeping temp files failed; it runs again next interval')),
+    options.intervalMs,
+  );
+  return async () => clearInterval(timer);
+}
