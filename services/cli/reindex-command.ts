@@ -28,7 +28,7 @@ export async function runReindex(flags: ConfigFlags, env: Record<string, string 
       if (admin) await adoptOwnerless(store, index, admin.adminId, logger);
       const unreadable = [...accounts.unreadable, ...result.unreadable];
       process.stdout.write(
-        `reindexed ${result.restored} images, ${accounts.users} users, ${accounts.keys} API keys and ${accounts.grants} viewer grants from ${describeStore(config, dataDir)}${unreadable.length ? `; ${unreadable.length} objects unreadable: ${unreadable.join(', ')}` : ''}\n`,
+        `reindexed ${result.restored} images, ${accounts.users} users, ${accounts.keys} API keys and ${accounts.grants} viewer grants from ${describeStore(config, dataDir)}${result.duplicates.length ? `; removed ${result.duplicates.length} duplicates: ${result.duplicates.join(', ')}` : ''}${unreadable.length ? `; ${unreadable.length} objects unreadable: ${unreadable.join(', ')}` : ''}\n`,
       );
       return unreadable.length > 0 ? 2 : 0;
     } finally {

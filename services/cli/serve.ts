@@ -15,7 +15,16 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
   const logger = createLogger(config.logLevel);
   let service;
   try {
-    service = await startService(config, { logger });
+    service = await startService(config, {
+      logger,
+      onFatal: (err) => {
+        logger.fatal({ err }, 'cannot go on');
+        logger.flush();
+        process.stderr.write(`imgsvc: ${err.message}; exiting\n`);
+        // Not a drain: without Redis nothing in flight can finish, and waiting only prolongs the 503s.
+        process.exit(1);
+      },
+    });
   } catch (err) {
     const known = err instanceof RedisServerMissingError || err instanceof PrivateRedisInUseError || (err instanceof Error && /cannot reach Redis|EADDRINUSE|EACCES/.test(err.message + String((err as NodeJS.ErrnoException).code)));
     const message = err instanceof Error ? err.message : String(err);

@@ -53,6 +53,11 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().min(0).max(600).default(15),
   },
+  privateRedisMaxRestarts: {
+    env: 'IMGSVC_PRIVATE_REDIS_MAX_RESTARTS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).max(100).default(5),
+  },
   storage: {
     env: 'IMGSVC_STORAGE',
     flag: undefined,
@@ -146,6 +151,11 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(100).default(120_000),
   },
+  resizeHeartbeatTtlMs: {
+    env: 'IMGSVC_RESIZE_HEARTBEAT_TTL_MS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(300).max(600_000).default(5_000),
+  },
   resizeJobTimeoutSeconds: {
     env: 'IMGSVC_RESIZE_JOB_TIMEOUT_SECONDS',
     flag: undefined,
@@ -155,6 +165,27 @@ const SETTINGS = {
     env: 'IMGSVC_REPAIR_INTERVAL_SECONDS',
     flag: undefined,
     schema: z.coerce.number().int().min(0).default(300),
+  },
+  indexCheckSeconds: {
+    env: 'IMGSVC_INDEX_CHECK_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().min(0).max(3600).default(5),
+  },
+  tempSafeAgeSeconds: {
+    env: 'IMGSVC_TEMP_SAFE_AGE_SECONDS',
+    flag: undefined,
+    // Longer than the 300 s upload request timeout, so no live upload loses its file.
+    schema: z.coerce.number().int().min(301).default(900),
+  },
+  tempSweepIntervalSeconds: {
+    env: 'IMGSVC_TEMP_SWEEP_INTERVAL_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).default(300),
+  },
+  orphanSafeAgeSeconds: {
+    env: 'IMGSVC_ORPHAN_SAFE_AGE_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(60).default(3_600),
   },
   eagerPresets: {
     env: 'IMGSVC_EAGER_PRESETS',

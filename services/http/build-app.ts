@@ -15,7 +15,7 @@ import type { Telemetry } from '../telemetry/telemetry.js';
 import { createUploadMetrics } from '../upload/upload-metrics.js';
 import { uploadRoutes } from '../upload/upload-routes.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
-import { healthRoutes } from './health-routes.js';
+import { healthRoutes, type CheckResult } from './health-routes.js';
 import type { HttpMetrics } from './http-metrics.js';
 import { requestContext } from './request-context.js';
 import { authenticateRequests } from '../access/authenticate-request.js';
@@ -42,6 +42,9 @@ export interface AppDeps {
   probeTimeoutSeconds: number;
   isAccepting: () => boolean;
   access: AccessParts;
+  roleChecks?: () => Record<string, CheckResult>;
+  /** Finds a record in storage while the index is not known intact (lost with Redis, being rebuilt). */
+  recordFallback?: (id: string) => Promise<ImageRecord | undefined>;
 }
 
 /** The Express app for everything but the hot `/i/<id>` path: API, downloads, health, metrics. */
@@ -59,6 +62,7 @@ export function buildApp(deps: AppDeps): express.Express {
       telemetry: deps.telemetry,
       role: config.role,
       isAccepting: deps.isAccepting,
+      ...(deps.roleChecks ? { roleChecks: deps.roleChecks } : {}),
     }),
   );
   const { access } = deps;

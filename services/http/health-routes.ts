@@ -10,6 +10,13 @@ export interface HealthDeps {
   role: string;
   /** False once shutdown has begun, so load balancers stop sending new work. */
   isAccepting: () => boolean;
+  /** The roles' own checks (a resizer whose consumer loop keeps failing cannot do its work). */
+  roleChecks?: () => Record<string, CheckResult>;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  error?: string;
 }
 
 export function healthRoutes(deps: HealthDeps): Router {
@@ -27,11 +34,12 @@ export function healthRoutes(deps: HealthDeps): Router {
       probe(() => deps.store.check()),
     ]);
     const accepting = deps.isAccepting();
-    const ready = redis.ok && storage.ok && accepting;
+    const roles = deps.roleChecks?.() ?? {};
+    const ready = redis.ok && storage.ok && accepting && Object.values(roles).every((c) => c.ok);
     res
       .status(ready ? 200 : 503)
       .setHeader('Cache-Control', 'no-store')
-      .json({ status: ready ? 'ready' : 'not_ready', role: deps.role, checks: { redis, storage, accepting } });
+      .json({ status: ready ? 'ready' : 'not_ready', role: deps.role, checks: { redis, storage, accepting, ...roles } });
   });
 
   router.get('/metrics', (req, res) => deps.telemetry.handleScrape(req, res));
@@ -39,7 +47,7 @@ export function healthRoutes(deps: HealthDeps): Router {
   return router;
 }
 
-async function probe(check: () => Promise<void>, timeoutMs = 2_000): Promise<{ ok: boolean; error?: string }> {
+async function probe(check: () => Promise<void>, timeoutMs = 2_000): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

@@ -1,7 +1,15 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../redis/keys.js';
 import { foldTag } from '../sharing/metadata.js';
+import { dedupKey } from './dedup-key.js';
 import { OPTIONAL_FIELDS, recordFromHash, recordToHash, type ImageRecord } from './image-record.js';
+
+/** What the index-built sentinel records. */
+export interface IndexSentinel {
+  builtAt: string;
+  /** Manifests that could not be read when it was built: images the index may be missing. */
+  unreadable: number;
+}
 
 /**
  * The upload saga's pivot, as one atomic step: if this owner has no image of these bytes yet,
@@ -62,7 +70,7 @@ export class ImageIndex {
 
   /** The owner's image of these bytes: dedup never looks across owners, so it cannot become an oracle. */
   async idForSha(ownerId: string, sha256: string): Promise<string | undefined> {
-    return (await this.redis.get(redisKeys.bySha(ownerId, sha256))) ?? undefined;
+    return (await this.redis.get(redisKeys.byDedupKey(dedupKey({ ownerId, sha256 })))) ?? undefined;
   }
 
   /** Whether any image, of any owner, still uses these original bytes. */
@@ -73,7 +81,7 @@ export class ImageIndex {
   async createAndEnqueue(record: ImageRecord): Promise<CreateResult> {
     const fields = Object.entries(recordToHash(record)).flat();
     const keys = [
-      redisKeys.bySha(record.ownerId, record.sha256),
+      redisKeys.byDedupKey(dedupKey(record)),
       redisKeys.image(record.id),
       redisKeys.allImages,
       redisKeys.resizeStream,
@@ -109,9 +117,9 @@ export class ImageIndex {
     await tx.exec();
     if (record.deletedAt !== undefined && previous?.deletedAt === undefined) {
       // A deleted image no longer holds its bytes' dedup slot: uploading them again makes a new image.
-      await this.redis.eval(RELEASE_SHA, 1, redisKeys.bySha(record.ownerId, record.sha256), record.id);
+      await this.redis.eval(RELEASE_SHA, 1, redisKeys.byDedupKey(dedupKey(record)), record.id);
     } else if (record.deletedAt === undefined && previous?.deletedAt !== undefined) {
-      await this.redis.set(redisKeys.bySha(record.ownerId, record.sha256), record.id, 'NX');
+      await this.redis.set(redisKeys.byDedupKey(dedupKey(record)), record.id, 'NX');
     }
   }
 
@@ -136,8 +144,36 @@ export class ImageIndex {
       .zadd(redisKeys.allImages, 0, record.id)
       .sadd(redisKeys.shaRefs(record.sha256), record.id);
     for (const k of listingKeys(record)) tx.zadd(k, 0, record.id);
-    if (record.deletedAt === undefined) tx.set(redisKeys.bySha(record.ownerId, record.sha256), record.id);
+    if (record.deletedAt === undefined) tx.set(redisKeys.byDedupKey(dedupKey(record)), record.id);
     else tx.zadd(redisKeys.trashByTime, Date.parse(record.deletedAt), record.id);
     await tx.exec();
+  }
+
+  /**
+   * Removes a record and its place in the id index (a duplicate reindex collapsed). The dedup
+   * entry is left alone: it names the image that was kept.
+   */
+  async remove(id: string): Promise<void> {
+    const record = await this.get(id);
+    if (!record) return;
+    const tx = this.redis.multi().del(redisKeys.image(id)).zrem(redisKeys.allImages, id).hdel(redisKeys.resizeLive, id).srem(redisKeys.shaRefs(record.sha256), id);
+    for (const k of listingKeys(record)) tx.zrem(k, id);
+    await tx.exec();
+  }
+
+  /** The index-built sentinel, or undefined when the index was never built or has been lost. */
+  async sentinel(): Promise<IndexSentinel | undefined> {
+    const raw = await this.redis.get(redisKeys.indexBuilt);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as IndexSentinel;
+    } catch {
+      // Written by us only; anything else still says the index was built.
+      return { builtAt: '', unreadable: 0 };
+    }
+  }
+
+  async markBuilt(sentinel: IndexSentinel): Promise<void> {
+    await this.redis.set(redisKeys.indexBuilt, JSON.stringify(sentinel));
   }
 }

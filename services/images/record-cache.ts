@@ -18,9 +18,10 @@ export class RecordCache {
   constructor(
     private readonly index: ImageIndex,
     private readonly store: ObjectStore,
-    options: { max?: number; ttlMs?: number } = {},
+    options: { max?: number; ttlMs?: number; indexIntact?: () => Promise<boolean> } = {},
   ) {
     this.cache = new LRUCache({ max: options.max ?? 100_000, ttl: options.ttlMs ?? 5_000 });
+    this.indexIntact = options.indexIntact ?? (async () => true);
   }
 
   /** Drops one record (its visibility or status changed somewhere). */
@@ -31,6 +32,7 @@ export class RecordCache {
   clear(): void {
     this.cache.clear();
   }
+  private readonly indexIntact: () => Promise<boolean>;
 
   /** The cached record, without waiting (the serving fast path); undefined on a miss. */
   peek(id: string): ImageRecord | undefined {
@@ -44,6 +46,8 @@ export class RecordCache {
     try {
       if (!this.index.available) throw new Error('the index is not connected');
       record = await this.index.get(id);
+      // Redis answered but may have lost the index: then only the manifest can say "no such image".
+      if (!record && isImageId(id) && !(await this.indexIntact())) record = await manifestOrNothing(this.store, id);
     } catch (err) {
       if (!isImageId(id)) throw err;
       record = await readManifest(this.store, id).catch((manifestErr: unknown) => {
@@ -54,4 +58,12 @@ export class RecordCache {
     if (record) this.cache.set(id, record);
     return record;
   }
+}
+
+/** The record as its manifest has it, or undefined when there is no manifest. */
+export async function manifestOrNothing(store: ObjectStore, id: string): Promise<ImageRecord | undefined> {
+  return readManifest(store, id).catch((err: unknown) => {
+    if (err instanceof ObjectNotFoundError) return undefined;
+    throw err;
+  });
 }

@@ -3,8 +3,6 @@ const P = 'imgsvc:';
 
 export const redisKeys = {
   image: (id: string) => `${P}img:${id}`,
-  /** Dedup is per owner: the same bytes from two owners are two images (one stored original). */
-  bySha: (ownerId: string, sha256: string) => `${P}sha:${ownerId}:${sha256}`,
   /** Every image id whose original is these bytes, across owners: an original is deleted only when this is empty. */
   shaRefs: (sha256: string) => `${P}sharefs:${sha256}`,
   /** An owner's image ids, score 0, ordered by member (ULIDs sort by time). */
@@ -38,13 +36,23 @@ export const redisKeys = {
   /** Pub/sub channel: cache invalidations every pod applies (records, keys, users, grants). */
   invalidations: `${P}invalidate`,
   rateLimitPrefix: `${P}rl`,
+  /** dedup key (see images/dedup-key.ts) → image id; the key text predates the name, so existing data stays valid. */
+  byDedupKey: (key: string) => `${P}sha:${key}`,
   /** All image ids, score 0, ordered by member: ULIDs sort by time, so ZRANGEBYLEX paginates. */
   allImages: `${P}images`,
   resizeStream: `${P}jobs:resize`,
   resizeDeadStream: `${P}jobs:resize:dead`,
   /** image id → the stream id of its outstanding resize job, so a sweep can tell a live job from a lost one. */
   resizeLive: `${P}jobs:resize:live`,
+  /** Present while the resize consumer of that name is alive (short TTL, renewed): its absence lets others take its jobs at once. */
+  resizeConsumerAlive: (consumer: string) => `${P}jobs:resize:alive:${consumer}`,
   repairLock: `${P}locks:repair`,
   /** Held for one manifest rewrite of one image. */
   recordLock: (id: string) => `${P}locks:record:{${id}}`,
+  /**
+   * Written when the index is complete (built from the manifests, or found empty with no
+   * manifests). Its absence while manifests exist means Redis lost the index.
+   */
+  indexBuilt: `${P}index:built`,
+  reindexLock: `${P}locks:reindex`,
 } as const;

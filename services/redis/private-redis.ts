@@ -29,7 +29,8 @@ export class RedisServerMissingError extends Error {
  */
 export async function startPrivateRedis(
   dir: string,
-  options: { binary?: string; persist?: boolean } = {},
+  /** `port`: that port (a restart keeps the address clients reconnect to) instead of a free one. */
+  options: { binary?: string; persist?: boolean; port?: number } = {},
 ): Promise<PrivateRedis> {
   const binary = options.binary ?? 'redis-server';
   const persist = options.persist ?? true;
@@ -39,7 +40,7 @@ export async function startPrivateRedis(
   await stopOrphan(pidFile);
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await findFreePort();
+    const port = options.port ?? (await findFreePort());
     const args = [
       '--port', String(port),
       '--bind', '127.0.0.1',
@@ -69,6 +70,8 @@ export async function startPrivateRedis(
       lastError = err;
       child.kill('SIGKILL');
       if (err instanceof RedisServerMissingError) throw err;
+      // The fixed port may still be held by the server that just died: give the kernel a moment.
+      if (options.port !== undefined) await new Promise((r) => setTimeout(r, 200));
     }
   }
   throw lastError instanceof Error ? lastError : new Error(String(lastError));

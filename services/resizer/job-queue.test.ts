@@ -72,4 +72,11 @@ describe('JobQueue against a real Redis', () => {
     const pending = (await r.client.xpending(redisKeys.resizeStream, RESIZE_GROUP)) as [number];
     expect(pending[0]).toBe(1);
   });
+
+  it('reports every entry as lag when the group is gone (Redis lost it), not a misleading zero', async () => {
+    await r.client.flushall();
+    await queue.enqueue('A', 'a'.repeat(64));
+    await queue.enqueue('B', 'b'.repeat(64));
+    expect((await queue.stats()).lag).toBe(2);
+  });
 });

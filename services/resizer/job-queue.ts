@@ -19,6 +19,13 @@ export interface QueueStats {
 
 type StreamEntry = [id: string, fields: string[]];
 
+export interface ConsumerInfo {
+  name: string;
+  pending: number;
+  /** Milliseconds since the consumer last read from the group. */
+  idleMs: number;
+}
+
 export const RESIZE_GROUP = 'resizers';
 
 /**
@@ -96,8 +103,13 @@ export class JobQueue {
     ];
     const deleted = reply[2] ?? [];
     if (deleted.length > 0) await this.redis.xack(this.stream, RESIZE_GROUP, ...deleted);
+    return this.claimedJobs(reply[1]);
+  }
+
+  /** Claimed entries as jobs, with their delivery counts; malformed ones are acknowledged away. */
+  private async claimedJobs(entries: (StreamEntry | null)[]): Promise<ResizeJob[]> {
     const jobs: ResizeJob[] = [];
-    for (const entry of reply[1]) {
+    for (const entry of entries) {
       if (!entry) continue;
       const detail = (await this.redis.xpending(this.stream, RESIZE_GROUP, entry[0], entry[0], 1)) as [string, string, number, number][];
       const job = toJob(entry, detail[0]?.[3] ?? 1);
@@ -105,6 +117,51 @@ export class JobQueue {
       else await this.ack(entry[0]);
     }
     return jobs;
+  }
+
+  /** The group's consumers (empty before the group exists). */
+  async consumers(): Promise<ConsumerInfo[]> {
+    const reply = (await this.redis.xinfo('CONSUMERS', this.stream, RESIZE_GROUP).catch(() => [])) as unknown[][];
+    return reply.map(pairs).map((c) => ({ name: String(c.name), pending: Number(c.pending ?? 0), idleMs: Number(c.idle ?? 0) }));
+  }
+
+  /**
+   * Moves up to `count` of `from`'s pending jobs to `to`. `minIdleMs` makes two resizers
+   * claiming from the same dead consumer at once split its jobs instead of both running them.
+   */
+  async claimFrom(from: string, to: string, count: number, minIdleMs: number): Promise<ResizeJob[]> {
+    const pending = (await this.redis.xpending(this.stream, RESIZE_GROUP, '-', '+', count, from)) as [string, string, number, number][];
+    if (pending.length === 0) return [];
+    const ids = pending.map((p) => p[0]);
+    const entries = (await this.redis.xclaim(this.stream, RESIZE_GROUP, to, minIdleMs, ...ids)) as StreamEntry[];
+    return this.claimedJobs(entries);
+  }
+
+  /** Removes a consumer that holds no jobs (a consumer with pending jobs is left alone: they would be lost). */
+  async deleteConsumerIfIdle(name: string): Promise<boolean> {
+    const pending = (await this.redis.xpending(this.stream, RESIZE_GROUP, '-', '+', 1, name)) as unknown[];
+    if (pending.length > 0) return false;
+    await this.redis.xgroup('DELCONSUMER', this.stream, RESIZE_GROUP, name);
+    return true;
+  }
+
+  /** Marks `consumer` alive for `ttlMs`; renewed well within that by the consumer itself. */
+  async heartbeat(consumer: string, ttlMs: number): Promise<void> {
+    await this.redis.set(redisKeys.resizeConsumerAlive(consumer), '1', 'PX', ttlMs);
+  }
+
+  async clearHeartbeat(consumer: string): Promise<void> {
+    await this.redis.del(redisKeys.resizeConsumerAlive(consumer));
+  }
+
+  /** Which of these consumers have a live heartbeat. */
+  async aliveAmong(names: string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const pipeline = this.redis.pipeline();
+    for (const name of names) pipeline.exists(redisKeys.resizeConsumerAlive(name));
+    const replies = (await pipeline.exec()) ?? [];
+    // A failed EXISTS counts as alive: when in doubt, never take a job from a consumer.
+    return new Set(names.filter((_, i) => replies[i]?.[0] !== null || replies[i]?.[1] === 1));
   }
 
   /** Acknowledges a job and forgets it as the image's live job (unless a newer one replaced it). */
@@ -135,7 +192,8 @@ export class JobQueue {
 
   async stats(): Promise<QueueStats> {
     const [group, deadLetters] = await Promise.all([this.groupInfo(), this.redis.xlen(this.deadStream)]);
-    if (!group) return { lag: 0, pending: 0, deadLetters };
+    // No group (Redis lost it): nothing is delivered, so every entry is lag; a zero would hide a stall.
+    if (!group) return { lag: await this.redis.xlen(this.stream), pending: 0, deadLetters };
     // Redis 7 reports lag; when it cannot (after deletions) it is nil, and XLEN is the safe upper bound.
     const lag = group.lag === null || group.lag === undefined ? await this.redis.xlen(this.stream) : Number(group.lag);
     return { lag, pending: Number(group.pending ?? 0), deadLetters };

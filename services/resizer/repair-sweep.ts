@@ -5,10 +5,12 @@ import type { ImageRecord } from '../images/image-record.js';
 import { redisKeys } from '../redis/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { JobQueue } from './job-queue.js';
+import { sweepOrphans, type OrphanResult } from './orphan-sweep.js';
 
 export interface SweepResult {
   checked: number;
   requeued: string[];
+  orphans: OrphanResult | undefined;
 }
 
 export interface SweepDeps {
@@ -17,19 +19,24 @@ export interface SweepDeps {
   store: ObjectStore;
   queue: JobQueue;
   logger: Logger;
+  /** See images/index-guard.ts: the orphan sweep removes nothing unless this says the index is complete. */
+  confirmIntact: () => Promise<boolean>;
 }
 
 /**
- * Makes sure no accepted upload is stranded: re-enqueues images still `processing` with no live
+ * Makes sure no accepted upload is stranded, and then that nothing unreferenced stays (see orphan-sweep.ts): re-enqueues images still `processing` with no live
  * job (lost with a Redis failover, trimmed, or never restored by a reindex), and `ready` images
  * whose variants are missing from storage. Re-enqueueing is safe: a job for a whole image is a no-op.
  * One sweep runs at a time across the fleet (a Redis lock, renewed each page, that expires on
  * its own if its holder dies).
  */
-export async function repairSweep(deps: SweepDeps, options: { lockMs: number; owner: string }): Promise<SweepResult | undefined> {
+export async function repairSweep(
+  deps: SweepDeps,
+  options: { lockMs: number; owner: string; orphanSafeAgeMs: number },
+): Promise<SweepResult | undefined> {
   const locked = await deps.redis.set(redisKeys.repairLock, options.owner, 'PX', options.lockMs, 'NX');
   if (locked !== 'OK') return undefined;
-  const result: SweepResult = { checked: 0, requeued: [] };
+  const result: SweepResult = { checked: 0, requeued: [], orphans: undefined };
   try {
     let after: string | undefined;
     // Read once: a job enqueued after this is newer and so counts as live anyway.
@@ -50,6 +57,10 @@ export async function repairSweep(deps: SweepDeps, options: { lockMs: number; ow
       }
     }
     await deps.queue.trim();
+    result.orphans = await sweepOrphans(
+      { ...deps, onPage: async () => void (await deps.redis.pexpire(redisKeys.repairLock, options.lockMs)) },
+      { safeAgeMs: options.orphanSafeAgeMs },
+    );
   } finally {
     // Release only our own lock.
     await deps.redis.eval(

@@ -5,7 +5,8 @@ import { QUEUE_LAG_METRIC } from '../telemetry/autoscaling-metrics.js';
 
 export type ResizeMetrics = ReturnType<typeof createResizeMetrics>;
 
-export function createResizeMetrics(meter: Meter, queue: JobQueue) {
+/** `consumerUp` says whether this process's consumer loop is working (see ResizeWorker.health). */
+export function createResizeMetrics(meter: Meter, queue: JobQueue, consumerUp: () => boolean = () => true) {
   const metrics = {
     jobs: meter.createCounter('imgsvc_resize_jobs', {
       description: 'Resize jobs by outcome: started, succeeded, failed (will retry), timeout, dead_lettered, skipped',
@@ -44,5 +45,10 @@ export function createResizeMetrics(meter: Meter, queue: JobQueue) {
     },
     [lag, pending, dead],
   );
+  meter
+    .createObservableGauge('imgsvc_resize_consumer_up', {
+      description: '1 while this resizer can read jobs, 0 while its consumer loop keeps failing (it is then not ready)',
+    })
+    .addCallback((result) => result.observe(consumerUp() ? 1 : 0));
   return metrics;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.js';
 import { handleJob, type JobDeps, type JobOutcome } from './handle-job.js';
 import type { JobQueue, ResizeJob } from './job-queue.js';
 import type { ResizeMetrics } from './resize-metrics.js';
+import { deadConsumers } from './dead-consumers.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -12,6 +13,15 @@ export interface WorkerOptions {
   jobTimeoutSeconds: number;
   /** How long a blocking read waits for new jobs before looping (also bounds shutdown latency). */
   blockMs?: number;
+  /** Lifetime of this consumer's heartbeat; others take the jobs of a consumer whose heartbeat lapsed. */
+  heartbeatTtlMs?: number;
+  /** Consecutive failed reads after which the consumer reports itself unable to work (readiness, metrics). */
+  unhealthyAfterFailures?: number;
+}
+
+export interface ConsumerHealth {
+  ok: boolean;
+  error?: string;
 }
 
 /**
@@ -25,7 +35,11 @@ export class ResizeWorker {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private reclaimTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private reapTimer: NodeJS.Timeout | undefined;
   private slotFreed: (() => void) | undefined;
+  private consecutiveFailures = 0;
+  private lastError: string | undefined;
 
   constructor(
     private readonly queue: JobQueue,
@@ -37,8 +51,16 @@ export class ResizeWorker {
     private readonly logger: Logger,
   ) {}
 
+  private get heartbeatTtlMs(): number {
+    return this.options.heartbeatTtlMs ?? 5_000;
+  }
+
   async start(): Promise<void> {
     await this.queue.ensureGroup();
+    // Alive before the first read, so no other resizer ever sees this consumer without a heartbeat.
+    await this.queue.heartbeat(this.consumer, this.heartbeatTtlMs);
+    this.heartbeatTimer = setInterval(() => void this.beat(), Math.max(100, Math.floor(this.heartbeatTtlMs / 3)));
+    this.reapTimer = setInterval(() => void this.reclaimFromDead(), Math.max(100, Math.floor(this.heartbeatTtlMs / 2)));
     this.loop = this.readLoop();
     const every = Math.max(50, Math.floor(this.options.visibilityTimeoutMs / 2));
     this.reclaimTimer = setInterval(() => void this.reclaimIdle(), every);
@@ -49,10 +71,18 @@ export class ResizeWorker {
     return this.running.size;
   }
 
+  /** Whether this consumer can do its work: a loop that keeps failing is not ready, though the process lives. */
+  health(): ConsumerHealth {
+    const limit = this.options.unhealthyAfterFailures ?? 3;
+    if (this.consecutiveFailures < limit) return { ok: true };
+    return { ok: false, error: `reading resize jobs failed ${this.consecutiveFailures} times in a row: ${this.lastError ?? 'unknown error'}` };
+  }
+
   /** Stop taking jobs; wait up to `timeoutMs` for running ones, then abort them (they stay pending). */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.reclaimTimer);
+    clearInterval(this.reapTimer);
     this.slotFreed?.();
     this.reader.disconnect();
     await this.loop?.catch(() => undefined);
@@ -62,6 +92,9 @@ export class ResizeWorker {
     }, timeoutMs);
     await all;
     clearTimeout(timer);
+    clearInterval(this.heartbeatTimer);
+    // Jobs left pending (aborted at the deadline) go to the others at once, not after the TTL.
+    await this.queue.clearHeartbeat(this.consumer).catch(() => undefined);
     this.logger.info({ consumer: this.consumer }, 'resizer stopped');
   }
 
@@ -75,9 +108,14 @@ export class ResizeWorker {
       let jobs: ResizeJob[];
       try {
         jobs = await this.queue.read(this.reader, this.consumer, free, this.options.blockMs ?? 2_000);
+        this.consecutiveFailures = 0;
       } catch (err) {
         if (this.stopping) return;
-        this.logger.warn({ err }, 'reading resize jobs failed; retrying');
+        this.consecutiveFailures++;
+        this.lastError = err instanceof Error ? err.message : String(err);
+        // Redis lost its data (FLUSHALL, failover to an empty replica): without the group no read can succeed.
+        if (isNoGroup(err) && (await this.recreateGroup())) continue;
+        this.logger.warn({ err, failures: this.consecutiveFailures }, 'reading resize jobs failed; retrying');
         await new Promise((r) => setTimeout(r, 1_000));
         continue;
       }
@@ -95,7 +133,52 @@ export class ResizeWorker {
         this.run(job);
       }
     } catch (err) {
-      this.logger.warn({ err }, 'reclaiming idle jobs failed');
+      if (isNoGroup(err)) await this.recreateGroup();
+      else this.logger.warn({ err }, 'reclaiming idle jobs failed');
+    }
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.queue.heartbeat(this.consumer, this.heartbeatTtlMs);
+    } catch (err) {
+      this.logger.warn({ err }, 'renewing the resize consumer heartbeat failed');
+    }
+  }
+
+  /**
+   * Takes the jobs of consumers known dead (heartbeat lapsed) without waiting out the
+   * visibility timeout, and removes those consumers from the group once they hold nothing.
+   */
+  private async reclaimFromDead(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const consumers = await this.queue.consumers();
+      const alive = await this.queue.aliveAmong(consumers.map((c) => c.name));
+      for (const dead of deadConsumers(consumers, alive, this.consumer, this.heartbeatTtlMs)) {
+        const free = this.options.concurrency - this.running.size;
+        if (free > 0 && dead.pending > 0) {
+          const jobs = await this.queue.claimFrom(dead.name, this.consumer, free, Math.floor(this.heartbeatTtlMs / 2));
+          for (const job of jobs) {
+            this.logger.info({ jobId: job.messageId, imageId: job.imageId, from: dead.name }, 'took over a job from a dead resizer');
+            this.run(job);
+          }
+        }
+        if (await this.queue.deleteConsumerIfIdle(dead.name)) this.logger.info({ removed: dead.name }, 'removed a dead resizer from the group');
+      }
+    } catch (err) {
+      if (!isNoGroup(err)) this.logger.warn({ err }, 'reclaiming jobs of dead resizers failed');
+    }
+  }
+
+  private async recreateGroup(): Promise<boolean> {
+    try {
+      await this.queue.ensureGroup();
+      this.logger.warn({ consumer: this.consumer }, 'the resize consumer group was missing (Redis lost its data?); recreated it');
+      return true;
+    } catch (err) {
+      this.logger.warn({ err }, 'recreating the resize consumer group failed');
+      return false;
     }
   }
 
@@ -123,4 +206,8 @@ export class ResizeWorker {
       });
     this.running.set(job.messageId, { promise, abort });
   }
+}
+
+function isNoGroup(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOGROUP');
 }

@@ -27,13 +27,16 @@ export async function startResizer(deps: {
   store: ObjectStore;
   telemetry: Telemetry;
   logger: Logger;
+  /** Whether the index is known complete right now (images/index-guard.ts). */
+  confirmIntact: () => Promise<boolean>;
 }): Promise<ResizerRole> {
   const { config, logger } = deps;
   const queue = new JobQueue(deps.redis);
-  const metrics = createResizeMetrics(deps.telemetry.meter, queue);
+  let worker: ResizeWorker | undefined;
+  const metrics = createResizeMetrics(deps.telemetry.meter, queue, () => worker?.health().ok ?? true);
   const reader = deps.redis.duplicate({ connectionName: 'imgsvc-resize-reader' });
   reader.on('error', () => undefined); // the main connection already logs Redis trouble
-  const worker = new ResizeWorker(
+  worker = new ResizeWorker(
     queue,
     reader,
     {
@@ -52,6 +55,7 @@ export async function startResizer(deps: {
     {
       concurrency: config.resizeConcurrency,
       visibilityTimeoutMs: config.resizeVisibilityTimeoutMs,
+      heartbeatTtlMs: config.resizeHeartbeatTtlMs,
       jobTimeoutSeconds: config.resizeJobTimeoutSeconds,
     },
     logger,
@@ -60,9 +64,9 @@ export async function startResizer(deps: {
 
   const sweep = () =>
     repairSweep(
-      { redis: deps.redis, index: deps.index, store: deps.store, queue, logger },
+      { redis: deps.redis, index: deps.index, store: deps.store, queue, logger, confirmIntact: deps.confirmIntact },
       // Short, and renewed page by page: a resizer killed mid-sweep holds the others back 10 s at most.
-      { owner: worker.consumer, lockMs: 10_000 },
+      { owner: worker.consumer, lockMs: 10_000, orphanSafeAgeMs: config.orphanSafeAgeSeconds * 1000 },
     );
   const runSweep = () =>
     void sweep().catch((err: unknown) => logger.warn({ err }, 'repair sweep failed; it runs again next interval'));

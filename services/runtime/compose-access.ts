@@ -7,6 +7,7 @@ import { ViewerGrants } from '../accounts/viewer-grants.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { ImageIndex } from '../images/image-index.js';
+import type { ImageRecord } from '../images/image-record.js';
 import { RecordWriter } from '../images/record-writer.js';
 import { ApiRateLimits } from '../ratelimit/api-rate-limits.js';
 import { InvalidationBus } from '../redis/invalidation-bus.js';
@@ -25,7 +26,15 @@ export interface AccessParts {
   limits: ApiRateLimits;
 }
 
-export async function composeAccess(deps: { config: Config; redis: Redis; store: ObjectStore; index: ImageIndex; dataDir: string; logger: Logger }): Promise<AccessParts> {
+export async function composeAccess(deps: {
+  config: Config;
+  redis: Redis;
+  store: ObjectStore;
+  index: ImageIndex;
+  dataDir: string;
+  logger: Logger;
+  lookup?: (id: string) => Promise<ImageRecord | undefined>;
+}): Promise<AccessParts> {
   const { config, redis, store, index } = deps;
   const bus = new InvalidationBus(redis, deps.logger);
   await bus.start();
@@ -37,7 +46,7 @@ export async function composeAccess(deps: { config: Config; redis: Redis; store:
     grants,
     authenticator: new Authenticator(accounts, bus),
     // The API reads records fresh from the index: a privacy change is seen by the very next request.
-    guard: new ImageGuard((id) => index.get(id), grants),
+    guard: new ImageGuard(deps.lookup ?? ((id) => index.get(id)), grants),
     writer: new RecordWriter(redis, index, store, bus),
     signer: {
       ring: await loadKeyRing(config.signingKeys, deps.dataDir),

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
-import { startPrivateRedis } from '../redis/private-redis.js';
+import { superviseRedis } from '../redis/supervise-redis.js';
 import { createRedisClient } from '../redis/redis-client.js';
 import { waitForRedis } from './wait-for-redis.js';
 
@@ -15,11 +15,20 @@ export interface RedisConnection {
 
 /**
  * The one rule every command follows: REDIS_URL if set, else the private redis-server whose
- * files live in the data folder (started here). Waits until it answers.
+ * files live in the data folder (started here, and restarted if it dies; `onFatal` hears when
+ * that no longer works). Waits until it answers.
  */
-export async function connectRedis(config: Config, dataDir: string, logger: Logger, name: string): Promise<RedisConnection> {
+export async function connectRedis(
+  config: Config,
+  dataDir: string,
+  logger: Logger,
+  name: string,
+  onFatal: (err: Error) => void = (err) => logger.fatal({ err }, err.message),
+): Promise<RedisConnection> {
   const dir = join(dataDir, 'redis');
-  const privateRedis = config.redisUrl ? undefined : await startPrivateRedis(dir);
+  const privateRedis = config.redisUrl
+    ? undefined
+    : await superviseRedis(dir, { maxRestarts: config.privateRedisMaxRestarts, onGiveUp: onFatal, logger });
   const url = config.redisUrl ?? privateRedis!.url;
   if (privateRedis) logger.info({ redisUrl: url, dir }, 'started a private redis-server (set REDIS_URL to use your own)');
   const redis = createRedisClient(url, logger, name);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { RequestRecorder } from '../analytics/request-recorder.js';
 import { ViewerHasher } from '../analytics/viewer-hash.js';
@@ -11,8 +11,10 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { WorkTracker } from '../core/work-tracker.js';
 import { createHttpMetrics } from '../http/http-metrics.js';
 import { ImageIndex } from '../images/image-index.js';
-import { RecordCache } from '../images/record-cache.js';
+import { IndexGuard } from '../images/index-guard.js';
+import { manifestOrNothing, RecordCache } from '../images/record-cache.js';
 import { buildApp } from '../http/build-app.js';
+import type { CheckResult } from '../http/health-routes.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
 import { createPublicImages } from './public-images.js';
 import { openObjectStore } from '../storage/open-store.js';
@@ -22,9 +24,12 @@ import { connectRedis } from './connect-redis.js';
 import { sweepTempFiles } from './sweep-temp-files.js';
 import { composeAccess, type AccessParts } from './compose-access.js';
 import { bootstrapAdmin, type Bootstrap } from '../accounts/bootstrap.js';
+import { restoreAccounts } from '../accounts/restore-accounts.js';
 import { adoptOwnerless } from '../images/adopt-ownerless.js';
 import { listRoutes } from '../http/list-routes.js';
 import { PUBLIC_IMAGE_ROUTES } from '../origin/public-image-handler.js';
+import { startTempSweeps, type TempFolder } from './sweep-temp-files.js';
+import { FsObjectStore } from '../storage/fs-store.js';
 
 export interface ServiceHandle {
   readonly url: string;
@@ -53,23 +58,63 @@ const PROBE_TIMEOUT_SECONDS = 10;
  * Composes one imgsvc process for its role. Everything it opens is closed by `stop()`, in the
  * reverse order, so tests can run several instances in one process.
  */
-export async function startService(config: Config, options: { logger?: Logger } = {}): Promise<ServiceHandle> {
+export async function startService(
+  config: Config,
+  /** `onFatal`: the process can no longer work (its private Redis keeps dying); `serve` exits on it. */
+  options: { logger?: Logger; onFatal?: (err: Error) => void } = {},
+): Promise<ServiceHandle> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const dataDir = resolve(config.dataDir);
   const tmpDir = join(dataDir, 'tmp');
   await mkdir(tmpDir, { recursive: true });
-  await sweepTempFiles(tmpDir, logger);
 
-  const { redis, url: redisUrl, close: closeRedis } = await connectRedis(config, dataDir, logger, 'main');
+  const { redis, url: redisUrl, close: closeRedis } = await connectRedis(config, dataDir, logger, 'main', options.onFatal);
   const cleanups: (() => Promise<unknown>)[] = [closeRedis];
   try {
-
     const store = await openObjectStore(config, dataDir);
+    const tempFolders: TempFolder[] = [{ dir: tmpDir, prefix: 'upload-' }];
+    if (store instanceof FsObjectStore) tempFolders.push({ dir: store.stagingDir });
+    cleanups.push(
+      await startTempSweeps(tempFolders, logger, {
+        safeAgeMs: config.tempSafeAgeSeconds * 1000,
+        intervalMs: config.tempSweepIntervalSeconds * 1000,
+      }),
+    );
     const telemetry = createTelemetry({ role: config.role });
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);
     const index = new ImageIndex(redis);
-    const access = await composeAccess({ config, redis, store, index, dataDir, logger });
+    // Bound once the account store exists (below); the index guard restores accounts before records.
+    let restoreAccountsLater: () => Promise<unknown> = async () => undefined;
+    let resizer: ResizerRole | undefined;
+    const guard = new IndexGuard(
+      { redis, index, store, logger },
+      {
+        checkIntervalMs: config.indexCheckSeconds * 1000,
+        owner: `${hostname()}-${process.pid}`,
+        restoreFirst: () => restoreAccountsLater(),
+        // Images that were `processing` lost their jobs with the index: the sweep gives them back.
+        onRebuilt: () => void resizer?.sweep().catch((err: unknown) => logger.warn({ err }, 'repair sweep after the rebuild failed')),
+      },
+    );
+    cleanups.push(() => guard.stop());
+    telemetry.meter
+      .createObservableGauge('imgsvc_index_intact', {
+        description: '1 while the Redis image index is known complete; 0 while it is lost or being rebuilt from storage',
+      })
+      .addCallback((result) => result.observe(guard.currentState === 'intact' ? 1 : 0));
+    const access: AccessParts = await composeAccess({
+      config,
+      redis,
+      store,
+      index,
+      dataDir,
+      logger,
+      // While the index is lost or being rebuilt, the manifests answer.
+      lookup: async (id) => (await index.get(id)) ?? ((await guard.confirmIntact()) ? undefined : manifestOrNothing(store, id)),
+    });
+    restoreAccountsLater = () => restoreAccounts({ store, redis, accounts: access.accounts, grants: access.grants, logger });
+    guard.start();
     cleanups.push(() => access.bus.stop());
     const bootstrap = await bootstrapAdmin({ redis, store, accounts: access.accounts, dataDir, configuredKey: config.bootstrapAdminKey, logger });
     if (bootstrap.token) await adoptOwnerless(store, index, bootstrap.adminId, logger);
@@ -81,16 +126,16 @@ export async function startService(config: Config, options: { logger?: Logger } 
     recorder.start();
     cleanups.push(() => recorder.stop());
 
-    let resizer: ResizerRole | undefined;
     if (config.role === 'all' || config.role === 'resizer') {
-      const started = await startResizer({ config, redis, index, writer: access.writer, store, telemetry, logger });
+      const started = await startResizer({ config, redis, index, writer: access.writer, store, telemetry, logger, confirmIntact: () => guard.confirmIntact() });
       resizer = started;
       cleanups.push(() => started.stop(config.shutdownTimeoutMs));
     }
 
     let accepting = true;
     const work = new WorkTracker();
-    const records = new RecordCache(index, store);
+    const records = new RecordCache(index, store, { indexIntact: () => guard.confirmIntact() });
+    const recordFallback = async (id: string) => ((await guard.confirmIntact()) ? undefined : manifestOrNothing(store, id));
     access.bus.on('image', (id) => records.delete(id));
     access.bus.onFlush(() => records.clear());
     const app = buildApp({
@@ -109,6 +154,8 @@ export async function startService(config: Config, options: { logger?: Logger } 
       probeTimeoutSeconds: PROBE_TIMEOUT_SECONDS,
       isAccepting: () => accepting,
       access,
+      recordFallback,
+      roleChecks: (): Record<string, CheckResult> => (resizer ? { resizer: resizer.worker.health() } : {}),
     });
     const servesImages = config.role === 'all' || config.role === 'origin';
     const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, access }) : undefined;

@@ -4,6 +4,7 @@ import { dayId, HOUR_MS, hourId } from '../analytics/time-buckets.js';
 import type { Logger } from '../core/logger.js';
 import type { ImageIndex } from '../images/image-index.js';
 import { listingKeys } from '../images/image-index.js';
+import { dedupKey } from '../images/dedup-key.js';
 import type { ImageRecord } from '../images/image-record.js';
 import { manifestKey, originalKey, tombstoneKey, variantPrefix } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -46,7 +47,7 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
   const tx = deps.redis.multi().del(redisKeys.image(record.id)).zrem(redisKeys.allImages, record.id).zrem(redisKeys.trashByTime, record.id).hdel(redisKeys.resizeLive, record.id);
   for (const k of [...listingKeys(record), ...listingKeys({ ...record, deletedAt: undefined })]) tx.zrem(k, record.id);
   await tx.exec();
-  await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, redisKeys.bySha(record.ownerId, record.sha256), record.id);
+  await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, redisKeys.byDedupKey(dedupKey(record)), record.id);
   await deps.bus?.publish('image', record.id);
   deps.logger.info({ imageId: record.id, ownerId: record.ownerId }, 'image erased');
   return tombstone;

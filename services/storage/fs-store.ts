@@ -38,6 +38,11 @@ export class FsObjectStore implements ObjectStore {
     this.metaDir = join(root, '.meta');
   }
 
+  /** Where writes are staged; what a killed process left there is swept by the runtime (sweep-temp-files.ts). */
+  get stagingDir(): string {
+    return this.tmpDir;
+  }
+
   static async open(root: string): Promise<FsObjectStore> {
     const store = new FsObjectStore(root);
     await mkdir(store.tmpDir, { recursive: true });

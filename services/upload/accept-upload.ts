@@ -95,8 +95,9 @@ export async function acceptUpload(file: ReceivedFile, owner: UploadOwner, deps:
       deps.logger.info({ imageId: record.id, sha256: record.sha256, jobId: result.jobId }, 'image accepted');
       return { kind: 'created', record };
     }
-    // Lost a race with a concurrent upload of the same bytes: theirs is the image.
-    await deleteManifest(deps.store, record.id);
+    // Lost a race with a concurrent upload of the same bytes: theirs is the image. (A rebuild of
+    // the index from storage may have just restored this very upload: then the manifest is its own.)
+    if (result.existingId !== record.id) await deleteManifest(deps.store, record.id);
     const winner = await deps.index.get(result.existingId);
     if (!winner) throw unavailable('index_unavailable', 'the image index is unavailable; retry the upload');
     return { kind: 'existing', record: winner };

@@ -1,0 +1,74 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findFreePort } from '../../services/runtime/free-port.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { uploadBytes } from '../helpers/http.js';
+import { spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
+import { waitForStatus } from '../helpers/wait-for.js';
+
+let cwd: string;
+const running: Spawned[] = [];
+
+beforeEach(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'imgsvc-supervise-'));
+});
+afterEach(async () => {
+  for (const s of running.splice(0)) {
+    if (s.child.exitCode === null && s.child.signalCode === null) {
+      s.child.kill('SIGTERM');
+      const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+      await s.exited;
+      clearTimeout(timer);
+    }
+  }
+  await rm(cwd, { recursive: true, force: true });
+});
+
+/** The pid of the private redis-server now running (its pid file), once it differs from `not`. */
+async function redisPid(not?: number): Promise<number> {
+  return vi.waitFor(
+    async () => {
+      const pid = Number((await readFile(join(cwd, 'data', 'redis', 'redis.pid'), 'utf8')).trim());
+      expect(pid).toBeGreaterThan(0);
+      expect(pid).not.toBe(not);
+      return pid;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+}
+
+async function tagged(tag: string): Promise<Buffer> {
+  return Buffer.concat([await readFile(corpusPath('photos/tower_progressive.jpg')), Buffer.from(tag)]);
+}
+
+describe('the private redis-server of imgsvc serve', () => {
+  it('is restarted after kill -9, with its data; after too many crashes serve exits 1 with one line on stderr', async () => {
+    const port = await findFreePort();
+    const s = spawnImgsvc(['serve', '--port', String(port)], { cwd, env: { IMGSVC_PRIVATE_REDIS_MAX_RESTARTS: '2' } });
+    running.push(s);
+    let stderr = '';
+    s.child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    const url = await waitForListening(s);
+    const before = await uploadBytes(url, await tagged('sv-before'));
+    expect((await waitForStatus(url, before.body.id as string)).status).toBe('ready');
+
+    const first = await redisPid();
+    process.kill(first, 'SIGKILL');
+    const second = await redisPid(first);
+    // Uploads work again, and what was stored before the crash is still there (AOF).
+    await vi.waitFor(async () => expect((await uploadBytes(url, await tagged('sv-after'))).status).toBe(201), { timeout: 15_000, interval: 200 });
+    expect((await fetch(`${url}/v1/images/${before.body.id}`)).status).toBe(200);
+    expect(await (await fetch(`${url}/v1/images/sha256/${before.body.sha256}`)).json()).toMatchObject({ id: before.body.id });
+    expect(stderr).toBe('');
+
+    process.kill(second, 'SIGKILL');
+    const third = await redisPid(second);
+    process.kill(third, 'SIGKILL');
+    expect(await s.exited).toEqual({ code: 1, signal: null });
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^imgsvc: the private redis-server .* 3 times in a row; giving up; exiting$/);
+  });
+});
