@@ -58,3 +58,22 @@ export function decideManage(p: Principal, image: ImageAccessFacts, ctx: Pick<Vi
   if (p.kind === 'user' && (isAdmin(p) || p.userId === image.ownerId)) return 'allow';
   return decideView(p, image, { granted: ctx.granted, signed: false }) === 'allow' ? 'forbidden' : 'not_found';
 }
+
+/**
+ * Who may see and act on a deleted image in the trash (list, restore, purge): its owner or an
+ * admin. Nobody else learns that it exists.
+ */
+export function decideTrash(p: Principal, image: ImageAccessFacts): ViewDecision {
+  if (image.deletedAt === undefined) return 'not_found';
+  return p.kind === 'user' && (isAdmin(p) || p.userId === image.ownerId) ? 'allow' : 'not_found';
+}
+
+/**
+ * Whether a caller who may see an image may also have its original bytes, which keep
+ * everything the camera wrote (GPS included): its owner and admins always; others only when the
+ * owner allows it for this image, or by default for all their images. Variants carry no metadata.
+ */
+export function decideOriginal(p: Principal, image: ImageAccessFacts & { allowOriginalDownload?: boolean | undefined }, ownerDefault: boolean): 'allow' | 'forbidden' {
+  if (p.kind === 'user' && (isAdmin(p) || p.userId === image.ownerId)) return 'allow';
+  return image.allowOriginalDownload ?? ownerDefault ? 'allow' : 'forbidden';
+}

@@ -3,7 +3,7 @@ import type { ViewerGrants } from '../accounts/viewer-grants.js';
 import { AppError, notFound } from '../core/errors.js';
 import type { ImageRecord } from '../images/image-record.js';
 import { loadRecord } from '../images/load-record.js';
-import { decideManage, decideView, needsGrant } from './decide.js';
+import { decideManage, decideTrash, decideView, needsGrant } from './decide.js';
 
 /**
  * The one place routes ask whether a caller may see or change an image. It loads the record,
@@ -28,6 +28,13 @@ export class ImageGuard {
     const decision = decideManage(principal, record, { granted });
     if (decision === 'not_found') throw hidden(record.id);
     if (decision === 'forbidden') throw new AppError(403, 'not_owner', 'only the owner of this image or an admin may do this');
+    return record;
+  }
+
+  /** A deleted image, for its owner or an admin (restore, purge); 404 for anyone else or when not deleted. */
+  async trashed(principal: Principal, id: unknown): Promise<ImageRecord> {
+    const record = await loadRecord(typeof id === 'string' ? id : undefined, this.lookup);
+    if (decideTrash(principal, record) !== 'allow') throw hidden(record.id);
     return record;
   }
 

@@ -33,6 +33,7 @@ export const createUserSchema = z.strictObject({
 export const updateMeSchema = z.strictObject({
   displayName: displayNameSchema.optional(),
   defaultVisibility: visibilitySchema.optional(),
+  allowOriginalDownloads: z.boolean({ error: 'expected true or false for allowOriginalDownloads' }).optional(),
 });
 
 export const createKeySchema = z.strictObject({

@@ -77,7 +77,7 @@ export class AccountStore {
     return values.flatMap((v) => (v ? [JSON.parse(v) as User] : []));
   }
 
-  async updateUser(id: string, change: Partial<Pick<User, 'displayName' | 'defaultVisibility' | 'disabledAt'>>): Promise<User> {
+  async updateUser(id: string, change: Partial<Pick<User, 'displayName' | 'defaultVisibility' | 'allowOriginalDownloads' | 'disabledAt'>>): Promise<User> {
     const user = await this.getUser(id);
     if (!user) throw notFound('user_not_found', `no user with id ${id}`);
     const next: User = { ...user, ...change };

@@ -9,6 +9,8 @@ export interface User {
   createdAt: string;
   /** Applies to uploads that do not choose; `public` keeps `<img src>` working by default. */
   defaultVisibility: Visibility;
+  /** Whether others who may see this user's images may download their originals (per image overrides). */
+  allowOriginalDownloads?: boolean;
   disabledAt?: string;
 }
 
@@ -19,6 +21,7 @@ export interface PublicUser {
   role: Role;
   createdAt: string;
   defaultVisibility: Visibility;
+  allowOriginalDownloads: boolean;
   disabled: boolean;
 }
 
@@ -30,6 +33,7 @@ export function publicUser(u: User): PublicUser {
     role: u.role,
     createdAt: u.createdAt,
     defaultVisibility: u.defaultVisibility,
+    allowOriginalDownloads: u.allowOriginalDownloads ?? false,
     disabled: u.disabledAt !== undefined,
   };
 }

@@ -16,6 +16,8 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
   let service;
   try {
     service = await startService(config, {
+      // Before the listening line, so whoever waits for it has the key already.
+      onBootstrap: (b) => printBootstrap(b, `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`),
       logger,
       onFatal: (err) => {
         logger.fatal({ err }, 'cannot go on');
@@ -33,8 +35,6 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
     process.stderr.write(`imgsvc: ${portHint(err) ?? message}\n`);
     return 1;
   }
-
-  printBootstrap(service.bootstrap, service.url);
 
   const stopped = new Promise<void>((resolveStopped) => {
     let signals = 0;

@@ -277,6 +277,11 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(1).max(86_400).default(60),
   },
+  fullResMinWidth: {
+    env: 'IMGSVC_FULL_RES_MIN_WIDTH',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(100_000).default(1600),
+  },
   fullResolutionStreams: {
     env: 'IMGSVC_FULL_RES_STREAMS',
     flag: undefined,

@@ -25,6 +25,9 @@ import { viewerRoutes } from '../accounts/viewer-routes.js';
 import { publicView, type ImageRecord } from '../images/image-record.js';
 import type { AccessParts } from '../runtime/compose-access.js';
 import { publicBaseUrl } from './base-url.js';
+import { ImageListing } from '../sharing/image-listing.js';
+import { lifecycleRoutes } from '../sharing/lifecycle-routes.js';
+import { DownloadLeases } from '../sharing/download-leases.js';
 
 export interface AppDeps {
   config: Config;
@@ -94,12 +97,27 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
   if (serves('upload') || serves('origin')) {
+    app.use(
+      lifecycleRoutes({
+        listing: new ImageListing(deps.redis, deps.index, access.guard, access.grants),
+        guard: access.guard,
+        writer: access.writer,
+        index: deps.index,
+        store: deps.store,
+        ring: access.signer.ring,
+        erase: { redis: deps.redis, index: deps.index, store: deps.store, bus: access.bus, logger: deps.logger, analyticsRetentionDays: config.analyticsRetentionDays },
+        eraseAfterSeconds: config.eraseAfterSeconds,
+        view,
+      }),
+    );
     app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view }));
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));
     app.use(
       downloadRoutes({
         store: deps.store,
         guard: access.guard,
+        accounts: access.accounts,
+        leases: new DownloadLeases(deps.redis, config.fullResolutionStreams),
         recorder: deps.recorder,
         httpMetrics: deps.httpMetrics,
         cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,

@@ -1,6 +1,11 @@
 import { Router, type Request } from 'express';
 import { readerOrAnonymous } from '../access/authenticate-request.js';
 import type { ImageGuard } from '../access/image-guard.js';
+import { clientAddress } from '../access/authenticate-request.js';
+import { decideOriginal } from '../access/decide.js';
+import type { AccountStore } from '../accounts/account-store.js';
+import { forbidden } from '../core/errors.js';
+import { DownloadLeases } from '../sharing/download-leases.js';
 import { formatInfo } from '../core/image-formats.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { RequestRecorder } from '../analytics/request-recorder.js';
@@ -13,6 +18,8 @@ import { sendObject } from './send-object.js';
 export interface DownloadRouteDeps {
   store: ObjectStore;
   guard: ImageGuard;
+  accounts: AccountStore;
+  leases: DownloadLeases;
   recorder: RequestRecorder;
   httpMetrics: HttpMetrics;
   cacheMaxAgeSeconds: number;
@@ -25,7 +32,13 @@ export function downloadRoutes(deps: DownloadRouteDeps): Router {
 
   // The bytes exactly as uploaded, for programmatic download (ranges supported).
   router.get('/v1/images/:id/original', readerOrAnonymous(), async (req, res) => {
-    const record = await deps.guard.view(res.locals.principal, req.params.id);
+    const principal = res.locals.principal;
+    const record = await deps.guard.view(principal, req.params.id);
+    if (decideOriginal(principal, record, (await deps.accounts.getUser(record.ownerId))?.allowOriginalDownloads ?? false) !== 'allow') {
+      throw forbidden('original_not_shared', 'the owner has not allowed downloading the original of this image; its variants are served at /i/<id>');
+    }
+    const lease = await deps.leases.acquire(DownloadLeases.holder(principal, clientAddress(req)));
+    res.once('close', () => lease.release());
     const info = formatInfo(record.format);
     const sent = await sendObject(req, res, deps.store, {
       key: originalKey(record.sha256),
@@ -35,7 +48,7 @@ export function downloadRoutes(deps: DownloadRouteDeps): Router {
       cacheControl: record.visibility === 'private' ? PRIVATE_CACHE_CONTROL : cacheControl,
       ranges: true,
       extraHeaders: {
-        'Content-Disposition': `attachment; filename="${record.id}.${info.ext}"`,
+        'Content-Disposition': contentDisposition(record, info.ext),
         'Digest': `sha-256=${Buffer.from(record.sha256, 'hex').toString('base64')}`,
       },
     });
@@ -58,4 +71,12 @@ function count(req: Request, record: ImageRecord, bytes: number, format: string,
     userAgent: req.get('user-agent'),
   });
   if (bytes > 0) deps.httpMetrics.served(String(req.route?.path ?? 'unmatched'), format, 'download', bytes);
+}
+
+/** The uploaded file name when there was one (RFC 6266, with an ASCII fallback), else the id. */
+function contentDisposition(record: ImageRecord, ext: string): string {
+  const name = record.meta.originalFilename;
+  if (!name) return `attachment; filename="${record.id}.${ext}"`;
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

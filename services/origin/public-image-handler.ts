@@ -13,7 +13,8 @@ import type { KeyRing } from '../access/key-ring.js';
 import { checkSignature, parseQuery } from '../access/url-signing.js';
 import type { Authenticator } from '../accounts/authenticator.js';
 import type { ImageGuard } from '../access/image-guard.js';
-import { accessLater, accessNow, type RequestCredentials, type ServeAccessDeps } from './serve-access.js';
+import { accessLater, accessNow, leaseHolder, type RequestCredentials, type ServeAccessDeps } from './serve-access.js';
+import type { DownloadLeases } from '../sharing/download-leases.js';
 import type { HttpMetrics } from '../http/http-metrics.js';
 import { sendError } from '../http/send-error.js';
 import { loadRecord } from '../images/load-record.js';
@@ -37,6 +38,9 @@ export interface PublicImageDeps {
   guard: ImageGuard;
   keyRing: KeyRing;
   signedUrlMaxTtlSeconds: number;
+  leases: DownloadLeases;
+  /** Originals at least this wide are "full resolution": serving one at full size takes a download lease. */
+  fullResMinWidth: number;
 }
 
 /** Sent on every image response, so browsers that support Client Hints start sending them. */
@@ -85,7 +89,8 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
       const cached = deps.records.peek(parsed.id);
       const allowed = cached ? accessNow(cached, parsed.creds, access) : undefined;
       const negotiated = cached && allowed ? choose(req, parsed, cached, deps) : undefined;
-      const hit = cached && negotiated ? deps.loader.peek(cached, negotiated.spec) : undefined;
+      // A full-resolution answer waits for its download lease, so it never takes the synchronous path.
+      const hit = cached && negotiated && !fullResolution(cached, negotiated, deps) ? deps.loader.peek(cached, negotiated.spec) : undefined;
       if (cached && allowed && negotiated && hit) {
         respond(req, res, requestId, cached, negotiated, hit, allowed, deps);
         finish(hit.tier);
@@ -97,6 +102,10 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
           const record = cached ?? (await loadRecord(parsed.id, (id) => deps.records.get(id)));
           const cacheControl = allowed ?? (await accessLater(record, parsed.creds, access));
           const chosen = negotiated ?? choose(req, parsed, record, deps);
+          if (fullResolution(record, chosen, deps)) {
+            const lease = await deps.leases.acquire(leaseHolder(parsed.creds, req.socket.remoteAddress ?? 'unknown', access));
+            res.once('close', () => lease.release());
+          }
           const variant = await deps.loader.load(record, chosen.spec);
           respond(req, res, requestId, record, chosen, variant, cacheControl, deps);
           finish(variant.tier);
@@ -108,6 +117,10 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
     }
     return true;
   };
+}
+
+function fullResolution(record: ImageRecord, chosen: Negotiated, deps: PublicImageDeps): boolean {
+  return deps.leases.enabled && record.width >= deps.fullResMinWidth && chosen.spec.width >= record.width;
 }
 
 function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId: string, deps: PublicImageDeps, finish: (tier: string) => void): void {

@@ -46,6 +46,12 @@ export async function accessLater(record: ImageRecord, creds: RequestCredentials
   return decide(record, principal, granted, deps);
 }
 
+/** Who a full-resolution download lease is held for: the key's user, else the client address. */
+export function leaseHolder(creds: RequestCredentials, address: string, deps: ServeAccessDeps): string {
+  const principal = creds.authorization === undefined ? undefined : deps.authenticator.peek(creds.authorization);
+  return principal?.kind === 'user' ? `u:${principal.userId}` : `a:${address}`;
+}
+
 function decide(record: ImageRecord, principal: Principal, granted: boolean, deps: ServeAccessDeps): string {
   if (decideView(principal, record, { granted, signed: false }) === 'not_found') throw hidden(record.id);
   // Public bytes stay CDN-cacheable even when a key came along; private ones never enter a shared cache.

@@ -12,6 +12,8 @@ import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { AccessParts } from './compose-access.js';
 import { ImageGuard } from '../access/image-guard.js';
+import { DownloadLeases } from '../sharing/download-leases.js';
+import type { Redis } from 'ioredis';
 
 /** Bound on one on-demand transform. */
 const RENDER_TIMEOUT_SECONDS = 30;
@@ -27,6 +29,7 @@ export function createPublicImages(deps: {
   work: WorkTracker;
   logger: Logger;
   access: AccessParts;
+  redis: Redis;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { config } = deps;
   const originMetrics = createOriginMetrics(deps.telemetry.meter, deps.telemetry.fast);
@@ -53,5 +56,7 @@ export function createPublicImages(deps: {
     guard: new ImageGuard((id) => deps.records.get(id), deps.access.grants),
     keyRing: deps.access.signer.ring,
     signedUrlMaxTtlSeconds: config.signedUrlMaxTtlSeconds,
+    leases: new DownloadLeases(deps.redis, config.fullResolutionStreams),
+    fullResMinWidth: config.fullResMinWidth,
   });
 }

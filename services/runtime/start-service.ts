@@ -25,6 +25,7 @@ import { sweepTempFiles } from './sweep-temp-files.js';
 import { composeAccess, type AccessParts } from './compose-access.js';
 import { bootstrapAdmin, type Bootstrap } from '../accounts/bootstrap.js';
 import { restoreAccounts } from '../accounts/restore-accounts.js';
+import { startEraseSweeps } from '../sharing/erase-sweep.js';
 import { adoptOwnerless } from '../images/adopt-ownerless.js';
 import { listRoutes } from '../http/list-routes.js';
 import { PUBLIC_IMAGE_ROUTES } from '../origin/public-image-handler.js';
@@ -61,7 +62,7 @@ const PROBE_TIMEOUT_SECONDS = 10;
 export async function startService(
   config: Config,
   /** `onFatal`: the process can no longer work (its private Redis keeps dying); `serve` exits on it. */
-  options: { logger?: Logger; onFatal?: (err: Error) => void } = {},
+  options: { logger?: Logger; onFatal?: (err: Error) => void; onBootstrap?: (b: Bootstrap) => void } = {},
 ): Promise<ServiceHandle> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const dataDir = resolve(config.dataDir);
@@ -118,6 +119,7 @@ export async function startService(
     cleanups.push(() => access.bus.stop());
     const bootstrap = await bootstrapAdmin({ redis, store, accounts: access.accounts, dataDir, configuredKey: config.bootstrapAdminKey, logger });
     if (bootstrap.token) await adoptOwnerless(store, index, bootstrap.adminId, logger);
+    options.onBootstrap?.(bootstrap);
     const recorder = new RequestRecorder(redis, logger, telemetry.meter, {
       retentionDays: config.analyticsRetentionDays,
       enabled: config.analytics === 'on',
@@ -130,6 +132,12 @@ export async function startService(
       const started = await startResizer({ config, redis, index, writer: access.writer, store, telemetry, logger, confirmIntact: () => guard.confirmIntact() });
       resizer = started;
       cleanups.push(() => started.stop(config.shutdownTimeoutMs));
+      // The resizer role also erases what has sat in the trash past IMGSVC_ERASE_AFTER.
+      const sweeps = startEraseSweeps(
+        { redis, index, store, bus: access.bus, logger, analyticsRetentionDays: config.analyticsRetentionDays, eraseAfterSeconds: config.eraseAfterSeconds },
+        config.eraseSweepSeconds,
+      );
+      cleanups.push(async () => sweeps.stop());
     }
 
     let accepting = true;
@@ -158,7 +166,7 @@ export async function startService(
       roleChecks: (): Record<string, CheckResult> => (resizer ? { resizer: resizer.worker.health() } : {}),
     });
     const servesImages = config.role === 'all' || config.role === 'origin';
-    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, access }) : undefined;
+    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, access, redis }) : undefined;
     const server = createServer(
       {
         // Uploads of large originals over slow links need time; idle keep-alive outlives a typical LB's 60 s.

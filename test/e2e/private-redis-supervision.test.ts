@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findFreePort } from '../../services/runtime/free-port.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
+import { authHeaders } from '../helpers/auth.js';
 import { spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
 import { waitForStatus } from '../helpers/wait-for.js';
 
@@ -60,7 +61,7 @@ describe('the private redis-server of imgsvc serve', () => {
     // Uploads work again, and what was stored before the crash is still there (AOF).
     await vi.waitFor(async () => expect((await uploadBytes(url, await tagged('sv-after'))).status).toBe(201), { timeout: 15_000, interval: 200 });
     expect((await fetch(`${url}/v1/images/${before.body.id}`)).status).toBe(200);
-    expect(await (await fetch(`${url}/v1/images/sha256/${before.body.sha256}`)).json()).toMatchObject({ id: before.body.id });
+    expect(await (await fetch(`${url}/v1/images/sha256/${before.body.sha256}`, { headers: authHeaders(url) })).json()).toMatchObject({ id: before.body.id });
     expect(stderr).toBe('');
 
     process.kill(second, 'SIGKILL');

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { manifestKey } from '../../services/storage/keys.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redisKeys } from '../../services/redis/keys.js';
+import { authHeaders } from '../helpers/auth.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { getBytes, uploadBytes } from '../helpers/http.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -100,7 +101,7 @@ describe('the image index after Redis loses its data', () => {
     );
     expect(await t.service.store.head(manifestKey(up.body.id as string))).toBeDefined();
     if (again.body.id !== up.body.id) expect(await t.service.store.head(manifestKey(again.body.id as string))).toBeUndefined();
-    expect((await fetch(`${t.url}/v1/images/sha256/${up.body.sha256}`)).headers.get('x-image-id')).toBe(up.body.id);
+    expect((await fetch(`${t.url}/v1/images/sha256/${up.body.sha256}`, { headers: authHeaders(t.url) })).headers.get('x-image-id')).toBe(up.body.id);
   });
 });
 

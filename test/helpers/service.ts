@@ -101,5 +101,5 @@ export async function listFiles(dir: string): Promise<string[]> {
 /** Redis keys that hold images (records, hash index, id index, jobs), not analytics. */
 export async function imageKeys(t: TestService): Promise<string[]> {
   const keys = await t.redis.client.keys('imgsvc:*');
-  return keys.filter((k) => !/^imgsvc:(stats|top|hll|analytics|rl|apikey-used):/.test(k)).sort();
+  return keys.filter((k) => !/^imgsvc:(stats|top|hll|analytics|rl|apikey-used|locks|dl):/.test(k) && !k.startsWith("imgsvc:jobs:resize:alive:")).sort();
 }

@@ -1,0 +1,143 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { readerOrAnonymous, requireScope } from '../access/authenticate-request.js';
+import { decideTrash } from '../access/decide.js';
+import type { ImageGuard } from '../access/image-guard.js';
+import type { KeyRing } from '../access/key-ring.js';
+import { isAdmin, type Principal } from '../accounts/principal.js';
+import { AppError, badRequest, notFound, unauthorized } from '../core/errors.js';
+import { isImageId } from '../core/ids.js';
+import { queryString } from '../http/query-string.js';
+import type { ImageIndex } from '../images/image-index.js';
+import type { ImageRecord, PublicImage } from '../images/image-record.js';
+import type { RecordWriter } from '../images/record-writer.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { decodeCursor, encodeCursor, queryDigest, type Cursor } from './cursor.js';
+import { eraseImage, readTombstone, type EraseDeps } from './erase-image.js';
+import type { ImageListing } from './image-listing.js';
+import { foldTag, tagSchema } from './metadata.js';
+
+export interface LifecycleDeps {
+  listing: ImageListing;
+  guard: ImageGuard;
+  writer: RecordWriter;
+  index: ImageIndex;
+  store: ObjectStore;
+  ring: KeyRing;
+  erase: EraseDeps;
+  eraseAfterSeconds: number;
+  view: (record: ImageRecord, req: Request) => PublicImage;
+}
+
+const statusSchema = z.enum(['processing', 'ready', 'failed'], { error: 'expected processing, ready or failed for status' });
+
+function limitOf(req: Request): number {
+  const text = queryString(req, 'limit');
+  if (text === undefined) return 50;
+  const n = Number(text);
+  if (!/^[0-9]{1,3}$/.test(text) || n < 1 || n > 200) throw badRequest('invalid_parameter', `expected an integer from 1 to 200 for limit but received ${JSON.stringify(text)}`);
+  return n;
+}
+
+function ownerOf(req: Request, p: Principal): string {
+  const owner = queryString(req, 'owner');
+  if (owner !== undefined) {
+    if (!isImageId(owner)) throw badRequest('invalid_parameter', `expected a user id for owner but received ${JSON.stringify(owner)}`);
+    return owner;
+  }
+  if (p.kind !== 'user') throw unauthorized('authentication_required', 'listing your own images needs an API key; to list someone else’s public images pass ?owner=<userId>');
+  return p.userId;
+}
+
+/** The cursor a request brings, checked against the query it is used with. */
+function cursorOf(req: Request, ring: KeyRing, digest: string): Cursor | undefined {
+  const after = queryString(req, 'after');
+  const before = queryString(req, 'before');
+  if (after !== undefined && before !== undefined) throw badRequest('invalid_cursor', 'pass after or before, not both');
+  if (after !== undefined) return decodeCursor(ring, digest, after, 'after');
+  if (before !== undefined) return decodeCursor(ring, digest, before, 'before');
+  return undefined;
+}
+
+/** Listing, deletion into the trash, restore, and erasure. */
+export function lifecycleRoutes(deps: LifecycleDeps): Router {
+  const router = Router();
+
+  const page = async (req: Request, principal: Principal, ownerId: string, trash: boolean) => {
+    const tagText = queryString(req, 'tag');
+    const tag = tagText === undefined ? undefined : tagSchema.safeParse(tagText);
+    if (tag && !tag.success) throw badRequest('invalid_parameter', `tag: ${tag.error.issues[0]?.message}`);
+    const statusText = queryString(req, 'status');
+    const status = statusText === undefined ? undefined : statusSchema.safeParse(statusText);
+    if (status && !status.success) throw badRequest('invalid_parameter', `status: ${status.error.issues[0]?.message}`);
+    const digest = queryDigest({ owner: ownerId, tag: tag?.data && foldTag(tag.data), status: status?.data, trash: trash ? '1' : undefined });
+    const result = await deps.listing.list(principal, {
+      ownerId,
+      tag: tag?.data,
+      status: status?.data,
+      trash,
+      limit: limitOf(req),
+      cursor: cursorOf(req, deps.ring, digest),
+    });
+    return {
+      items: result.items.map((r) => deps.view(r, req)),
+      nextCursor: result.nextAfter ? encodeCursor(deps.ring, digest, { dir: 'after', id: result.nextAfter }) : null,
+      prevCursor: result.prevBefore ? encodeCursor(deps.ring, digest, { dir: 'before', id: result.prevBefore }) : null,
+    };
+  };
+
+  router.get('/v1/images', readerOrAnonymous(), async (req, res) => {
+    const p = res.locals.principal;
+    res.setHeader('Cache-Control', 'private, no-store').json(await page(req, p, ownerOf(req, p), false));
+  });
+
+  router.get('/v1/trash', requireScope('images:read'), async (req, res) => {
+    const p = res.locals.principal;
+    const ownerId = ownerOf(req, p);
+    if (p.kind !== 'user' || (ownerId !== p.userId && !isAdmin(p))) throw notFound('not_found', 'no trash here');
+    const body = await page(req, p, ownerId, true);
+    res.setHeader('Cache-Control', 'private, no-store').json({
+      ...body,
+      items: body.items.map((i) => ({ ...i, eraseAt: new Date(Date.parse(i.deletedAt!) + deps.eraseAfterSeconds * 1000).toISOString() })),
+    });
+  });
+
+  router.delete('/v1/images/:id', requireScope('images:write'), async (req, res) => {
+    const p = res.locals.principal;
+    const purge = queryString(req, 'purge');
+    if (purge !== undefined && purge !== 'true' && purge !== 'false') throw badRequest('invalid_parameter', `expected true or false for purge but received ${JSON.stringify(purge)}`);
+    const id = String(req.params.id ?? '');
+    // A deleted image can still be purged by whoever may see the trash; otherwise it must be live.
+    const existing = isImageId(id) ? await deps.index.get(id) : undefined;
+    const record = existing?.deletedAt !== undefined && purge === 'true' ? await deps.guard.trashed(p, id) : await deps.guard.manage(p, id);
+    const deletedAt = record.deletedAt ?? new Date().toISOString();
+    const deleted = record.deletedAt ? record : await deps.writer.update(record.id, (current) => ({ ...current, deletedAt, updatedAt: deletedAt }));
+    res.locals.log.info({ imageId: record.id, purge: purge === 'true' }, 'image deleted');
+    if (purge === 'true') {
+      const tombstone = await eraseImage(deleted, deps.erase);
+      res.setHeader('Cache-Control', 'no-store').json({ id: record.id, deletedAt: tombstone.deletedAt, erasedAt: tombstone.erasedAt });
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-store').json({ id: record.id, deletedAt, eraseAt: new Date(Date.parse(deletedAt) + deps.eraseAfterSeconds * 1000).toISOString() });
+  });
+
+  router.post('/v1/images/:id/restore', requireScope('images:write'), async (req, res) => {
+    const p = res.locals.principal;
+    const id = String(req.params.id ?? '');
+    if (isImageId(id) && !(await deps.index.get(id))) {
+      const tombstone = await readTombstone(deps.store, id);
+      if (tombstone && decideTrash(p, { ownerId: tombstone.ownerId, visibility: 'private', deletedAt: tombstone.deletedAt }) === 'allow') {
+        throw new AppError(410, 'image_erased', `the image ${id} was erased at ${tombstone.erasedAt} and cannot be restored`);
+      }
+    }
+    const record = await deps.guard.trashed(p, id);
+    const restored = await deps.writer.update(record.id, (current) => {
+      const { deletedAt: _d, ...rest } = current;
+      return { ...rest, updatedAt: new Date().toISOString() };
+    });
+    res.locals.log.info({ imageId: record.id }, 'image restored');
+    res.setHeader('Cache-Control', 'no-store').json(deps.view(restored, req));
+  });
+
+  return router;
+}
