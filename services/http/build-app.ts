@@ -65,6 +65,8 @@ export function buildApp(deps: AppDeps): express.Express {
         decodeConcurrency: deps.decodeConcurrency,
         publicBaseUrl: config.publicBaseUrl,
         work: deps.work,
+        idleTimeoutMs: config.uploadIdleTimeoutMs,
+        maxConcurrentUploads: config.maxConcurrentUploads,
       }),
     );
   }

@@ -10,6 +10,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { acceptUpload } from './accept-upload.js';
 import type { ProbeLimits } from './probe-image.js';
 import { receiveUpload } from './receive-upload.js';
+import { uploadAdmission } from './upload-admission.js';
 import type { UploadMetrics } from './upload-metrics.js';
 
 export interface UploadRouteDeps {
@@ -22,15 +23,18 @@ export interface UploadRouteDeps {
   decodeConcurrency: number;
   publicBaseUrl: string | undefined;
   work: WorkTracker;
+  /** Slow-client bounds: body idle timeout, and uploads admitted at once. */
+  idleTimeoutMs: number;
+  maxConcurrentUploads: number;
 }
 
 export function uploadRoutes(deps: UploadRouteDeps): Router {
   const router = Router();
   const decodeLimit = pLimit(deps.decodeConcurrency);
 
-  router.post('/v1/images', (req, res) => deps.work.track(async () => {
+  router.post('/v1/images', uploadAdmission(deps.maxConcurrentUploads), (req, res) => deps.work.track(async () => {
     try {
-      const file = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxUploadBytes });
+      const file = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxUploadBytes, idleTimeoutMs: deps.idleTimeoutMs });
       deps.metrics.uploadBytes.add(file.bytes);
       const outcome = await acceptUpload(file, {
         decodeLimit,
