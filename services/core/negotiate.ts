@@ -151,11 +151,12 @@ interface ParsedQuery {
 /** Validates every parameter, naming it and its accepted range when it is wrong. */
 function parseQuery(query: Readonly<Record<string, unknown>>): ParsedQuery {
   const out: ParsedQuery = {};
-  for (const key of Object.keys(query)) {
-    if (!KNOWN_PARAMS.has(key)) throw badRequest('unknown_parameter', `unknown query parameter ${JSON.stringify(key)}; expected w, h, dpr, fit, fmt, q or anim`);
+  // Own keys of any object, prototype-less or not, so `__proto__` and `constructor` are refused like any unknown name.
+  for (const key of Reflect.ownKeys(query)) {
+    if (typeof key !== 'string' || !KNOWN_PARAMS.has(key)) throw badRequest('unknown_parameter', `unknown query parameter ${JSON.stringify(String(key))}; expected w, h, dpr, fit, fmt, q or anim`);
   }
   const text = (name: string): string | undefined => {
-    const value = query[name];
+    const value = Object.hasOwn(query, name) ? query[name] : undefined;
     if (value === undefined) return undefined;
     if (typeof value !== 'string') throw badRequest('invalid_parameter', `expected one value for ${name}`);
     return value;
@@ -190,7 +191,9 @@ function parseQuery(query: Readonly<Record<string, unknown>>): ParsedQuery {
   }
   const fmt = text('fmt');
   if (fmt !== undefined) {
-    const format = FORMAT_PARAM[fmt.toLowerCase()];
+    const name = fmt.toLowerCase();
+    // hasOwn: `fmt=constructor` must not find Object.prototype.constructor.
+    const format = Object.hasOwn(FORMAT_PARAM, name) ? FORMAT_PARAM[name] : undefined;
     if (!format) throw badRequest('invalid_parameter', `expected one of ${Object.keys(FORMAT_PARAM).join(', ')} for fmt but received ${JSON.stringify(fmt)}`);
     if (format !== 'auto') out.fmt = format;
   }

@@ -11,9 +11,6 @@ import { VariantLoader } from '../origin/variant-loader.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 
-/** Bound on one on-demand transform. */
-const RENDER_TIMEOUT_SECONDS = 30;
-
 /** Composes the origin's hot path: negotiation, the variant loader and its metrics. */
 export function createPublicImages(deps: {
   config: Config;
@@ -31,7 +28,7 @@ export function createPublicImages(deps: {
     hotCacheBytes: config.hotCacheBytes,
     transformConcurrency: config.transformConcurrency,
     transformQueue: config.transformQueue,
-    limits: { maxPixels: config.maxPixels, timeoutSeconds: RENDER_TIMEOUT_SECONDS },
+    limits: { maxPixels: config.maxPixels, timeoutSeconds: config.transformTimeoutSeconds },
     onTransform: (format, seconds) => originMetrics.transformDuration.record(seconds, { format }),
     onTransformFailure: (_format, reason) => originMetrics.transformFailures.add(1, { reason }),
   });
