@@ -159,7 +159,7 @@ describe('negotiate: quality', () => {
     ['a preset and fmt', { fmt: 'webp' }, 'w640'],
   ])('ignores Save-Data and ECT when the URL fixes format and size: %s', (_name, query, preset) => {
     const plain = run({ accept: 'image/webp' }, query, photo, preset);
-    for (const headers of [{ 'save-data': 'on' }, { ect: '2g' }, { ect: 'slow-2g', 'save-data': 'on' }]) {
+    for (const headers of [{ 'save-data': 'on' }, { ect: '2g' }, { ect: 'slow-2g', 'save-data': 'on' }] as Record<string, string>[]) {
       const frugal = run({ accept: 'image/webp', ...headers }, query, photo, preset);
       expect(frugal.spec).toEqual(plain.spec);
       expect(frugal.vary).toEqual([]);

@@ -22,7 +22,7 @@ describe('srcset URLs', () => {
     for (const url of urls) {
       const plain = await getBytes(url, { accept: 'image/avif,image/webp,*/*' });
       expect(plain.status).toBe(200);
-      for (const headers of [{ 'save-data': 'on' }, { ect: '2g' }, { ect: 'slow-2g', 'save-data': 'on' }]) {
+      for (const headers of [{ 'save-data': 'on' }, { ect: '2g' }, { ect: 'slow-2g', 'save-data': 'on' }] as Record<string, string>[]) {
         const frugal = await getBytes(url, { accept: 'image/webp,*/*', ...headers });
         expect(frugal.headers.get('etag')).toBe(plain.headers.get('etag'));
         expect(frugal.body.equals(plain.body)).toBe(true);
