@@ -14,6 +14,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { createUploadMetrics } from '../upload/upload-metrics.js';
 import { uploadRoutes } from '../upload/upload-routes.js';
+import { cors } from './cors.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes } from './health-routes.js';
 import type { HttpMetrics } from './http-metrics.js';
@@ -43,6 +44,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.use(requestContext({ logger: deps.logger, metrics: deps.httpMetrics }));
+  app.use(cors(config.corsOrigins));
   app.use(
     healthRoutes({
       redis: deps.redis,
