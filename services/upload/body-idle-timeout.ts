@@ -23,8 +23,11 @@ export function watchBodyIdle(body: Readable, idleMs: number, onIdle: (err: AppE
   const stop = () => {
     clearTimeout(timer);
     body.off('data', arm);
+    body.off('end', stop);
   };
   body.on('data', arm);
+  // Once the whole body is in, waiting on the disk is not the client's idleness.
+  body.once('end', stop);
   arm();
   return stop;
 }
