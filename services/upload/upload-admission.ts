@@ -8,10 +8,11 @@ import { AppError } from '../core/errors.js';
  * other request fails with EMFILE. Past the cap: 503 with Retry-After, and the connection is
  * closed, since the body is not read.
  */
-export function uploadAdmission(max: number): RequestHandler {
+export function uploadAdmission(max: number, onRefused: () => void = () => undefined): RequestHandler {
   let active = 0;
   return (_req, res, next) => {
     if (active >= max) {
+      onRefused();
       res.setHeader('Connection', 'close');
       next(new AppError(503, 'too_many_uploads', `this server is receiving ${max} uploads already; retry in a moment`, { details: { limit: max } }));
       return;

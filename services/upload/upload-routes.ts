@@ -32,7 +32,8 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
   const router = Router();
   const decodeLimit = pLimit(deps.decodeConcurrency);
 
-  router.post('/v1/images', uploadAdmission(deps.maxConcurrentUploads), (req, res) => deps.work.track(async () => {
+  const admission = uploadAdmission(deps.maxConcurrentUploads, () => deps.metrics.uploads.add(1, { outcome: 'rejected', reason: 'too_many_uploads' }));
+  router.post('/v1/images', admission, (req, res) => deps.work.track(async () => {
     try {
       const file = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxUploadBytes, idleTimeoutMs: deps.idleTimeoutMs });
       deps.metrics.uploadBytes.add(file.bytes);

@@ -71,6 +71,8 @@ describe('concurrent uploads past IMGSVC_MAX_CONCURRENT_UPLOADS', () => {
     expect(third.received()).toMatch(/\r\nretry-after: \d+\r\n/i);
     expect(third.received()).toContain('"code":"too_many_uploads"');
     expect(await tmpFiles(t)).toHaveLength(2);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/imgsvc_uploads_total\{[^}]*reason="too_many_uploads"[^}]*\} 1/);
 
     for (const x of stalled) x.socket.destroy();
     await eventually(async () => expect(await tmpFiles(t)).toEqual([]), 5_000);
