@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { analyticsKeys } from './analytics-keys.js';
 import { dayId, hourId } from './time-buckets.js';
+import { keptUserAgent } from './viewer-agent.js';
 import type { ViewerHasher } from './viewer-hash.js';
 
 /** One image request, as the serving path hands it over: references only, no work. */
@@ -82,7 +83,8 @@ export class RequestRecorder {
       this.dropped.add(1, { reason: 'buffer_full' });
       return;
     }
-    this.pending.push({ event, at: this.now() });
+    const userAgent = keptUserAgent(event.userAgent);
+    this.pending.push({ event: userAgent === event.userAgent ? event : { ...event, userAgent }, at: this.now() });
   }
 
   start(): void {

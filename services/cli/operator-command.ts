@@ -1,5 +1,6 @@
 import { ConfigError } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
+import { findClusterSource } from '../../operator/cluster-source.js';
 import { KubeClient } from '../../operator/kube-client.js';
 import { loadOperatorConfig } from '../../operator/operator-config.js';
 import { runOperator } from '../../operator/run-operator.js';
@@ -18,6 +19,11 @@ export async function runOperatorCommand(flags: { host?: string; port?: string }
       return 1;
     }
     throw err;
+  }
+  const source = findClusterSource(env);
+  if (source.kind === 'none') {
+    process.stderr.write(`imgsvc operator: ${source.message}\n`);
+    return 1;
   }
   const logger = createLogger(config.logLevel);
   let client: KubeClient;

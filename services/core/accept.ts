@@ -1,3 +1,5 @@
+import { HEADER_MEMO_MAX_KEY_LENGTH, headerMemo } from './header-memo.js';
+
 /**
  * Parses an Accept header into media ranges with q-values (RFC 9110 §12.5.1). Pure and small:
  * negotiation only needs to know how much a client wants each image type.
@@ -8,19 +10,11 @@ export interface MediaRange {
   q: number;
 }
 
-/** Browsers send a handful of distinct Accept values: parse each once (results are never mutated). */
-const parsed = new Map<string, MediaRange[]>();
-const PARSED_MAX = 1_000;
+/** Browsers send a handful of distinct Accept values: parse each short one once (results are never mutated). */
+const parseMemo = headerMemo(parseUncached, { maxEntries: 1_000, maxKeyLength: HEADER_MEMO_MAX_KEY_LENGTH });
 
 export function parseAccept(header: string | undefined): MediaRange[] {
-  if (!header) return [];
-  let ranges = parsed.get(header);
-  if (!ranges) {
-    ranges = parseUncached(header);
-    if (parsed.size >= PARSED_MAX) parsed.clear();
-    parsed.set(header, ranges);
-  }
-  return ranges;
+  return header ? parseMemo(header) : [];
 }
 
 function parseUncached(header: string): MediaRange[] {

@@ -14,6 +14,24 @@ describe('loadConfig', () => {
     });
     expect(config.redisUrl).toBeUndefined();
     expect(config.publicBaseUrl).toBeUndefined();
+    expect(config).toMatchObject({ uploadIdleTimeoutMs: 30_000, maxConcurrentUploads: 64, transformTimeoutSeconds: 30, corsOrigins: [] });
+  });
+
+  it('reads CORS origins as *, or a list of exact origins, and refuses what a browser would never match', () => {
+    expect(loadConfig({ IMGSVC_CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(loadConfig({ IMGSVC_CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).corsOrigins).toEqual(['https://app.example.com', 'http://localhost:3000']);
+    const err = (() => {
+      try {
+        loadConfig({ IMGSVC_CORS_ORIGINS: 'https://app.example.com/, *, app.example.com', IMGSVC_MAX_CONCURRENT_UPLOADS: '0', IMGSVC_UPLOAD_IDLE_TIMEOUT_MS: 'soon' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.problems).toHaveLength(3);
+    expect(err.problems[0]).toContain('IMGSVC_UPLOAD_IDLE_TIMEOUT_MS');
+    expect(err.problems[1]).toContain('IMGSVC_MAX_CONCURRENT_UPLOADS');
+    expect(err.problems[2]).toMatch(/IMGSVC_CORS_ORIGINS: .*"https:\/\/app.example.com\/".*not \* inside a list.*"app.example.com"/);
   });
 
   it('reads the environment, and flags win over it', () => {

@@ -5,6 +5,7 @@ import { DEFAULT_PRESETS, parsePresets } from './eager-presets.js';
 import { parseKeyRing } from '../access/key-ring.js';
 import { parseToken } from '../accounts/api-key.js';
 import { parseRateSpec } from './rate-spec.js';
+import { parseCorsOrigins } from './cors-origins.js';
 
 export const ROLES = ['all', 'upload', 'resizer', 'origin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -106,6 +107,31 @@ const SETTINGS = {
     flag: undefined,
     schema: byteSize(50 * 1024 * 1024),
   },
+  uploadIdleTimeoutMs: {
+    env: 'IMGSVC_UPLOAD_IDLE_TIMEOUT_MS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  },
+  maxConcurrentUploads: {
+    env: 'IMGSVC_MAX_CONCURRENT_UPLOADS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(100_000).default(64),
+  },
+  corsOrigins: {
+    env: 'IMGSVC_CORS_ORIGINS',
+    flag: undefined,
+    schema: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        const parsed = parseCorsOrigins(text);
+        if ('problems' in parsed) {
+          for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+          return z.NEVER;
+        }
+        return parsed.origins;
+      }),
+  },
   maxPixels: {
     env: 'IMGSVC_MAX_PIXELS',
     flag: undefined,
@@ -130,6 +156,12 @@ const SETTINGS = {
     env: 'IMGSVC_TRANSFORM_CONCURRENCY',
     flag: undefined,
     schema: z.coerce.number().int().min(1).max(256).default(() => availableParallelism()),
+  },
+  transformTimeoutSeconds: {
+    env: 'IMGSVC_TRANSFORM_TIMEOUT_SECONDS',
+    flag: undefined,
+    // Whole seconds: that is what sharp's timeout takes.
+    schema: z.coerce.number().int().min(1).max(3600).default(30),
   },
   transformQueue: {
     env: 'IMGSVC_TRANSFORM_QUEUE',

@@ -1,3 +1,5 @@
+import { HEADER_MEMO_MAX_KEY_LENGTH, headerMemo } from './header-memo.js';
+
 /**
  * Device class from a User-Agent, for requests without Client Hints. A small table instead of
  * a UA parser: only four classes matter here, and the parsers that know more are either AGPL
@@ -10,19 +12,14 @@ const BOT = /bot|crawler|spider|crawling|slurp|facebookexternalhit|embedly|quora
 const TABLET = /ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))/i;
 const PHONE = /mobi|iphone|ipod|android.*mobile|windows phone|blackberry|opera mini/i;
 
-/** The same few hundred User-Agent strings make most traffic: remember their class. */
-const seen = new Map<string, DeviceClass>();
-const SEEN_MAX = 10_000;
+/** The same few hundred User-Agent strings make most traffic: remember their class (short ones only). */
+const classify = headerMemo(
+  (userAgent: string): DeviceClass => (BOT.test(userAgent) ? 'bot' : TABLET.test(userAgent) ? 'tablet' : PHONE.test(userAgent) ? 'phone' : 'desktop'),
+  { maxEntries: 10_000, maxKeyLength: HEADER_MEMO_MAX_KEY_LENGTH },
+);
 
 export function deviceClassOf(userAgent: string | undefined): DeviceClass {
-  if (!userAgent) return 'desktop';
-  let cls = seen.get(userAgent);
-  if (cls === undefined) {
-    cls = BOT.test(userAgent) ? 'bot' : TABLET.test(userAgent) ? 'tablet' : PHONE.test(userAgent) ? 'phone' : 'desktop';
-    if (seen.size >= SEEN_MAX) seen.clear();
-    seen.set(userAgent, cls);
-  }
-  return cls;
+  return userAgent ? classify(userAgent) : 'desktop';
 }
 
 /** What a device of each class shows full-bleed, when nothing better is known: CSS width × DPR. */

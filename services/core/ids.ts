@@ -1,17 +1,18 @@
-import { monotonicFactory } from 'ulid';
+import { ulid } from 'ulid';
 
 /**
  * Image ids are ULIDs: 48 bits of millisecond time (so ids sort by creation and paginate
- * cheaply) and 80 bits of cryptographic randomness (so ids cannot be enumerated). The
- * monotonic factory keeps ids created in the same millisecond in order.
+ * cheaply) and 80 bits of cryptographic randomness (so ids cannot be enumerated). Every id
+ * draws fresh randomness: the monotonic factory would make an id created in the same
+ * millisecond as a known one its successor (random part + 1), so a private image uploaded
+ * right after a public one could be found by incrementing. Ids of one millisecond therefore
+ * do not sort among themselves; across milliseconds they still do.
  */
-const nextUlid = monotonicFactory();
-
 const ULID_RE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
 export function newImageId(now: number = Date.now()): string {
-  return nextUlid(now);
+  return ulid(now);
 }
 
 export function isImageId(value: string): boolean {

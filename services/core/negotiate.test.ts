@@ -115,14 +115,23 @@ describe('negotiate: size', () => {
     expect(run({ 'sec-ch-viewport-width': '390' }).vary).not.toContain('User-Agent');
   });
 
-  it('takes explicit w, h, dpr and fit from the query, snapped to the ladder, with no hint Vary', () => {
+  it('takes explicit w, h, dpr and fit from the query exactly, not snapped, with no hint Vary', () => {
     const result = run(BROWSERS.chromeAndroid, { w: '400', dpr: '2' });
     expect(result.spec.width).toBe(800);
     expect(result.vary).toEqual(['Accept', 'Save-Data', 'ECT']);
-    expect(run({}, { h: '300' }).spec.width).toBe(480); // 300 × 4/3 = 400 → 480
-    expect(run({}, { w: '1000', h: '300' }).spec.width).toBe(480); // inside both
-    const box = run({}, { w: '400', h: '400', fit: 'cover' }).spec;
-    expect(box).toMatchObject({ width: 480, height: 480, fit: 'cover' });
+    expect(run({}, { w: '333' }).spec.width).toBe(333);
+    expect(run({}, { w: '301', dpr: '1.5' }).spec.width).toBe(452);
+    expect(run({}, { h: '300' }).spec.width).toBe(400); // 300 × 4/3
+    expect(run({}, { w: '1000', h: '300' }).spec.width).toBe(400); // inside both
+  });
+
+  it.each([
+    ['a 300×300 crop is 300×300', { w: '300', h: '300', fit: 'cover' }, photo, { width: 300, height: 300, fit: 'cover' }],
+    ['a box at dpr 2', { w: '200', h: '100', fit: 'contain', dpr: '2' }, photo, { width: 400, height: 200, fit: 'contain' }],
+    ['a box wider than the original keeps its shape', { w: '600', h: '300', fit: 'cover' }, small, { width: 300, height: 150 }],
+    ['a box taller than the original keeps its shape', { w: '300', h: '600', fit: 'fill' }, small, { width: 100, height: 200 }],
+  ])('%s', (_name, query, source, expected) => {
+    expect(run({}, query as Record<string, string>, source).spec).toMatchObject(expected);
   });
 
   it('uses a named preset width exactly', () => {
@@ -141,6 +150,26 @@ describe('negotiate: quality', () => {
     const explicit = run({ accept: 'image/webp', 'save-data': 'on' }, { q: '90', w: '100' });
     expect(explicit.spec.quality).toBe(90);
     expect(explicit.vary).toEqual(['Accept']);
+  });
+
+  it.each([
+    ['w and fmt (what srcset emits)', { w: '640', fmt: 'webp' }, undefined],
+    ['h and fmt', { h: '300', fmt: 'avif' }, undefined],
+    ['a box and fmt', { w: '300', h: '300', fit: 'cover', fmt: 'jpeg' }, undefined],
+    ['a preset and fmt', { fmt: 'webp' }, 'w640'],
+  ])('ignores Save-Data and ECT when the URL fixes format and size: %s', (_name, query, preset) => {
+    const plain = run({ accept: 'image/webp' }, query, photo, preset);
+    for (const headers of [{ 'save-data': 'on' }, { ect: '2g' }, { ect: 'slow-2g', 'save-data': 'on' }] as Record<string, string>[]) {
+      const frugal = run({ accept: 'image/webp', ...headers }, query, photo, preset);
+      expect(frugal.spec).toEqual(plain.spec);
+      expect(frugal.vary).toEqual([]);
+    }
+    expect(plain.spec.quality).toBe(DEFAULT_QUALITY[plain.spec.format]);
+  });
+
+  it('still lowers quality for Save-Data when the URL leaves the format or the size open', () => {
+    expect(run({ accept: 'image/webp', 'save-data': 'on' }, { w: '640' }).spec.quality).toBe(SAVE_DATA_QUALITY.webp);
+    expect(run({ 'save-data': 'on' }, { fmt: 'webp' }).spec.quality).toBe(SAVE_DATA_QUALITY.webp);
   });
 });
 

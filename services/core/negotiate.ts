@@ -40,9 +40,9 @@ const KNOWN_PARAMS = new Set(['w', 'h', 'dpr', 'fit', 'fmt', 'q', 'anim']);
  * Chooses the variant for one request: a pure function of the headers, the query and the
  * image's recorded dimensions. Explicit parameters win; otherwise format comes from `Accept`,
  * size from Client Hints or, without them, the User-Agent's device class, quality from the
- * tuned table lowered by `Save-Data` or a 2G `ECT`. Widths snap up to the ladder and never
- * exceed the original. Throws 400 for malformed parameters and 406 when no acceptable format
- * exists.
+ * tuned table lowered by `Save-Data` or a 2G `ECT` (unless the URL fixes format and size).
+ * Chosen widths snap up to the ladder, explicit ones are kept exactly; none exceeds the
+ * original. Throws 400 for malformed parameters and 406 when no acceptable format exists.
  */
 export function negotiate(request: ImageRequest, source: SourceImage, presets: readonly Preset[]): Negotiated {
   const q = parseQuery(request.query);
@@ -53,8 +53,11 @@ export function negotiate(request: ImageRequest, source: SourceImage, presets: r
   const animatedSource = source.frames > 1 && q.anim !== false;
   const format = q.fmt ?? negotiateFormat(header('accept'), source, animatedSource, vary);
 
+  // A URL with the format and the size in it (what srcset emits) is one representation for
+  // everyone, so a CDN can cache it without Vary: Save-Data/ECT must not change its quality.
+  const fixedByUrl = q.fmt !== undefined && (request.preset !== undefined || q.w !== undefined || q.h !== undefined);
   const lowDataMode = () => {
-    if (q.q !== undefined) return false;
+    if (q.q !== undefined || fixedByUrl) return false;
     vary.add('Save-Data').add('ECT');
     const ect = header('ect')?.toLowerCase();
     return header('save-data')?.toLowerCase() === 'on' || ect === '2g' || ect === 'slow-2g';
@@ -75,10 +78,11 @@ export function negotiate(request: ImageRequest, source: SourceImage, presets: r
     const fromHeight = q.h !== undefined ? q.h * aspect : Infinity;
     // `inside` (the default) fits within both; a box fit fills the width and crops or pads the height.
     const cssWidth = q.w === undefined ? fromHeight : q.fit === undefined || q.fit === 'inside' ? Math.min(q.w, fromHeight) : q.w;
-    const boxWidth = cssWidth * dpr;
-    width = snapWidth(Math.min(boxWidth, MAX_OUTPUT_WIDTH), source.width);
+    // Explicit sizes are honoured exactly (capped at the original, never upscaled), not snapped:
+    // the page asked for these pixels, and a 300×300 crop must come back 300×300.
+    width = exactWidth(cssWidth * dpr, source.width);
     if (q.w !== undefined && q.h !== undefined && q.fit !== undefined && q.fit !== 'inside') {
-      // A box: keep its proportions while the width snaps, and never upscale the height either.
+      // A box: keep its proportions when the width is capped, and never upscale the height either.
       fit = q.fit;
       height = Math.max(1, Math.round((width * q.h) / q.w));
       if (height > source.height) {
@@ -151,11 +155,12 @@ interface ParsedQuery {
 /** Validates every parameter, naming it and its accepted range when it is wrong. */
 function parseQuery(query: Readonly<Record<string, unknown>>): ParsedQuery {
   const out: ParsedQuery = {};
-  for (const key of Object.keys(query)) {
-    if (!KNOWN_PARAMS.has(key)) throw badRequest('unknown_parameter', `unknown query parameter ${JSON.stringify(key)}; expected w, h, dpr, fit, fmt, q or anim`);
+  // Own keys of any object, prototype-less or not, so `__proto__` and `constructor` are refused like any unknown name.
+  for (const key of Reflect.ownKeys(query)) {
+    if (typeof key !== 'string' || !KNOWN_PARAMS.has(key)) throw badRequest('unknown_parameter', `unknown query parameter ${JSON.stringify(String(key))}; expected w, h, dpr, fit, fmt, q or anim`);
   }
   const text = (name: string): string | undefined => {
-    const value = query[name];
+    const value = Object.hasOwn(query, name) ? query[name] : undefined;
     if (value === undefined) return undefined;
     if (typeof value !== 'string') throw badRequest('invalid_parameter', `expected one value for ${name}`);
     return value;
@@ -190,7 +195,9 @@ function parseQuery(query: Readonly<Record<string, unknown>>): ParsedQuery {
   }
   const fmt = text('fmt');
   if (fmt !== undefined) {
-    const format = FORMAT_PARAM[fmt.toLowerCase()];
+    const name = fmt.toLowerCase();
+    // hasOwn: `fmt=constructor` must not find Object.prototype.constructor.
+    const format = Object.hasOwn(FORMAT_PARAM, name) ? FORMAT_PARAM[name] : undefined;
     if (!format) throw badRequest('invalid_parameter', `expected one of ${Object.keys(FORMAT_PARAM).join(', ')} for fmt but received ${JSON.stringify(fmt)}`);
     if (format !== 'auto') out.fmt = format;
   }
@@ -200,6 +207,10 @@ function parseQuery(query: Readonly<Record<string, unknown>>): ParsedQuery {
     out.anim = anim === '1';
   }
   return out;
+}
+
+function exactWidth(wanted: number, originalWidth: number): number {
+  return Math.max(1, Math.min(Math.round(wanted), originalWidth, MAX_OUTPUT_WIDTH));
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -72,7 +72,7 @@ function parseWidths(text: string): number[] {
 
 function parseFormats(text: string): OutputFormat[] {
   const names = text.split(',').map((f) => f.trim().toLowerCase());
-  const formats = names.map((n) => FORMAT_NAMES[n]);
+  const formats = names.map((n) => (Object.hasOwn(FORMAT_NAMES, n) ? FORMAT_NAMES[n] : undefined));
   if (formats.some((f) => f === undefined) || formats.length === 0) {
     throw badRequest('invalid_parameter', `expected comma-separated formats among avif, webp, jpeg, png, gif for formats but received ${JSON.stringify(text)}`);
   }

@@ -14,6 +14,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { createUploadMetrics } from '../upload/upload-metrics.js';
 import { uploadRoutes } from '../upload/upload-routes.js';
+import { cors } from './cors.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes, type CheckResult } from './health-routes.js';
 import type { HttpMetrics } from './http-metrics.js';
@@ -58,6 +59,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.disable('etag');
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(requestContext({ logger: deps.logger, metrics: deps.httpMetrics }));
+  app.use(cors(config.corsOrigins));
   app.use(
     healthRoutes({
       redis: deps.redis,
@@ -93,6 +95,8 @@ export function buildApp(deps: AppDeps): express.Express {
         work: deps.work,
         accounts: access.accounts,
         view,
+        idleTimeoutMs: config.uploadIdleTimeoutMs,
+        maxConcurrentUploads: config.maxConcurrentUploads,
       }),
     );
   }

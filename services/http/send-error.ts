@@ -13,7 +13,8 @@ export function sendError(res: ServerResponse, error: AppError, method: string |
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.setHeader('Cache-Control', 'no-store');
-  if (error.status === 413) res.setHeader('Connection', 'close');
+  // The rest of the body was never read (too large, or the client stalled): end the connection.
+  if (error.status === 413 || error.status === 408) res.setHeader('Connection', 'close');
   if (error.status === 503 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(error.details?.retryAfterSeconds ?? 1));
   if (error.status === 429) res.setHeader('Retry-After', String(error.details?.retryAfterSeconds ?? 1));
   if (error.status === 401 && typeof error.details?.wwwAuthenticate === 'string') res.setHeader('WWW-Authenticate', error.details.wwwAuthenticate);

@@ -210,7 +210,7 @@ function respond(
   }
 }
 
-/** Query parameters; a repeated one stays an array so validation can refuse it. */
+/** Query parameters; a repeated one stays an array so validation can refuse it. No prototype: `__proto__` is a key like any other. */
 function queryObject(params: readonly [string, string][]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const [key, value] of params) {

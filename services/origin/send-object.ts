@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import parseRange from 'range-parser';
 import { AppError } from '../core/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { clampSuffixRanges } from './byte-range.js';
 import { ifNoneMatchHits } from './conditional.js';
 
 export interface SendOptions {
@@ -35,7 +36,7 @@ export async function sendObject(req: Request, res: Response, store: ObjectStore
   let range: { start: number; end: number } | undefined;
   const rangeHeader = req.headers.range;
   if (options.ranges && rangeHeader && ifRangeAllows(req.get('if-range'), options.etag)) {
-    const parsed = parseRange(options.size, rangeHeader, { combine: true });
+    const parsed = parseRange(options.size, clampSuffixRanges(rangeHeader, options.size), { combine: true });
     if (parsed === -1) {
       res.setHeader('Content-Range', `bytes */${options.size}`);
       throw new AppError(416, 'range_not_satisfiable', `the range ${rangeHeader} is outside the ${options.size} bytes of this object`);

@@ -7,6 +7,7 @@ import type { ImageRecord } from '../images/image-record.js';
 import { variantKey } from '../storage/keys.js';
 import { readOriginal } from '../storage/read-original.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
+import { isRenderTimeout } from './render-failure.js';
 import { renderVariant, type RenderLimits } from './render-variant.js';
 
 export type Tier = 'memory' | 'storage' | 'transform';
@@ -91,8 +92,9 @@ export class VariantLoader {
     const data = await this.transforms(async () => {
       const started = process.hrtime.bigint();
       const original = await readOriginal(this.store, record.sha256);
+      const renderStarted = Date.now();
       const rendered = await renderVariant(original, spec, this.options.limits).catch((err: unknown) => {
-        const timedOut = err instanceof Error && /timeout/i.test(err.message);
+        const timedOut = isRenderTimeout(err, Date.now() - renderStarted, this.options.limits.timeoutSeconds);
         this.options.onTransformFailure?.(spec.format, timedOut ? 'timeout' : 'error');
         throw timedOut
           ? new AppError(503, 'transform_timeout', 'preparing this image took too long; retry in a moment', { cause: err })

@@ -15,9 +15,6 @@ import { ImageGuard } from '../access/image-guard.js';
 import { DownloadLeases } from '../sharing/download-leases.js';
 import type { Redis } from 'ioredis';
 
-/** Bound on one on-demand transform. */
-const RENDER_TIMEOUT_SECONDS = 30;
-
 /** Composes the origin's hot path: negotiation, the variant loader and its metrics. */
 export function createPublicImages(deps: {
   config: Config;
@@ -37,7 +34,7 @@ export function createPublicImages(deps: {
     hotCacheBytes: config.hotCacheBytes,
     transformConcurrency: config.transformConcurrency,
     transformQueue: config.transformQueue,
-    limits: { maxPixels: config.maxPixels, timeoutSeconds: RENDER_TIMEOUT_SECONDS },
+    limits: { maxPixels: config.maxPixels, timeoutSeconds: config.transformTimeoutSeconds },
     onTransform: (format, seconds) => originMetrics.transformDuration.record(seconds, { format }),
     onTransformFailure: (_format, reason) => originMetrics.transformFailures.add(1, { reason }),
   });

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../core/errors.js';
 import { SNIFF_BYTES } from '../core/sniff-format.js';
+import { watchBodyIdle } from './body-idle-timeout.js';
 import { HashingLimiter } from './hashing-limiter.js';
 
 export interface ReceivedFile {
@@ -24,6 +25,8 @@ export interface ReceivedFile {
 export interface ReceiveOptions {
   tmpDir: string;
   maxBytes: number;
+  /** A body that sends nothing for this long is cut off with 408 (its temp file removed). */
+  idleTimeoutMs: number;
 }
 
 /** Multipart framing around a file of exactly the limit may add this much. */
@@ -50,16 +53,25 @@ export async function receiveUpload(req: IncomingMessage, options: ReceiveOption
   }
   if (contentType.startsWith('multipart/form-data')) return receiveMultipart(req, options);
   if (contentType.startsWith('image/') || contentType.startsWith('application/octet-stream')) {
-    return writeStream(req, options, undefined);
+    let limiterOf: HashingLimiter | undefined;
+    const stop = watchBodyIdle(req, options.idleTimeoutMs, (err) => limiterOf?.destroy(err));
+    return writeStream(req, options, undefined, (l) => (limiterOf = l)).finally(stop);
   }
   throw unsupportedMediaType(
     `expected the image as the body (Content-Type image/* or application/octet-stream) or as multipart/form-data with a part named "file"; received Content-Type ${JSON.stringify(contentType || '(none)')}`,
   );
 }
 
-async function writeStream(source: Readable, options: ReceiveOptions, filename: string | undefined): Promise<ReceivedFile> {
+async function writeStream(
+  source: Readable,
+  options: ReceiveOptions,
+  filename: string | undefined,
+  onLimiter: (limiter: HashingLimiter) => void = () => undefined,
+): Promise<ReceivedFile> {
   const path = join(options.tmpDir, `upload-${randomUUID()}`);
   const limiter = new HashingLimiter(options.maxBytes, SNIFF_BYTES);
+  // Failing the limiter fails the whole pipeline, which closes the file and removes it below.
+  onLimiter(limiter);
   try {
     // flush: the file is fsynced before close, so a stored original survives a power cut.
     await pipeline(source, limiter, createWriteStream(path, { flush: true }));
@@ -88,14 +100,21 @@ function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promis
       return;
     }
     let filePromise: Promise<ReceivedFile> | undefined;
+    let fileStream: Readable | undefined;
     let settled = false;
     const fields: Record<string, string> = Object.create(null) as Record<string, string>;
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
+    const stopIdle = watchBodyIdle(req, options.idleTimeoutMs, (err) => {
+      // With a file part open, failing it removes what was written; otherwise fail directly.
+      if (fileStream && !fileStream.readableEnded) fileStream.destroy(err);
+      else fail(err);
+    });
     const fail = (err: AppError) => {
       if (settled) return;
       settled = true;
+      stopIdle();
       req.unpipe(parser);
       // Clean up whatever part of the file was written before failing.
       void (filePromise ?? Promise.resolve(undefined))
@@ -108,6 +127,7 @@ function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promis
         stream.resume();
         return;
       }
+      fileStream = stream;
       stream.on('limit', () =>
         stream.destroy(payloadTooLarge(`the image is larger than the limit of ${options.maxBytes} bytes`, {
           details: { limitBytes: options.maxBytes },
@@ -118,6 +138,7 @@ function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promis
     });
     parser.on('error', (err: Error) => fail(badRequest('bad_multipart', `the multipart body is malformed: ${err.message}`)));
     parser.on('close', () => {
+      stopIdle();
       if (settled) return;
       if (!filePromise) {
         settled = true;

@@ -16,6 +16,7 @@ import { pickMetadataFields, uploadMetadata } from '../sharing/upload-metadata.j
 import type { Request } from 'express';
 import type { ProbeLimits } from './probe-image.js';
 import { receiveUpload } from './receive-upload.js';
+import { uploadAdmission } from './upload-admission.js';
 import type { UploadMetrics } from './upload-metrics.js';
 
 export interface UploadRouteDeps {
@@ -31,6 +32,9 @@ export interface UploadRouteDeps {
   accounts: AccountStore;
   /** The record as its owner sees it (signed URLs for a private image). */
   view: (record: ImageRecord, req: Request) => PublicImage;
+  /** Slow-client bounds: body idle timeout, and uploads admitted at once. */
+  idleTimeoutMs: number;
+  maxConcurrentUploads: number;
 }
 
 /** `visibility` from the query (raw bodies) or the form; undefined when the upload does not choose. */
@@ -54,7 +58,8 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
   const router = Router();
   const decodeLimit = pLimit(deps.decodeConcurrency);
 
-  router.post('/v1/images', requireScope('images:write'), (req, res) => deps.work.track(async () => {
+  const admission = uploadAdmission(deps.maxConcurrentUploads, () => deps.metrics.uploads.add(1, { outcome: 'rejected', reason: 'too_many_uploads' }));
+  router.post('/v1/images', requireScope('images:write'), admission, (req, res) => deps.work.track(async () => {
     try {
       const principal = res.locals.principal;
       if (principal.kind !== 'user') throw new AppError(401, 'authentication_required', 'uploads need an API key');
@@ -62,7 +67,7 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
       const queryVisibility = chosenVisibility(req, {});
       const queryMeta = pickMetadataFields(req.query as Record<string, unknown>);
       uploadMetadata(queryMeta, undefined);
-      const file = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxUploadBytes });
+      const file = await receiveUpload(req, { tmpDir: deps.tmpDir, maxBytes: deps.maxUploadBytes, idleTimeoutMs: deps.idleTimeoutMs });
       deps.metrics.uploadBytes.add(file.bytes);
       let visibility: Visibility;
       let meta: ImageMetadata;

@@ -9,6 +9,7 @@ import { negotiate } from '../../services/core/negotiate.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { requireTool } from '../helpers/require-tool.js';
 import { waitForStatus } from '../helpers/wait-for.js';
 
 /**
@@ -26,6 +27,7 @@ let browser: Browser;
 const images: { id: string; width: number; height: number; hasAlpha: boolean }[] = [];
 
 beforeAll(async () => {
+  requireTool(CHROMIUM, 'chromium', 'the real-browser test');
   // max-age=0, so a reload revalidates and the ETag/304 path is exercised by the browser.
   t = await startTestService({ IMGSVC_CACHE_MAX_AGE: '0' });
   for (const file of ['photos/Kite-2560x1600.jpg', 'alpha/city.png', 'orientation/bug725582-testrotate.jpg']) {

@@ -43,6 +43,18 @@ describe('imgsvc operator (the binary)', () => {
     expect(op.output()).toContain('stopping: releasing the lease');
   });
 
+  it('with no cluster configured, says so in one line and how to point it at one, and exits', async () => {
+    // An empty environment: no KUBECONFIG, no HOME (so no ~/.kube/config), no in-cluster variables.
+    const op = spawnImgsvc(['operator', '--port', '0'], { cwd: ROOT, env: {} });
+    const exited = await Promise.race([op.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000))]);
+    if (!exited) op.child.kill('SIGKILL');
+    expect(exited, op.output()).toEqual({ code: 1, signal: null });
+    const lines = op.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^imgsvc operator: no Kubernetes cluster is configured: set KUBECONFIG .*in-cluster/);
+    expect(op.output()).not.toMatch(/TLS|skipTLSVerify/);
+  });
+
   it('exits with every configuration problem listed', async () => {
     const op = spawnImgsvc(['operator'], { cwd: ROOT, env: { IMGSVC_OPERATOR_PORT: 'http', IMGSVC_OPERATOR_LEASE_DURATION_SECONDS: '0' } });
     expect((await op.exited).code).toBe(1);

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../../services/runtime/free-port.js';
+import { requireTool } from './require-tool.js';
 
 export interface TestPrometheus {
   url: string;
@@ -12,6 +13,7 @@ export interface TestPrometheus {
 
 /** A real Prometheus (Debian's `prometheus`) scraping `target` every second, with its data in a temp folder. */
 export async function startPrometheus(target: string): Promise<TestPrometheus> {
+  const binary = requireTool('prometheus', 'prometheus', 'evaluating the dashboard queries');
   const dir = await mkdtemp(join(tmpdir(), 'imgsvc-prom-'));
   const port = await findFreePort();
   await writeFile(
@@ -19,7 +21,7 @@ export async function startPrometheus(target: string): Promise<TestPrometheus> {
     `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: imgsvc\n    metrics_path: /metrics\n    static_configs:\n      - targets: ['${target}']\n`,
   );
   const child: ChildProcess = spawn(
-    'prometheus',
+    binary,
     [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

