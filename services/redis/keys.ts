@@ -17,6 +17,8 @@ export const redisKeys = {
   trashByTime: `${P}trash-by-time`,
   /** Erased images' tombstones are in storage; this lock keeps one erase sweep at a time. */
   eraseLock: `${P}locks:erase`,
+  /** Images erased in the last minutes (scored by time): their analytics are deleted again, for events still buffered on some pod. */
+  recentlyErased: `${P}recently-erased`,
   /** One full-resolution download at a time per user (or address): holder → lease token. */
   downloadLease: (holder: string) => `${P}dl:${holder}`,
   user: (id: string) => `${P}user:${id}`,

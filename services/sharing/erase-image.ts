@@ -48,6 +48,7 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
   for (const k of [...listingKeys(record), ...listingKeys({ ...record, deletedAt: undefined })]) tx.zrem(k, record.id);
   await tx.exec();
   await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, redisKeys.byDedupKey(dedupKey(record)), record.id);
+  await deps.redis.zadd(redisKeys.recentlyErased, now.getTime(), record.id);
   await deps.bus?.publish('image', record.id);
   deps.logger.info({ imageId: record.id, ownerId: record.ownerId }, 'image erased');
   return tombstone;
@@ -60,6 +61,15 @@ async function deleteAll(store: ObjectStore, prefix: string): Promise<void> {
     cursor = page.cursor;
     await Promise.all(page.keys.map((k) => store.delete(k)));
   } while (cursor);
+}
+
+/** How long after an erase its analytics are deleted again: pods flush buffered events within seconds. */
+export const ANALYTICS_AFTERMATH_MS = 5 * 60_000;
+
+/** Deletes again the analytics of recently erased images, in case a pod flushed an event for one after its erase. */
+export async function sweepErasedAnalytics(deps: EraseDeps, now = new Date()): Promise<void> {
+  await deps.redis.zremrangebyscore(redisKeys.recentlyErased, '-inf', now.getTime() - ANALYTICS_AFTERMATH_MS);
+  for (const id of await deps.redis.zrange(redisKeys.recentlyErased, 0, -1)) await deleteAnalytics(id, deps, now);
 }
 
 /** Its totals, every hourly bucket and daily viewer set in the retention window, and its top-list entries. */

@@ -1,6 +1,6 @@
 import { redisKeys } from '../redis/keys.js';
 import { withShortLock } from '../redis/short-lock.js';
-import { eraseImage, type EraseDeps } from './erase-image.js';
+import { eraseImage, sweepErasedAnalytics, type EraseDeps } from './erase-image.js';
 
 /**
  * Erases what has been in the trash longer than `eraseAfterSeconds`, oldest first, a batch at a
@@ -27,6 +27,7 @@ export async function eraseSweep(deps: EraseDeps & { eraseAfterSeconds: number }
         await eraseImage(record, deps, now);
         erased++;
       }
+      await sweepErasedAnalytics(deps, now);
       return erased;
     },
     { ttlMs: 120_000, waitMs: 0 },

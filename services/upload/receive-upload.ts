@@ -93,6 +93,8 @@ function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promis
     try {
       parser = busboy({
         headers: req.headers,
+        // Browsers send file names as raw UTF-8: latin1 (busboy's default) would garble them.
+        defParamCharset: 'utf8',
         limits: { files: 1, fields: 32, parts: 64, fileSize: options.maxBytes, fieldSize: 64 * 1024 },
       });
     } catch (err) {

@@ -20,6 +20,8 @@ type Scope = 'read' | 'write' | 'admin' | 'any' | 'none';
 interface Ctx {
   image: { id: string; sha256: string };
   fresh: () => Promise<Record<string, string>>;
+  /** A new image of the owner's with the row's visibility (deleted already when asked). */
+  freshImage: (deleted?: boolean) => Promise<string>;
 }
 interface Row {
   route: string;
@@ -46,7 +48,15 @@ const ROWS: Row[] = [
   { route: 'GET /v1/images/:id', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
   { route: 'PATCH /v1/images/:id', scope: 'write', request: ({ image }) => ({ path: `/v1/images/${image.id}`, body: { visibility: image === images.public ? 'public' : 'private' } }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
   { route: 'GET /v1/images/:id/srcset', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/srcset` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
-  { route: 'GET /v1/images/:id/original', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/original` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
+  // Originals keep every byte the camera wrote: others get them only when the owner allows it.
+  { route: 'GET /v1/images/:id/original', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/original` }), public: '403 200 403 403 200 401 401 403', private: '404 200 403 404 200 401 401 403' },
+  // The viewer sees the owner's private images in the listing; a stranger only the public ones (both 200).
+  { route: 'GET /v1/images', scope: 'read', request: () => ({ path: `/v1/images?owner=${alice.id}` }), ...SAME('200 200 200 200 200 401 401 403') },
+  // Each cell deletes a fresh image of the owner's, of the row's visibility.
+  { route: 'DELETE /v1/images/:id', scope: 'write', request: async ({ freshImage }) => ({ path: `/v1/images/${await freshImage()}` }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
+  { route: 'GET /v1/trash', scope: 'read', request: () => ({ path: '/v1/trash' }), ...SAME('401 200 200 200 200 401 401 403') },
+  // Each cell restores a fresh deleted image of the owner's: nobody else learns it exists.
+  { route: 'POST /v1/images/:id/restore', scope: 'write', request: async ({ freshImage }) => ({ path: `/v1/images/${await freshImage(true)}/restore` }), ...SAME('401 200 404 404 200 401 401 403') },
   { route: 'GET /v1/images/:id/stats', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/stats` }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
   { route: 'POST /v1/images/:id/signed-urls', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/signed-urls`, body: {} }), public: '401 200 200 200 200 401 401 403', private: '401 200 200 404 200 401 401 403' },
   { route: 'GET /i/:id', scope: 'none', request: ({ image }) => ({ path: `/i/${image.id}` }), public: '200 200 200 200 200 401 401 200', private: '404 200 200 404 200 401 401 404' },
@@ -125,6 +135,11 @@ describe('the access matrix', () => {
               const user = await createUser(t.url, t.adminKey, `fresh-${counter++}`);
               const token = await createKey(t.url, alice.key, ['images:read']);
               return { userId: user.id, keyId: token.split('_')[1]! };
+            },
+            freshImage: async (deleted = false) => {
+              const up = await uploadBytes(t.url, jpegVariant(jpeg, `fresh-image-${counter++}`), 'image/jpeg', alice.key, `?visibility=${visibility}`);
+              if (deleted) expect((await api(t.url, 'DELETE', `/v1/images/${String(up.body.id)}`, alice.key)).status).toBe(200);
+              return String(up.body.id);
             },
           };
           const req = await row.request(ctx);
