@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeaders } from '../helpers/auth.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -45,7 +46,7 @@ describe('with IMGSVC_CORS_ORIGINS listing origins', () => {
   });
 
   it('lets the page read the upload response and its Location', async () => {
-    const res = await send(t.url, 'POST', '/v1/images', { origin: APP, 'content-type': 'image/jpeg' }, jpeg);
+    const res = await send(t.url, 'POST', '/v1/images', { origin: APP, 'content-type': 'image/jpeg', ...authHeaders(t.url) }, jpeg);
     expect(res.status).toBe(201);
     expect(res.headers['access-control-allow-origin']).toBe(APP);
     const exposed = String(res.headers['access-control-expose-headers']).split(/,\s*/);

@@ -30,7 +30,7 @@ describe('a body that stops arriving', () => {
     const body = contentType.startsWith('multipart/')
       ? Buffer.concat([Buffer.from('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'), jpeg.subarray(0, 20_000)])
       : jpeg.subarray(0, 20_000);
-    const x = await rawRequest(t.url, uploadHead(jpeg.length + 1_000, contentType), body);
+    const x = await rawRequest(t.url, uploadHead(jpeg.length + 1_000, contentType, t.adminKey), body);
     // The partial body is on disk while the client is silent...
     await eventually(async () => expect(await tmpFiles(t)).toHaveLength(1), 5_000);
     // ...until the idle timeout: then a 408, a closed connection and no temp file.
@@ -42,7 +42,7 @@ describe('a body that stops arriving', () => {
   });
 
   it('also catches a client that sends headers and then nothing', async () => {
-    const x = await rawRequest(t.url, uploadHead(50_000));
+    const x = await rawRequest(t.url, uploadHead(50_000, 'image/jpeg', t.adminKey));
     await Promise.race([x.closed, new Promise((_, reject) => setTimeout(() => reject(new Error('still open')), 15_000))]);
     expect(statusOf(x)).toBe('408');
     expect(await tmpFiles(t)).toEqual([]);
@@ -62,10 +62,10 @@ describe('concurrent uploads past IMGSVC_MAX_CONCURRENT_UPLOADS', () => {
   afterAll(() => t.stop());
 
   it('get 503 with Retry-After before any file is opened, and the slots come back when uploads end', async () => {
-    const stalled = await Promise.all([1, 2].map(() => rawRequest(t.url, uploadHead(jpeg.length), jpeg.subarray(0, 10_000))));
+    const stalled = await Promise.all([1, 2].map(() => rawRequest(t.url, uploadHead(jpeg.length, 'image/jpeg', t.adminKey), jpeg.subarray(0, 10_000))));
     await eventually(async () => expect(await tmpFiles(t)).toHaveLength(2), 5_000);
 
-    const third = await rawRequest(t.url, uploadHead(jpeg.length), jpeg.subarray(0, 10_000));
+    const third = await rawRequest(t.url, uploadHead(jpeg.length, 'image/jpeg', t.adminKey), jpeg.subarray(0, 10_000));
     await Promise.race([third.closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer: ${third.received()}`)), 15_000))]);
     expect(statusOf(third)).toBe('503');
     expect(third.received()).toMatch(/\r\nretry-after: \d+\r\n/i);

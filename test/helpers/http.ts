@@ -21,7 +21,9 @@ export async function uploadBytes(baseUrl: string, bytes: Uint8Array, contentTyp
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
+/** GETs a URL; API paths (/v1/…) go with the service's admin key, image URLs (/i/…) as anyone would. */
 export async function getBytes(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; headers: Headers }> {
-  const res = await fetch(url, { headers });
+  const auth = new URL(url).pathname.startsWith('/v1/') ? authHeaders(url) : {};
+  const res = await fetch(url, { headers: { ...auth, ...headers } });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
 }

@@ -29,6 +29,7 @@ export async function rawRequest(baseUrl: string, head: string, body: Buffer = B
 }
 
 /** The request head of a POST /v1/images with a declared length. */
-export function uploadHead(contentLength: number, contentType = 'image/jpeg'): string {
-  return `POST /v1/images HTTP/1.1\r\nHost: test\r\nContent-Type: ${contentType}\r\nContent-Length: ${contentLength}\r\n\r\n`;
+export function uploadHead(contentLength: number, contentType = 'image/jpeg', key?: string): string {
+  const auth = key ? `Authorization: Bearer ${key}\r\n` : '';
+  return `POST /v1/images HTTP/1.1\r\nHost: test\r\n${auth}Content-Type: ${contentType}\r\nContent-Length: ${contentLength}\r\n\r\n`;
 }
