@@ -14,7 +14,7 @@ export function sendError(res: ServerResponse, error: AppError, method: string |
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.setHeader('Cache-Control', 'no-store');
   if (error.status === 413) res.setHeader('Connection', 'close');
-  if (error.status === 503) res.setHeader('Retry-After', '1');
+  if (error.status === 503) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds ?? 1))));
   if (error.status === 405 && typeof error.details?.allow === 'string') res.setHeader('Allow', error.details.allow);
   res.end(method === 'HEAD' ? undefined : body);
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
 import type { ImageIndex } from '../images/image-index.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
@@ -25,6 +26,7 @@ export async function startResizer(deps: {
   store: ObjectStore;
   telemetry: Telemetry;
   logger: Logger;
+  budget: MemoryBudget;
 }): Promise<ResizerRole> {
   const { config, logger } = deps;
   const queue = new JobQueue(deps.redis);
@@ -41,6 +43,7 @@ export async function startResizer(deps: {
       presets: config.eagerPresets,
       // sharp's own timeout counts whole seconds; the job's deadline (below) is exact.
       limits: { maxPixels: config.maxPixels, timeoutSeconds: Math.max(1, Math.ceil(config.resizeJobTimeoutSeconds)) },
+      budget: deps.budget,
       maxDeliveries: config.resizeMaxDeliveries,
       logger,
       onVariant: (preset, format, seconds) => metrics.variantDuration.record(seconds, { preset, format }),

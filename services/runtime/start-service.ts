@@ -8,6 +8,7 @@ import { RequestRecorder } from '../analytics/request-recorder.js';
 import { ViewerHasher } from '../analytics/viewer-hash.js';
 import type { Config } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { MemoryBudget } from '../core/memory-budget.js';
 import { WorkTracker } from '../core/work-tracker.js';
 import { createHttpMetrics } from '../http/http-metrics.js';
 import { ImageIndex } from '../images/image-index.js';
@@ -67,9 +68,11 @@ export async function startService(config: Config, options: { logger?: Logger } 
     recorder.start();
     cleanups.push(() => recorder.stop());
 
+    // One budget for every transform in this process, eager and on demand alike.
+    const budget = new MemoryBudget(config.transformMemoryBudget);
     let resizer: ResizerRole | undefined;
     if (config.role === 'all' || config.role === 'resizer') {
-      const started = await startResizer({ config, redis, index, store, telemetry, logger });
+      const started = await startResizer({ config, redis, index, store, telemetry, logger, budget });
       resizer = started;
       cleanups.push(() => started.stop(config.shutdownTimeoutMs));
     }
@@ -94,7 +97,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
       isAccepting: () => accepting,
     });
     const servesImages = config.role === 'all' || config.role === 'origin';
-    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger }) : undefined;
+    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, budget }) : undefined;
     const server = createServer(
       {
         // Uploads of large originals over slow links need time; idle keep-alive outlives a typical LB's 60 s.
