@@ -3,8 +3,8 @@ import { planDecode } from './decode-plan.js';
 import type { SourceInfo } from './source-info.js';
 
 const MiB = 1024 * 1024;
-/** libvips thread buffers, encoder state and sharp's bookkeeping per pipeline (measured 40–60 MiB with AVIF). */
-const FIXED_BYTES = 64 * MiB;
+/** libvips thread buffers, encoder state and sharp's bookkeeping per transform (measured up to about 90 MiB with AVIF). */
+const FIXED_BYTES = 96 * MiB;
 /** Rows a streaming loader and the reducers behind it keep in flight (generous: measured fits). */
 const STREAMING_ROWS = 512;
 /** 8-bit RGBA: the widest pixel after the colour step. */
@@ -19,7 +19,7 @@ const OUT_PIXEL_BYTES = 4;
  * for the whole image (2 bytes a sample, shrink-on-load does not reduce them); an interlaced
  * PNG, WebP, AVIF, GIF or TIFF holds the decoded frame (WebP at its reduced scale); a baseline
  * JPEG or plain PNG streams a strip of rows. Measured: a 10000x10000 16-bit RGBA interlaced PNG
- * peaks at about 820 MiB per transform, estimated here at 930 MiB.
+ * peaks 895 MiB over an idle process for AVIF at 1280 px; estimated here at 919 MiB.
  */
 export function estimateTransformBytes(source: SourceInfo, specs: readonly VariantSpec[]): number {
   let largestStep = 0;
