@@ -50,7 +50,9 @@ interface Cached {
  * Gets a variant's bytes from the hot in-memory cache, else from storage (eager variants or an
  * earlier on-demand one), else by transforming the original now and storing the result.
  * Concurrent misses for one variant share one storage read or transform (single-flight, no
- * lock held across I/O); transforms are bounded, and past the queue the caller gets a 503.
+ * lock held across I/O); transforms are bounded in count and in the memory their sources'
+ * headers say they need, and past the queue the caller gets a 503. A failed transform is
+ * remembered for a while and answered without trying again.
  */
 export class VariantLoader {
   private readonly hot: LRUCache<string, Cached>;
@@ -104,9 +106,10 @@ export class VariantLoader {
     const data = await this.transforms(async () => {
       const started = process.hrtime.bigint();
       const original = await readOriginal(this.store, record.sha256);
+      // Only the transform's own failures are remembered: a storage error may pass in a moment.
       const rendered = await this.transform(original, spec).catch((err: unknown) => {
         const error = this.failure(spec, err);
-        if (error.code !== 'overloaded') this.failures.remember(key, error);
+        this.failures.remember(key, error);
         throw error;
       });
       this.options.onTransform?.(spec.format, Number(process.hrtime.bigint() - started) / 1e9);
