@@ -1,6 +1,6 @@
 /**
  * bench:quality — how the per-format default qualities in services/core/quality.ts were chosen.
- * For corpus photos at 640 and 1280 px, encodes through the origin's own render path at a grid
+ * For corpus photos at 640 and 1280 px, encodes through the shared transform (services/imaging) at a grid
  * of qualities, and measures bytes and SSIM against a lossless Lanczos resize of the original.
  * The anchor is JPEG (mozjpeg) at q80, a setting long accepted as visually good, and q60 for
  * Save-Data: each other format gets the lowest quality whose median SSIM reaches the anchor's,
@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { OutputFormat } from '../services/core/variant-spec.js';
-import { renderVariant } from '../services/origin/render-variant.js';
+import { renderOne } from '../services/imaging/render-one.js';
 import { corpusFiles, corpusPath } from '../test/helpers/corpus.js';
 import { referenceAt, ssimAgainst } from './lib/ssim.js';
 
@@ -35,7 +35,7 @@ for (const file of photos) {
     for (const [format, qualities] of Object.entries(GRID) as [OutputFormat, number[]][]) {
       results[format] ??= qualities.map((q) => ({ q, ssim: [], bytes: [] }));
       for (const row of results[format]!) {
-        const out = await renderVariant(original, { format, width, quality: row.q, animated: false }, limits);
+        const out = await renderOne(original, { format, width, quality: row.q, animated: false }, limits);
         row.ssim.push(await ssimAgainst(reference, out.data));
         row.bytes.push(out.data.length);
       }

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { DEFAULT_PRESETS, parsePresets, planVariants, type Preset } from '../services/core/eager-presets.js';
 import { makeVariants } from '../services/resizer/make-variants.js';
+import { inspectSource } from '../services/imaging/source-info.js';
 import { FsObjectStore } from '../services/storage/fs-store.js';
 import { corpusFiles, corpusPath } from '../test/helpers/corpus.js';
 
@@ -81,7 +82,9 @@ try {
   console.log(`bench:resize — ${photos.length} corpus photos (${photos.reduce((s, p) => s + p.megapixels, 0).toFixed(1)} MP in all) × ${ROUNDS} rounds, ${PARALLEL} in parallel, ${cpus().length} cores`);
 
   const resizeWith = (presets: Preset[]) => (p: Photo, i: number) =>
-    makeVariants(`${String(i).padStart(4, '0')}${'0'.repeat(60)}`, p.bytes, planVariants(p, presets), store, { limits, signal }).then(() => undefined);
+    inspectSource(p.bytes, limits).then((source) =>
+      makeVariants(`${String(i).padStart(4, '0')}${'0'.repeat(60)}`, p.bytes, source, planVariants(p, presets), store, { limits, signal }).then(() => undefined),
+    );
 
   const thumb = await measure(photos, resizeWith(THUMB_JPEG));
   const eager = await measure(photos, resizeWith(EAGER));

@@ -11,6 +11,10 @@ describe('loadConfig', () => {
       dataDir: './data',
       maxUploadBytes: 50 * 1024 * 1024,
       maxPixels: 100_000_000,
+      maxFrames: 1000,
+      maxAnimationPixels: 50_000_000,
+      transformMemoryBudget: 1024 * 1024 * 1024,
+      transformFailureTtlSeconds: 300,
     });
     expect(config.redisUrl).toBeUndefined();
     expect(config.publicBaseUrl).toBeUndefined();
@@ -73,6 +77,14 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/IMGSVC_MAX_UPLOAD_BYTES/);
     expect(problems.join('\n')).toMatch(/REDIS_URL/);
     expect(problems.join('\n')).toMatch(/IMGSVC_PUBLIC_BASE_URL/);
+  });
+
+  it('reads the transform limits', () => {
+    const config = loadConfig({ IMGSVC_TRANSFORM_MEMORY_BUDGET: '2GiB', IMGSVC_MAX_FRAMES: '50', IMGSVC_TRANSFORM_FAILURE_TTL_SECONDS: '0' });
+    expect(config).toMatchObject({ transformMemoryBudget: 2 * 1024 ** 3, maxFrames: 50, transformFailureTtlSeconds: 0 });
+    expect(() => loadConfig({ IMGSVC_TRANSFORM_MEMORY_BUDGET: 'lots', IMGSVC_MAX_ANIMATION_PIXELS: '0' })).toThrow(
+      /IMGSVC_TRANSFORM_MEMORY_BUDGET[\s\S]*IMGSVC_MAX_ANIMATION_PIXELS|IMGSVC_MAX_ANIMATION_PIXELS[\s\S]*IMGSVC_TRANSFORM_MEMORY_BUDGET/,
+    );
   });
 
   it('treats empty variables as unset', () => {

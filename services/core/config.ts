@@ -137,6 +137,16 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(1).max(2 ** 40).default(100_000_000),
   },
+  maxFrames: {
+    env: 'IMGSVC_MAX_FRAMES',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  },
+  maxAnimationPixels: {
+    env: 'IMGSVC_MAX_ANIMATION_PIXELS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(2 ** 40).default(50_000_000),
+  },
   cacheMaxAgeSeconds: {
     env: 'IMGSVC_CACHE_MAX_AGE',
     flag: undefined,
@@ -167,6 +177,16 @@ const SETTINGS = {
     env: 'IMGSVC_TRANSFORM_QUEUE',
     flag: undefined,
     schema: z.coerce.number().int().min(0).max(100_000).default(64),
+  },
+  transformMemoryBudget: {
+    env: 'IMGSVC_TRANSFORM_MEMORY_BUDGET',
+    flag: undefined,
+    schema: byteSize(1024 * 1024 * 1024),
+  },
+  transformFailureTtlSeconds: {
+    env: 'IMGSVC_TRANSFORM_FAILURE_TTL_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).max(86_400).default(300),
   },
   resizeConcurrency: {
     env: 'IMGSVC_RESIZE_CONCURRENCY',

@@ -1,3 +1,5 @@
+type Opts = { details?: Record<string, unknown>; cause?: unknown; retryAfterSeconds?: number };
+
 /**
  * The one error type that crosses layers. `status` and `message` are public (they become the
  * JSON body); anything else that went wrong stays in `cause`, which is logged but never sent.
@@ -6,18 +8,21 @@ export class AppError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: Record<string, unknown> | undefined;
+  /** For 503: when a retry may succeed (the `Retry-After` header); 1 s unless said. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+    options: Opts = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.status = status;
     this.code = code;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   toJSON(): { error: { status: number; code: string; message: string; details?: Record<string, unknown> } } {
@@ -32,7 +37,6 @@ export class AppError extends Error {
   }
 }
 
-type Opts = { details?: Record<string, unknown>; cause?: unknown };
 
 export const badRequest = (code: string, message: string, o?: Opts) => new AppError(400, code, message, o);
 export const notFound = (code: string, message: string, o?: Opts) => new AppError(404, code, message, o);

@@ -89,7 +89,12 @@ export function buildApp(deps: AppDeps): express.Express {
         metrics: createUploadMetrics(deps.telemetry.meter),
         tmpDir: deps.tmpDir,
         maxUploadBytes: config.maxUploadBytes,
-        limits: { maxPixels: config.maxPixels, timeoutSeconds: deps.probeTimeoutSeconds },
+        limits: {
+          maxPixels: config.maxPixels,
+          maxFrames: config.maxFrames,
+          maxAnimationPixels: config.maxAnimationPixels,
+          timeoutSeconds: deps.probeTimeoutSeconds,
+        },
         decodeConcurrency: deps.decodeConcurrency,
         publicBaseUrl: config.publicBaseUrl,
         work: deps.work,

@@ -15,8 +15,8 @@ export function sendError(res: ServerResponse, error: AppError, method: string |
   res.setHeader('Cache-Control', 'no-store');
   // The rest of the body was never read (too large, or the client stalled): end the connection.
   if (error.status === 413 || error.status === 408) res.setHeader('Connection', 'close');
-  if (error.status === 503 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(error.details?.retryAfterSeconds ?? 1));
-  if (error.status === 429) res.setHeader('Retry-After', String(error.details?.retryAfterSeconds ?? 1));
+  const retryAfter = error.retryAfterSeconds ?? (typeof error.details?.retryAfterSeconds === 'number' ? error.details.retryAfterSeconds : undefined);
+  if ((error.status === 503 || error.status === 429) && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter ?? 1))));
   if (error.status === 401 && typeof error.details?.wwwAuthenticate === 'string') res.setHeader('WWW-Authenticate', error.details.wwwAuthenticate);
   if (error.status === 405 && typeof error.details?.allow === 'string') res.setHeader('Allow', error.details.allow);
   res.end(method === 'HEAD' ? undefined : body);

@@ -1,43 +1,26 @@
 import sharp, { type Sharp } from 'sharp';
+import type { DecodePlan } from './decode-plan.js';
+import { colour } from './steps/colour.js';
+import { decode } from './steps/decode.js';
+import { orient } from './steps/orient.js';
+import { shrinkOnLoad } from './steps/shrink-on-load.js';
+import type { TransformLimits } from './transform-limits.js';
 
 export interface DecodedBase {
   data: Buffer;
   width: number;
   height: number;
   channels: 1 | 2 | 3 | 4;
-  hasAlpha: boolean;
-}
-
-export interface DecodeLimits {
-  maxPixels: number;
-  timeoutSeconds: number;
 }
 
 /**
- * Decodes an original once into the pixels every eager variant is derived from: the first
- * frame only (animated sources never become a tall strip), upright, sRGB, 8 bits per channel,
- * alpha kept, already shrunk to the widest variant needed (JPEG and WebP shrink on load, so a
- * 40 MP photo is never decoded at full size for a 1280 px ladder).
+ * The first half of the transform, run once per decode plan: decode (first frame, shrunk on
+ * load), orient, colour, into 8-bit pixels that every variant of the plan is resized from.
  */
-export async function decodeBase(original: Buffer, maxWidth: number, limits: DecodeLimits): Promise<DecodedBase> {
-  const { data, info } = await sharp(original, {
-    failOn: 'error',
-    limitInputPixels: limits.maxPixels,
-    pages: 1,
-  })
-    .timeout({ seconds: limits.timeoutSeconds })
-    .autoOrient()
-    .resize({ width: maxWidth, withoutEnlargement: true })
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
-  return {
-    data,
-    width: info.width,
-    height: info.height,
-    channels: info.channels,
-    hasAlpha: info.channels === 4 || info.channels === 2,
-  };
+export async function decodeBase(source: Buffer, plan: DecodePlan, limits: TransformLimits): Promise<DecodedBase> {
+  const pipeline = colour(shrinkOnLoad(orient(decode(source, limits, false)), plan));
+  const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
 /** A sharp pipeline over the decoded pixels; `.clone()` it once per output. */

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AppError, unavailable } from '../core/errors.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
 import { SingleFlight } from '../core/single-flight.js';
 import { OUTPUT_EXT, OUTPUT_MIME, variantName, type VariantSpec } from '../core/variant-spec.js';
 import type { ImageRecord } from '../images/image-record.js';
@@ -8,7 +9,11 @@ import { variantKey } from '../storage/keys.js';
 import { readOriginal } from '../storage/read-original.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
 import { isRenderTimeout } from './render-failure.js';
-import { renderVariant, type RenderLimits } from './render-variant.js';
+import { estimateTransformBytes } from '../imaging/estimate-memory.js';
+import { runTransform } from '../imaging/run-transform.js';
+import { inspectSource } from '../imaging/source-info.js';
+import type { TransformLimits } from '../imaging/transform-limits.js';
+import { TransformFailures } from './transform-failures.js';
 
 export type Tier = 'memory' | 'storage' | 'transform';
 
@@ -27,7 +32,11 @@ export interface LoaderOptions {
   transformConcurrency: number;
   /** ...of at most this many, past which requests get 503 instead of piling up memory. */
   transformQueue: number;
-  limits: RenderLimits;
+  limits: TransformLimits;
+  /** Bytes transforms may need together (shared with the resizer in the same process). */
+  budget: MemoryBudget;
+  /** How long a failed transform is remembered and answered without retrying; 0 never. */
+  failureTtlSeconds: number;
   onTransform?: (format: string, seconds: number) => void;
   onTransformFailure?: (format: string, reason: 'timeout' | 'error') => void;
 }
@@ -42,12 +51,15 @@ interface Cached {
  * Gets a variant's bytes from the hot in-memory cache, else from storage (eager variants or an
  * earlier on-demand one), else by transforming the original now and storing the result.
  * Concurrent misses for one variant share one storage read or transform (single-flight, no
- * lock held across I/O); transforms are bounded, and past the queue the caller gets a 503.
+ * lock held across I/O); transforms are bounded in count and in the memory their sources'
+ * headers say they need, and past the queue the caller gets a 503. A failed transform is
+ * remembered for a while and answered without trying again.
  */
 export class VariantLoader {
   private readonly hot: LRUCache<string, Cached>;
   private readonly flights = new SingleFlight<{ cached: Cached; tier: Tier }>();
   private readonly transforms: LimitFunction;
+  private readonly failures: TransformFailures;
 
   constructor(
     private readonly store: ObjectStore,
@@ -55,6 +67,7 @@ export class VariantLoader {
   ) {
     this.hot = new LRUCache({ maxSize: options.hotCacheBytes, sizeCalculation: (v) => v.data.length + 200 });
     this.transforms = pLimit(options.transformConcurrency);
+    this.failures = new TransformFailures(options.failureTtlSeconds);
   }
 
   /** Pending plus running transforms, for tests and metrics. */
@@ -72,6 +85,8 @@ export class VariantLoader {
     const { name, key } = locate(record, spec);
     const hit = this.hot.get(key);
     if (hit) return { ...hit, tier: 'memory' };
+    const failed = this.failures.recall(key);
+    if (failed) throw failed;
     const { cached, tier } = await this.flights.run(key, () => this.fetchOrMake(record, spec, key, name));
     return { ...cached, tier };
   }
@@ -92,13 +107,12 @@ export class VariantLoader {
     const data = await this.transforms(async () => {
       const started = process.hrtime.bigint();
       const original = await readOriginal(this.store, record.sha256);
+      // Only the transform's own failures are remembered: a storage error may pass in a moment.
       const renderStarted = Date.now();
-      const rendered = await renderVariant(original, spec, this.options.limits).catch((err: unknown) => {
-        const timedOut = isRenderTimeout(err, Date.now() - renderStarted, this.options.limits.timeoutSeconds);
-        this.options.onTransformFailure?.(spec.format, timedOut ? 'timeout' : 'error');
-        throw timedOut
-          ? new AppError(503, 'transform_timeout', 'preparing this image took too long; retry in a moment', { cause: err })
-          : new AppError(500, 'transform_failed', 'this image could not be prepared in the requested form', { cause: err });
+      const rendered = await this.transform(original, spec).catch((err: unknown) => {
+        const error = this.failure(spec, err, Date.now() - renderStarted);
+        this.failures.remember(key, error);
+        throw error;
       });
       this.options.onTransform?.(spec.format, Number(process.hrtime.bigint() - started) / 1e9);
       await this.store.put(key, rendered.data, {
@@ -110,6 +124,23 @@ export class VariantLoader {
     const cached = { data, name, contentType };
     this.hot.set(key, cached);
     return { cached, tier: 'transform' };
+  }
+
+  /** The shared transform, once the header says the memory it needs is free. */
+  private async transform(original: Buffer, spec: VariantSpec) {
+    const source = await inspectSource(original, this.options.limits);
+    const needed = estimateTransformBytes(source, [spec]);
+    const { outputs } = await this.options.budget.run(needed, () => runTransform(original, source, [spec], this.options.limits));
+    return outputs[0]!;
+  }
+
+  private failure(spec: VariantSpec, err: unknown, elapsedMs: number): AppError {
+    if (err instanceof AppError) return err;
+    const timedOut = isRenderTimeout(err, elapsedMs, this.options.limits.timeoutSeconds);
+    this.options.onTransformFailure?.(spec.format, timedOut ? 'timeout' : 'error');
+    return timedOut
+      ? new AppError(503, 'transform_timeout', 'preparing this image took too long; retry later', { cause: err })
+      : new AppError(500, 'transform_failed', 'this image could not be prepared in the requested form', { cause: err });
   }
 }
 

@@ -10,6 +10,7 @@ import { newImageId } from '../core/ids.js';
 import { createLogger } from '../core/logger.js';
 import { ImageIndex } from '../images/image-index.js';
 import { RecordWriter } from '../images/record-writer.js';
+import { MemoryBudget } from '../core/memory-budget.js';
 import type { ImageRecord } from '../images/image-record.js';
 import { redisKeys } from '../redis/keys.js';
 import { FsObjectStore } from '../storage/fs-store.js';
@@ -77,7 +78,7 @@ async function startWorker(jobStore: ObjectStore, heartbeatTtlMs: number): Promi
   const worker = new ResizeWorker(
     queue,
     r.client.duplicate(),
-    { queue, index, writer: new RecordWriter(r.client, index, jobStore, undefined), store: jobStore, presets, limits: { maxPixels: 1e8, timeoutSeconds: 30 }, maxDeliveries: 5, logger },
+    { queue, index, writer: new RecordWriter(r.client, index, jobStore, undefined), store: jobStore, presets, limits: { maxPixels: 1e8, timeoutSeconds: 30 }, budget: new MemoryBudget(2 ** 30), maxDeliveries: 5, logger },
     createResizeMetrics(telemetry.meter, queue),
     // The visibility timeout is the default two minutes: only the heartbeat can explain a quick takeover.
     { concurrency: 1, visibilityTimeoutMs: 120_000, jobTimeoutSeconds: 60, blockMs: 100, heartbeatTtlMs },

@@ -3,7 +3,11 @@ import { planVariants, type PlannedVariant, type Preset } from '../core/eager-pr
 import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { RecordWriter } from '../images/record-writer.js';
-import type { DecodeLimits } from '../imaging/decode-base.js';
+import { AppError } from '../core/errors.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
+import { estimateTransformBytes } from '../imaging/estimate-memory.js';
+import { inspectSource } from '../imaging/source-info.js';
+import type { TransformLimits } from '../imaging/transform-limits.js';
 import { OriginalCorruptError, readOriginal } from '../storage/read-original.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
 import type { JobQueue, ResizeJob } from './job-queue.js';
@@ -18,7 +22,9 @@ export interface JobDeps {
   writer: RecordWriter;
   store: ObjectStore;
   presets: Preset[];
-  limits: DecodeLimits;
+  limits: TransformLimits;
+  /** Shared with the origin's on-demand transforms in the same process. */
+  budget: MemoryBudget;
   maxDeliveries: number;
   logger: Logger;
   onVariant?: (preset: string, format: string, seconds: number) => void;
@@ -56,11 +62,10 @@ export async function handleJob(job: ResizeJob, deps: JobDeps, signal: AbortSign
       if (err instanceof OriginalCorruptError) throw new PermanentFailure('the stored original does not match its SHA-256');
       throw err;
     });
-    const made = await makeVariants(record.sha256, original, planned, deps.store, {
-      limits: deps.limits,
-      signal,
-      ...(deps.onVariant ? { onVariant: deps.onVariant } : {}),
-    }).catch((err: unknown) => {
+    const made = await transformWithinBudget(record.sha256, original, planned, deps, signal).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'over_memory_budget') {
+        throw new PermanentFailure(`decoding this image needs about ${mib(err.details?.neededBytes)} MiB, over IMGSVC_TRANSFORM_MEMORY_BUDGET (${mib(deps.budget.total)} MiB)`);
+      }
       if (signal.aborted || isTimeout(err) || !isDecodeError(err)) throw err;
       throw new PermanentFailure(`the original cannot be decoded: ${firstLine(err)}`);
     });
@@ -81,6 +86,24 @@ export async function handleJob(job: ResizeJob, deps: JobDeps, signal: AbortSign
     log.warn({ err }, timedOut ? 'job timed out; it will be retried' : 'job failed; it will be retried');
     return timedOut ? 'timeout' : 'failed';
   }
+}
+
+/** The header says what the decode will need; the job waits for that much of the budget. */
+async function transformWithinBudget(sha256: string, original: Buffer, planned: PlannedVariant[], deps: JobDeps, signal: AbortSignal) {
+  const source = await inspectSource(original, deps.limits);
+  const needed = estimateTransformBytes(source, planned.map((p) => p.spec));
+  return deps.budget.run(needed, () => {
+    signal.throwIfAborted();
+    return makeVariants(sha256, original, source, planned, deps.store, {
+      limits: deps.limits,
+      signal,
+      ...(deps.onVariant ? { onVariant: deps.onVariant } : {}),
+    });
+  });
+}
+
+function mib(bytes: unknown): number {
+  return Math.ceil(Number(bytes) / 2 ** 20);
 }
 
 async function deadLetter(job: ResizeJob, record: ImageRecord, reason: string, deps: JobDeps, log: Logger): Promise<JobOutcome> {

@@ -1,9 +1,9 @@
 import type { PlannedVariant } from '../core/eager-presets.js';
 import { OUTPUT_EXT, OUTPUT_MIME, variantName } from '../core/variant-spec.js';
 import type { VariantInfo } from '../images/image-record.js';
-import { basePipeline, decodeBase, type DecodeLimits } from '../imaging/decode-base.js';
-import { encodeAs } from '../imaging/encode-format.js';
-import { thumbHashOf } from '../imaging/placeholder.js';
+import { runTransform } from '../imaging/run-transform.js';
+import type { SourceInfo } from '../imaging/source-info.js';
+import type { TransformLimits } from '../imaging/transform-limits.js';
 import { variantKey } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
@@ -13,44 +13,42 @@ export interface MadeVariants {
 }
 
 export interface MakeOptions {
-  limits: DecodeLimits;
+  limits: TransformLimits;
   /** Aborted when the job runs out of time or the worker shuts down; checked between steps. */
   signal: AbortSignal;
-  /** Told how long each variant took (encode and store), for the per-preset histogram. */
+  /** Told how long each variant took (resize, encode and store), for the per-preset histogram. */
   onVariant?: (preset: string, format: string, seconds: number) => void;
 }
 
 /**
- * The steps of one job, in order: decode once, placeholder, then each planned variant encoded
- * from a clone of the decoded pixels and stored under a key derived from the original's hash
- * and the variant spec (a retry writes the same bytes to the same keys).
+ * The steps of one job, in order: the shared transform makes every planned variant (and the
+ * placeholder) from as few decodes as the specs allow, then each is stored under a key derived
+ * from the original's hash and the variant spec (a retry writes the same bytes to the same keys).
  */
 export async function makeVariants(
   sha256: string,
   original: Buffer,
+  source: SourceInfo,
   planned: PlannedVariant[],
   store: ObjectStore,
   options: MakeOptions,
 ): Promise<MadeVariants> {
-  const widest = Math.max(...planned.map((p) => p.spec.width));
-  const base = await decodeBase(original, widest, options.limits);
-  options.signal.throwIfAborted();
-  const pipeline = basePipeline(base, options.limits.timeoutSeconds);
-  const placeholder = await thumbHashOf(pipeline);
-
+  const { outputs, placeholder } = await runTransform(original, source, planned.map((p) => p.spec), options.limits, {
+    signal: options.signal,
+    placeholder: true,
+  });
   const variants: VariantInfo[] = [];
-  for (const { preset, spec } of planned) {
+  for (const [i, { preset, spec }] of planned.entries()) {
     options.signal.throwIfAborted();
-    const started = process.hrtime.bigint();
-    const resized = spec.width < base.width ? pipeline.clone().resize({ width: spec.width }) : pipeline.clone();
-    const { data, info } = await encodeAs(resized, spec).toBuffer({ resolveWithObject: true });
+    const stored = process.hrtime.bigint();
+    const { data, width, height, seconds } = outputs[i]!;
     const key = variantKey(sha256, variantName(spec), OUTPUT_EXT[spec.format]);
     await store.put(key, data, {
       contentType: OUTPUT_MIME[spec.format],
-      metadata: { source: sha256, width: String(info.width), height: String(info.height) },
+      metadata: { source: sha256, width: String(width), height: String(height) },
     });
-    variants.push({ name: preset, key, format: spec.format, width: info.width, height: info.height, bytes: data.length });
-    options.onVariant?.(preset, spec.format, Number(process.hrtime.bigint() - started) / 1e9);
+    variants.push({ name: preset, key, format: spec.format, width, height, bytes: data.length });
+    options.onVariant?.(preset, spec.format, seconds + Number(process.hrtime.bigint() - stored) / 1e9);
   }
-  return { variants, placeholder };
+  return { variants, placeholder: placeholder ?? '' };
 }

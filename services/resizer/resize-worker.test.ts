@@ -18,6 +18,7 @@ import { FsObjectStore } from '../storage/fs-store.js';
 import { originalKey } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { createTelemetry, type Telemetry } from '../telemetry/telemetry.js';
+import { MemoryBudget } from '../core/memory-budget.js';
 import { JobQueue } from './job-queue.js';
 import { createResizeMetrics } from './resize-metrics.js';
 import { ResizeWorker } from './resize-worker.js';
@@ -81,7 +82,7 @@ describe('ResizeWorker', () => {
     const worker = new ResizeWorker(
       queue,
       reader,
-      { queue, index, writer: new RecordWriter(r.client, index, store, undefined), store: slowReads(store, 400), presets, limits: { maxPixels: 1e8, timeoutSeconds: 1 }, maxDeliveries: 2, logger },
+      { queue, index, writer: new RecordWriter(r.client, index, store, undefined), store: slowReads(store, 400), presets, limits: { maxPixels: 1e8, timeoutSeconds: 1 }, budget: new MemoryBudget(2 ** 30), maxDeliveries: 2, logger },
       metrics,
       { concurrency: 1, visibilityTimeoutMs: 300, jobTimeoutSeconds: 0.1, blockMs: 100 },
       logger,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
 import type { ImageIndex } from '../images/image-index.js';
 import type { RecordWriter } from '../images/record-writer.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -29,6 +30,7 @@ export async function startResizer(deps: {
   logger: Logger;
   /** Whether the index is known complete right now (images/index-guard.ts). */
   confirmIntact: () => Promise<boolean>;
+  budget: MemoryBudget;
 }): Promise<ResizerRole> {
   const { config, logger } = deps;
   const queue = new JobQueue(deps.redis);
@@ -47,6 +49,7 @@ export async function startResizer(deps: {
       presets: config.eagerPresets,
       // sharp's own timeout counts whole seconds; the job's deadline (below) is exact.
       limits: { maxPixels: config.maxPixels, timeoutSeconds: Math.max(1, Math.ceil(config.resizeJobTimeoutSeconds)) },
+      budget: deps.budget,
       maxDeliveries: config.resizeMaxDeliveries,
       logger,
       onVariant: (preset, format, seconds) => metrics.variantDuration.record(seconds, { preset, format }),

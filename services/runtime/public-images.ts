@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRecorder } from '../analytics/request-recorder.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
 import type { WorkTracker } from '../core/work-tracker.js';
 import type { HttpMetrics } from '../http/http-metrics.js';
 import type { RecordCache } from '../images/record-cache.js';
@@ -27,6 +28,7 @@ export function createPublicImages(deps: {
   logger: Logger;
   access: AccessParts;
   redis: Redis;
+  budget: MemoryBudget;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { config } = deps;
   const originMetrics = createOriginMetrics(deps.telemetry.meter, deps.telemetry.fast);
@@ -35,6 +37,8 @@ export function createPublicImages(deps: {
     transformConcurrency: config.transformConcurrency,
     transformQueue: config.transformQueue,
     limits: { maxPixels: config.maxPixels, timeoutSeconds: config.transformTimeoutSeconds },
+    budget: deps.budget,
+    failureTtlSeconds: config.transformFailureTtlSeconds,
     onTransform: (format, seconds) => originMetrics.transformDuration.record(seconds, { format }),
     onTransformFailure: (_format, reason) => originMetrics.transformFailures.add(1, { reason }),
   });

@@ -8,6 +8,7 @@ import { RequestRecorder } from '../analytics/request-recorder.js';
 import { ViewerHasher } from '../analytics/viewer-hash.js';
 import type { Config } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { MemoryBudget } from '../core/memory-budget.js';
 import { WorkTracker } from '../core/work-tracker.js';
 import { createHttpMetrics } from '../http/http-metrics.js';
 import { ImageIndex } from '../images/image-index.js';
@@ -128,8 +129,10 @@ export async function startService(
     recorder.start();
     cleanups.push(() => recorder.stop());
 
+    // One budget for every transform in this process, eager and on demand alike.
+    const budget = new MemoryBudget(config.transformMemoryBudget);
     if (config.role === 'all' || config.role === 'resizer') {
-      const started = await startResizer({ config, redis, index, writer: access.writer, store, telemetry, logger, confirmIntact: () => guard.confirmIntact() });
+      const started = await startResizer({ config, redis, index, writer: access.writer, store, telemetry, logger, budget, confirmIntact: () => guard.confirmIntact() });
       resizer = started;
       cleanups.push(() => started.stop(config.shutdownTimeoutMs));
       // The resizer role also erases what has sat in the trash past IMGSVC_ERASE_AFTER.
@@ -166,7 +169,7 @@ export async function startService(
       roleChecks: (): Record<string, CheckResult> => (resizer ? { resizer: resizer.worker.health() } : {}),
     });
     const servesImages = config.role === 'all' || config.role === 'origin';
-    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, access, redis }) : undefined;
+    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, access, redis, budget }) : undefined;
     const server = createServer(
       {
         // Uploads of large originals over slow links need time; idle keep-alive outlives a typical LB's 60 s.

@@ -16,6 +16,10 @@ export interface ProbedImage {
 
 export interface ProbeLimits {
   maxPixels: number;
+  /** Most frames an animated image may have: each costs a decode and an encode per rendition. */
+  maxFrames: number;
+  /** Most frames × pixels per frame: the work of one animated rendition. */
+  maxAnimationPixels: number;
   /** Wall-clock bound on the validation decode. */
   timeoutSeconds: number;
 }
@@ -64,10 +68,16 @@ export async function probeImage(path: string, head: Buffer, limits: ProbeLimits
     );
   }
 
+  checkAnimation(storedWidth, frameHeight, frames, limits);
+
   try {
     // Shrink-on-load keeps this cheap for JPEG and WebP while still reading every byte;
-    // `failOn: 'error'` turns truncation and corrupt entropy data into a rejection.
-    await sharp(bytes, { failOn: 'error', limitInputPixels: limits.maxPixels, sequentialRead: true, pages: 1 })
+    // `failOn: 'error'` turns truncation and corrupt entropy data into a rejection. JPEG asks
+    // for more: a scan that stops short (then an EOI marker) is only a libjpeg warning, and the
+    // decoder paints the missing rows flat grey, so a 10000x10000 header over a few kilobytes
+    // of data would become a ready, grey image costing full-size decodes. Every JPEG in the
+    // corpus that decodes cleanly raises no warning either (checked in test/e2e).
+    await sharp(bytes, { failOn: format === 'jpeg' ? 'warning' : 'error', limitInputPixels: limits.maxPixels, sequentialRead: true, pages: 1 })
       .timeout({ seconds: limits.timeoutSeconds })
       .resize(8, 8, { fit: 'inside' })
       .raw()
@@ -86,6 +96,26 @@ export async function probeImage(path: string, head: Buffer, limits: ProbeLimits
     hasAlpha: meta.hasAlpha ?? false,
     frames,
   };
+}
+
+/**
+ * Frames are refused past a count, and frames × pixels past a total, from the header: a GIF of
+ * 200,000 tiny frames is within the pixel limit yet costs about 30 s of CPU per rendition.
+ */
+function checkAnimation(width: number, frameHeight: number, frames: number, limits: ProbeLimits): void {
+  if (frames > limits.maxFrames) {
+    throw unprocessable('too_many_frames', `the image has ${frames} frames, over the limit of ${limits.maxFrames} frames`, {
+      details: { frames, limitFrames: limits.maxFrames },
+    });
+  }
+  const work = width * frameHeight * frames;
+  if (frames > 1 && work > limits.maxAnimationPixels) {
+    throw unprocessable(
+      'animation_too_large',
+      `the animation is ${frames} frames of ${width}x${frameHeight} (${work} pixels in all), over the limit of ${limits.maxAnimationPixels} animation pixels`,
+      { details: { frames, width, height: frameHeight, animationPixels: work, limitAnimationPixels: limits.maxAnimationPixels } },
+    );
+  }
 }
 
 function corrupt(format: SupportedFormat, cause: unknown, path: string): AppError {

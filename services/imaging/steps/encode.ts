@@ -1,5 +1,5 @@
 import type { Sharp } from 'sharp';
-import type { VariantSpec } from '../core/variant-spec.js';
+import type { VariantSpec } from '../../core/variant-spec.js';
 
 /**
  * The one place that says how each output format is encoded, shared by eager variants and
