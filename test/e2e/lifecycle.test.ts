@@ -7,7 +7,7 @@ import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
 import { jpegVariant } from '../helpers/jpeg-variant.js';
 import { startSecondPod } from '../helpers/second-pod.js';
-import { BACKENDS, startTestService, type TestService } from '../helpers/service.js';
+import { BACKENDS, startTestService, storedKeys, type TestService } from '../helpers/service.js';
 import { spawnImgsvc } from '../helpers/spawn-imgsvc.js';
 import { waitForStatus } from '../helpers/wait-for.js';
 import { createLogger } from '../../services/core/logger.js';
@@ -30,13 +30,7 @@ describe.each(BACKENDS)('image lifecycle with %s storage', (backend) => {
     return r.body as Record<string, unknown> & { id: string; etag: string };
   };
   const objectsOf = async (id: string, sha: string) => {
-    const keys: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await t.service.store.list('', { cursor, limit: 1000 });
-      keys.push(...page.keys);
-      cursor = page.cursor;
-    } while (cursor);
+    const keys = await storedKeys(t);
     return keys.filter((k) => (k.includes(id) || k.includes(sha)) && !k.startsWith('tombstones/'));
   };
 

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authHeaders } from '../helpers/auth.js';
+import { jpegVariant as variantOf } from '../helpers/jpeg-variant.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { getBytes, uploadBytes, uploadFile } from '../helpers/http.js';
 import { BACKENDS, startTestService, type TestService } from '../helpers/service.js';
@@ -22,16 +23,6 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
   afterAll(async () => {
     await t.stop();
   });
-
-  /** A different, still valid JPEG each call: a comment segment after SOI changes the hash, not the picture. */
-  function variantOf(bytes: Buffer, tag: string): Buffer {
-    const text = Buffer.from(tag);
-    const segment = Buffer.alloc(4 + text.length);
-    segment.writeUInt16BE(0xfffe, 0);
-    segment.writeUInt16BE(text.length + 2, 2);
-    text.copy(segment, 4);
-    return Buffer.concat([bytes.subarray(0, 2), segment, bytes.subarray(2)]);
-  }
 
   async function tmpFiles(): Promise<string[]> {
     return readdir(join(t.dataDir, 'tmp'));

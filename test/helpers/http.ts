@@ -27,3 +27,10 @@ export async function getBytes(url: string, headers: Record<string, string> = {}
   const res = await fetch(url, { headers: { ...auth, ...headers } });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
 }
+
+/** The status of a GET, with a key or without; the body is read and dropped. */
+export async function statusOf(url: string, key?: string): Promise<number> {
+  const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  await res.arrayBuffer();
+  return res.status;
+}

@@ -72,8 +72,8 @@ export async function startTestService(env: Record<string, string> = {}, backend
   };
 }
 
-/** Every stored object key and every local file: what a rejected upload must not change. */
-export async function listStored(t: TestService): Promise<string[]> {
+/** Every object key in the service's store. */
+export async function storedKeys(t: TestService): Promise<string[]> {
   const keys: string[] = [];
   let cursor: string | undefined;
   do {
@@ -81,6 +81,12 @@ export async function listStored(t: TestService): Promise<string[]> {
     keys.push(...page.keys);
     cursor = page.cursor;
   } while (cursor);
+  return keys;
+}
+
+/** Every stored object key and every local file: what a rejected upload must not change. */
+export async function listStored(t: TestService): Promise<string[]> {
+  const keys = await storedKeys(t);
   return [...keys.map((k) => `store:${k}`), ...(await listFiles(t.dataDir)).map((f) => `file:${f}`)].sort();
 }
 

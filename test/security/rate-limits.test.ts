@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../helpers/accounts.js';
+import { statusOf } from '../helpers/http.js';
 import { startSecondPod } from '../helpers/second-pod.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -23,12 +24,6 @@ afterAll(async () => {
   await second?.stop();
   await t?.stop();
 });
-
-const statusOf = async (url: string, key?: string) => {
-  const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
-  await res.arrayBuffer();
-  return res.status;
-};
 
 describe('rate limits hold across pods', () => {
   it('spends one budget per key on both pods, with the RateLimit headers and Retry-After', async () => {

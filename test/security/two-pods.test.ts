@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createKey, createUser, type TestUser } from '../helpers/accounts.js';
 import { corpusPath } from '../helpers/corpus.js';
-import { uploadBytes } from '../helpers/http.js';
+import { statusOf, uploadBytes } from '../helpers/http.js';
 import { jpegVariant } from '../helpers/jpeg-variant.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { startSecondPod } from '../helpers/second-pod.js';
@@ -51,12 +51,6 @@ async function upload(visibility: 'public' | 'private', tag: string): Promise<st
   await waitForStatus(t.url, String(up.body.id), ['ready']);
   return String(up.body.id);
 }
-
-const statusOf = async (url: string, key?: string) => {
-  const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
-  await res.arrayBuffer();
-  return res.status;
-};
 
 describe('changes reach the other pod within a second', () => {
   it('making an image private hides it on the other origin', async () => {
