@@ -3,6 +3,7 @@ import { ROLES } from '../core/config.js';
 import { runReindex } from './reindex-command.js';
 import { runServe } from './serve.js';
 import { runStats } from './stats-command.js';
+import { runUpload } from './upload-command.js';
 import { createKeyAction, createUserAction, disableUserAction, listKeysAction, listUsersAction, revokeKeyAction, runAccounts } from './accounts-command.js';
 
 const program = new Command()
@@ -85,6 +86,20 @@ program
   .option('--key <key>', 'an admin API key (env IMGSVC_API_KEY, default the one in ./data/admin-key)')
   .action(async (flags: { url?: string; key?: string; window?: string; by?: string; limit?: string }) => {
     process.exitCode = await runStats(flags, process.env);
+  });
+
+program
+  .command('upload')
+  .description('upload images (files, or folders recursively) to a running service; already-stored files are not sent again')
+  .argument('<paths...>', 'image files or folders')
+  .option('--url <url>', 'the service (env IMGSVC_URL, default http://127.0.0.1:8080)')
+  .option('--key <key>', 'an API key with images:write (env IMGSVC_API_KEY, default the one in ./data/admin-key)')
+  .option('--concurrency <n>', 'uploads in flight at once', '4')
+  .addOption(new Option('--visibility <v>', 'who may see the images (default: your account default)').choices(['public', 'private']))
+  .option('--tags <a,b>', 'tags for every image, comma-separated')
+  .option('--json', 'one JSON line per file even on a terminal (the default when stdout is not one)')
+  .action(async (paths: string[], flags: { url?: string; key?: string; concurrency?: string; visibility?: string; tags?: string; json?: boolean }) => {
+    process.exitCode = await runUpload(paths, flags, process.env);
   });
 
 program
