@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { clientKey } from './client-key.js';
 import { collectCandidates } from './upload-files.js';
 import { uploadOne, type FileResult } from './upload-one.js';
+import type { RetryPolicy } from './retry-policy.js';
 import { barReporter, jsonReporter, type UploadReporter } from './upload-progress.js';
 import { summaryLine, tally } from './upload-report.js';
 
@@ -40,7 +41,7 @@ export function parseUploadFlags(flags: UploadFlags, env: Record<string, string 
   return problems.length > 0 ? { problems } : { base, concurrency, query };
 }
 
-export async function runUpload(paths: string[], flags: UploadFlags, env: Record<string, string | undefined>, io: UploadIo = process): Promise<number> {
+export async function runUpload(paths: string[], flags: UploadFlags, env: Record<string, string | undefined>, io: UploadIo = process, retry?: RetryPolicy): Promise<number> {
   const parsed = parseUploadFlags(flags, env);
   if ('problems' in parsed) {
     for (const p of parsed.problems) io.stderr.write(`imgsvc upload: ${p}\n`);
@@ -76,9 +77,29 @@ export async function runUpload(paths: string[], flags: UploadFlags, env: Record
     if (c.kind === 'skip') report({ file: c.path, status: 'skipped', bytes: 0, error: c.reason });
     if (c.kind === 'error') report({ file: c.path, status: 'failed', bytes: 0, error: c.reason });
   }
+  // Ctrl-C: put the terminal back (the bar hides the cursor) and say how to go on.
+  const onInterrupt = () => {
+    reporter.stop();
+    io.stderr.write('\nimgsvc upload: interrupted; run the same command again to resume (stored files are not sent again)\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   const limit = pLimit(parsed.concurrency);
-  const target = { base: parsed.base, key, query: parsed.query };
-  await Promise.all(files.map((f) => limit(async () => report(await uploadOne(f.path, f.bytes, target, hooks)))));
+  const target = { base: parsed.base, key, query: parsed.query, ...(retry ? { retry } : {}) };
+  // Once a file could not reach the service through all its retries, the others would only
+  // wait as long to fail the same way: they are reported at once, and a rerun resumes.
+  let unreachable: string | undefined;
+  await Promise.all(
+    files.map((f) =>
+      limit(async () => {
+        if (unreachable) return report({ file: f.path, status: 'failed', bytes: f.bytes, error: `not sent: ${parsed.base} unreachable (${unreachable})` });
+        const r = await uploadOne(f.path, f.bytes, target, hooks);
+        if (r.unreachable) unreachable ??= r.error;
+        report(r);
+      }),
+    ),
+  );
+  process.off('SIGINT', onInterrupt);
   reporter.stop();
 
   const t = tally(results);

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUploadFlags } from './upload-command.js';
+import { PassThrough } from 'node:stream';
+import { parseUploadFlags, runUpload } from './upload-command.js';
 import { uploadOne } from './upload-one.js';
 
 /** A stand-in service that refuses the first uploads with 429/503 and Retry-After, then accepts. */
@@ -76,5 +77,28 @@ describe('parseUploadFlags', () => {
   it('defaults to the local service and IMGSVC_URL', () => {
     expect(parseUploadFlags({}, {})).toEqual({ base: 'http://127.0.0.1:8080', concurrency: 4, query: {} });
     expect(parseUploadFlags({ tags: 'a,b' }, { IMGSVC_URL: 'https://img.example.com/' })).toEqual({ base: 'https://img.example.com', concurrency: 4, query: { tags: 'a,b' } });
+  });
+});
+
+describe('runUpload', () => {
+  it('stops sending once the service is unreachable through all retries, reporting every file', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    for (const name of ['c1.jpg', 'c2.jpg', 'c3.jpg']) await writeFile(join(dir, name), Buffer.from(name));
+    const stdout = Object.assign(new PassThrough(), { isTTY: false });
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString()));
+    stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await runUpload(['c1.jpg', 'c2.jpg', 'c3.jpg'].map((n) => join(dir, n)), { url, key: 'k', concurrency: '1' }, {}, { stdout, stderr }, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 });
+    expect(code).toBe(1);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { status: string; error: string });
+    expect(lines.map((l) => l.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(lines[0]!.error).toBe('network: ECONNREFUSED');
+    expect(lines[1]!.error).toBe(`not sent: ${url} unreachable (network: ECONNREFUSED)`);
+    expect(err).toMatch(/0 uploaded, 0 already there, 0 skipped, 3 failed/);
   });
 });

@@ -17,6 +17,8 @@ export interface FileResult {
   url?: string;
   bytes: number;
   error?: string;
+  /** The service could not be reached even after the retries (not printed). */
+  unreachable?: boolean;
 }
 
 export interface UploadTarget {
@@ -86,8 +88,8 @@ export async function uploadOne(path: string, bytes: number, target: UploadTarge
     return { file: path, status: 'failed', bytes, error: errorMessage(res) };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const reason = e.code === 'ENOENT' || e.code === 'EACCES' ? `cannot read: ${describeFsError(err)}` : `network: ${e.code ?? e.message}`;
-    return { file: path, status: 'failed', bytes, error: reason };
+    if (e.code === 'ENOENT' || e.code === 'EACCES') return { file: path, status: 'failed', bytes, error: `cannot read: ${describeFsError(err)}` };
+    return { file: path, status: 'failed', bytes, error: `network: ${e.code ?? e.message}`, unreachable: true };
   }
 }
 

@@ -135,6 +135,19 @@ describe('imgsvc upload', () => {
     expect(await metric('imgsvc_upload_received_bytes_total')).toBe(bytesBeforeThird);
   });
 
+  it('on Ctrl-C says how to resume and exits 130', async () => {
+    const dir = await folderOf('interrupt', ['photos/Elephants_5640x3172.jpg', 'photos/panoramic.jpg', 'photos/flower.png.im_q85_444.jpg']);
+    const s = spawnImgsvc(['upload', '--concurrency', '1', '--url', t.url, '--key', t.adminKey, dir], { cwd: work });
+    let out = '';
+    s.child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('"created"')) s.child.kill('SIGINT');
+    });
+    const { code } = await s.exited;
+    expect(code).toBe(130);
+    expect(s.output()).toContain('interrupted; run the same command again to resume');
+  });
+
   it('shows a progress bar on a terminal', async () => {
     const script = requireTool('script', 'util-linux', 'the progress-bar test (a pseudo-terminal)');
     const dir = await folderOf('tty', ['orientation/orientation_2.jpg', 'orientation/orientation_7.jpg', 'color/Grey-2560x1600.jpg']);
