@@ -16,18 +16,30 @@ export interface SentResponse {
 export function send(method: string, url: URL, headers: Record<string, string>, body?: Readable): Promise<SentResponse> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = request(url, { method, headers }, (res) => {
+      // A server may answer before the body is in (413 from Content-Length, 503 at the
+      // admission cap) and close: the answer is what counts, not the write error that follows.
+      answered = true;
+      if (body && !body.readableEnded) {
+        body.unpipe(req);
+        body.destroy();
+      }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
     });
-    req.on('error', reject);
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
     if (!body) {
       req.end();
       return;
     }
-    body.on('error', (err) => req.destroy(err));
+    body.on('error', (err) => {
+      if (!answered) req.destroy(err);
+    });
     body.pipe(req);
   });
 }

@@ -135,6 +135,23 @@ describe('imgsvc upload', () => {
     expect(await metric('imgsvc_upload_received_bytes_total')).toBe(bytesBeforeThird);
   });
 
+  it('reports a file the server refuses as too large and goes on', async () => {
+    const small = await startTestService({ IMGSVC_MAX_UPLOAD_BYTES: '1000000' });
+    try {
+      const dir = await folderOf('too-large', ['photos/Elephants_5640x3172.jpg', 'photos/starfish.jpg', 'photos/panoramic.jpg']);
+      const s = spawnImgsvc(['upload', '--json', '--concurrency', '1', '--url', small.url, '--key', small.adminKey, dir], { cwd: work });
+      let stdout = '';
+      s.child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+      const { code } = await s.exited;
+      expect(code).toBe(1);
+      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+      expect(lines.map((l) => `${l.file.split('/').pop()} ${l.status}`)).toEqual(['Elephants_5640x3172.jpg failed', 'panoramic.jpg failed', 'starfish.jpg created']);
+      expect(lines[0]!.error).toMatch(/^413 payload_too_large: /);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('on Ctrl-C says how to resume and exits 130', async () => {
     const dir = await folderOf('interrupt', ['photos/Elephants_5640x3172.jpg', 'photos/panoramic.jpg', 'photos/flower.png.im_q85_444.jpg']);
     const s = spawnImgsvc(['upload', '--concurrency', '1', '--url', t.url, '--key', t.adminKey, dir], { cwd: work });
