@@ -3,6 +3,8 @@ import { ROLES } from '../core/config.js';
 import { runReindex } from './reindex-command.js';
 import { runServe } from './serve.js';
 import { runStats } from './stats-command.js';
+import { runUpload } from './upload-command.js';
+import { runCapacity } from './capacity-command.js';
 import { createKeyAction, createUserAction, disableUserAction, listKeysAction, listUsersAction, revokeKeyAction, runAccounts } from './accounts-command.js';
 
 const program = new Command()
@@ -85,6 +87,37 @@ program
   .option('--key <key>', 'an admin API key (env IMGSVC_API_KEY, default the one in ./data/admin-key)')
   .action(async (flags: { url?: string; key?: string; window?: string; by?: string; limit?: string }) => {
     process.exitCode = await runStats(flags, process.env);
+  });
+
+program
+  .command('upload')
+  .description('upload images (files, or folders recursively) to a running service; already-stored files are not sent again')
+  .argument('<paths...>', 'image files or folders')
+  .option('--url <url>', 'the service (env IMGSVC_URL, default http://127.0.0.1:8080)')
+  .option('--key <key>', 'an API key with images:write (env IMGSVC_API_KEY, default the one in ./data/admin-key)')
+  .option('--concurrency <n>', 'uploads in flight at once', '4')
+  .addOption(new Option('--visibility <v>', 'who may see the images (default: your account default)').choices(['public', 'private']))
+  .option('--tags <a,b>', 'tags for every image, comma-separated')
+  .option('--json', 'one JSON line per file even on a terminal (the default when stdout is not one)')
+  .action(async (paths: string[], flags: { url?: string; key?: string; concurrency?: string; visibility?: string; tags?: string; json?: boolean }) => {
+    process.exitCode = await runUpload(paths, flags, process.env);
+  });
+
+program
+  .command('capacity')
+  .description("plan a deployment: cores, pods per role, Redis, storage, egress, monthly cost and the first chokepoint, from this project's measured figures")
+  .option('--uploads-per-hour <n>', 'peak uploads per hour (5M, 5,000,000)', '5000000')
+  .option('--avg-upload-bytes <n>', 'average upload size (3.4MB, 512KiB; default: the corpus photo mix in the figures)')
+  .option('--avg-megapixels <n>', 'average pixels per upload, in millions (default: the photo mix the resizer was measured on)')
+  .option('--views-per-image-per-day <n>', 'views per image (default: the figures\' assumption)')
+  .option('--device-mix <list>', 'share of views per device class (phone, tablet, desktop, save-data, legacy)', 'phone=0.6,desktop=0.3,tablet=0.1')
+  .option('--retention-days <n>', 'how long images are kept', '30')
+  .option('--cdn-hit-ratio <r>', 'share of views a CDN answers (default: the figures\' 0.9)')
+  .option('--figures <file>', 'measured figures (default: bench/figures.json)')
+  .option('--prices <file>', 'unit prices in USD, any subset of the defaults (see README)')
+  .option('--json', 'the whole plan as JSON')
+  .action(async (flags: Record<string, string | boolean | undefined>) => {
+    process.exitCode = await runCapacity(flags);
   });
 
 program
