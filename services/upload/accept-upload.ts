@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { ReplyError } from 'ioredis';
 import type { LimitFunction } from 'p-limit';
 import { newImageId } from '../core/ids.js';
 import { formatInfo } from '../core/image-formats.js';
@@ -81,14 +82,16 @@ export async function acceptUpload(file: ReceivedFile, owner: UploadOwner, deps:
     try {
       result = await deps.index.createAndEnqueue(record);
     } catch (err) {
-      // The pivot's outcome is unknown (a timeout can follow a commit): find out before undoing anything.
+      // Unless Redis answered with an error (the script did not run), the outcome is unknown: a
+      // command that timed out may still run when Redis wakes up. Find out before undoing
+      // anything, and undo nothing that may yet be committed.
       const outcome = await commitOutcome(record, deps);
       if (outcome === 'committed') {
         deps.logger.info({ imageId: record.id, sha256: record.sha256 }, 'image accepted (commit confirmed after an error)');
         return { kind: 'created', record };
       }
-      if (outcome === 'not_committed') await compensate(record, deps);
-      else deps.logger.warn({ imageId: record.id }, 'upload outcome unknown: keeping its manifest for reindex and the repair sweep');
+      if (outcome === 'not_committed' && err instanceof ReplyError) await compensate(record, deps);
+      else deps.logger.warn({ imageId: record.id }, 'upload outcome unknown: keeping its manifest; reindex or the orphan sweep settles it');
       throw unavailable('index_unavailable', 'the image index is unavailable; retry the upload', { cause: err });
     }
     if (result.created) {
