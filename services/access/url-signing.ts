@@ -95,11 +95,15 @@ export function checkSignature(ring: KeyRing, path: string, query: ParsedQuery, 
   }
   if (!EXP_RE.test(exp)) throw badRequest('invalid_exp', `expected unix seconds for exp but received ${JSON.stringify(exp)}`);
   const expires = Number(exp);
-  if (expires <= nowSeconds) throw new AppError(403, 'signature_expired', 'the signed URL has expired');
+  if (expires <= nowSeconds) throw signatureExpired();
   if (expires - nowSeconds > maxTtlSeconds) {
     throw badRequest('exp_too_far', `expected exp at most ${maxTtlSeconds} seconds ahead but it is ${expires - nowSeconds} seconds ahead`);
   }
   return { signed: true, exp: expires };
+}
+
+export function signatureExpired(): AppError {
+  return new AppError(403, 'signature_expired', 'the signed URL has expired');
 }
 
 function invalid(message: string): AppError {

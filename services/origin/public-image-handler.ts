@@ -10,7 +10,8 @@ import type { WorkTracker } from '../core/work-tracker.js';
 import type { RequestRecorder } from '../analytics/request-recorder.js';
 import { imageCacheControl } from '../http/cache-control.js';
 import type { KeyRing } from '../access/key-ring.js';
-import { checkSignature, parseQuery } from '../access/url-signing.js';
+import { checkSignature, parseQuery, signatureExpired } from '../access/url-signing.js';
+import { QueryMemo } from './query-memo.js';
 import type { Authenticator } from '../accounts/authenticator.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import { accessLater, accessNow, leaseHolder, type RequestCredentials, type ServeAccessDeps } from './serve-access.js';
@@ -71,6 +72,7 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
     publicCacheControl: imageCacheControl(deps.cacheMaxAgeSeconds),
     cacheMaxAgeSeconds: deps.cacheMaxAgeSeconds,
   };
+  const memo = new QueryMemo();
   return (req, res) => {
     const url = req.url ?? '';
     if (!url.startsWith('/i/')) return false;
@@ -83,7 +85,7 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
     };
 
     try {
-      const parsed = parse(req, url, deps);
+      const parsed = parse(req, url, deps, memo);
       // Fast path: everything in memory, answered before this function returns. On a miss the
       // async path goes on from what was already found (record, access, negotiation), not from scratch.
       const cached = deps.records.peek(parsed.id);
@@ -131,7 +133,7 @@ function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId
   finish('error');
 }
 
-function parse(req: IncomingMessage, url: string, deps: PublicImageDeps): Parsed {
+function parse(req: IncomingMessage, url: string, deps: PublicImageDeps, memo: QueryMemo): Parsed {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     throw new AppError(405, 'method_not_allowed', `${req.method} is not allowed here; use GET or HEAD`, { details: { allow: 'GET, HEAD' } });
   }
@@ -142,10 +144,18 @@ function parse(req: IncomingMessage, url: string, deps: PublicImageDeps): Parsed
   if (!isImageId(id)) throw badRequest('invalid_id', `expected a 26-character image id for id but received ${JSON.stringify(id)}`);
   const authorization = req.headers.authorization;
   if (queryAt < 0) return { id, preset: segments[3], query: {}, creds: { signature: UNSIGNED, authorization } };
+  const now = Math.floor(Date.now() / 1000);
+  const known = memo.get(url);
+  if (known) {
+    if (known.signature.signed && known.signature.exp <= now) throw signatureExpired();
+    return { id, preset: segments[3], query: known.query, creds: { signature: known.signature, authorization } };
+  }
   // The signature is checked before the record is read, so a bad one says nothing about the image.
-  const query = parseQuery(url.slice(queryAt + 1));
-  const signature = checkSignature(deps.keyRing, url.slice(0, queryAt), query, Math.floor(Date.now() / 1000), deps.signedUrlMaxTtlSeconds);
-  return { id, preset: segments[3], query: queryObject(query.params), creds: { signature, authorization } };
+  const parsedQuery = parseQuery(url.slice(queryAt + 1));
+  const signature = checkSignature(deps.keyRing, url.slice(0, queryAt), parsedQuery, now, deps.signedUrlMaxTtlSeconds);
+  const query = queryObject(parsedQuery.params);
+  memo.set(url, { query, signature });
+  return { id, preset: segments[3], query, creds: { signature, authorization } };
 }
 
 const UNSIGNED = { signed: false } as const;
