@@ -92,6 +92,17 @@ export class JobQueue {
   }
 
   /**
+   * Jobs already delivered to this consumer and not yet acknowledged. After a read that timed
+   * out on our side, Redis may still have delivered its entries to us: they are pending under
+   * our name, and without this they would wait out the visibility timeout.
+   */
+  async readOwnPending(reader: Redis, consumer: string, count: number): Promise<ResizeJob[]> {
+    const reply = (await reader.xreadgroup('GROUP', RESIZE_GROUP, consumer, 'COUNT', count, 'STREAMS', this.stream, '0')) as [string, StreamEntry[]][] | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    return entries.map((entry) => toJob(entry, 1)).filter((job): job is ResizeJob => job !== undefined);
+  }
+
+  /**
    * Takes over jobs idle longer than `minIdleMs` (their consumer died or hung), with their
    * delivery counts. Entries deleted from the stream meanwhile are acknowledged away.
    */

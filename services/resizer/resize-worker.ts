@@ -107,6 +107,12 @@ export class ResizeWorker {
       }
       let jobs: ResizeJob[];
       try {
+        if (this.consecutiveFailures > 0) {
+          // The failed read may have been delivered after all: pick up what is pending under our name.
+          for (const job of await this.queue.readOwnPending(this.reader, this.consumer, 100)) {
+            if (!this.running.has(job.messageId)) this.run(job);
+          }
+        }
         jobs = await this.queue.read(this.reader, this.consumer, free, this.options.blockMs ?? 2_000);
         this.consecutiveFailures = 0;
       } catch (err) {
