@@ -4,6 +4,7 @@ import { api, createUser, type TestUser } from '../helpers/accounts.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
 import { jpegVariant } from '../helpers/jpeg-variant.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 /** Albums over HTTP: visibility follows the items, only the owner's own images go in, album order, bad input. */
@@ -177,4 +178,20 @@ describe('bad album input', () => {
     expect((await api(t.url, 'DELETE', `/v1/albums/${id}/images/not-an-id`, alice.key)).status).toBe(400);
     expect((await api(t.url, 'GET', '/v1/albums?owner=bad', alice.key)).status).toBe(400);
   });
+});
+
+describe('a Redis wipe with no reindex', () => {
+  it('is repaired by the self-rebuild: albums and favorites come back with the image index', async () => {
+    const pub = await upload(alice, 'public');
+    const id = await album(alice, [pub]);
+    expect((await api(t.url, 'PUT', `/v1/images/${pub}/favorite`, carol.key)).status).toBe(200);
+    await t.redis.client.flushall();
+    // A direct read finds the album in storage at once; the listings return with the rebuild.
+    expect((await api(t.url, 'GET', `/v1/albums/${id}`, carol.key)).status).toBe(200);
+    await eventually(async () => {
+      expect(ids((await api(t.url, 'GET', `/v1/albums?owner=${alice.id}`, alice.key)).body)).toContain(id);
+      expect(ids((await api(t.url, 'GET', '/v1/me/favorites', carol.key)).body)).toEqual([pub]);
+      expect(ids((await api(t.url, 'GET', `/v1/albums/${id}/images`, undefined)).body)).toEqual([pub]);
+    }, 20_000, 200);
+  }, 30_000);
 });
