@@ -50,12 +50,14 @@ export class AlbumStore {
     return stored;
   }
 
-  /** Changes an album under its lock; `change` sees the stored truth and returns the new album. */
+  /** Changes an album under its lock; `change` sees the stored truth and returns the new album (or the same one: no write). */
   async update(id: string, change: (current: Album) => Album): Promise<Album> {
     return withShortLock(this.redis, redisKeys.albumLock(id), async () => {
       const current = await this.read(id);
       if (!current) throw conflict('album_gone', `the album ${id} was deleted meanwhile`);
-      const next = { ...change(current), id: current.id, ownerId: current.ownerId };
+      const changed = change(current);
+      if (changed === current) return current; // nothing to write (an item added again)
+      const next = { ...changed, id: current.id, ownerId: current.ownerId };
       if (next.imageIds.length > MAX_ALBUM_ITEMS) throw conflict('album_full', `an album holds at most ${MAX_ALBUM_ITEMS} images`);
       await this.write(next, current);
       return next;
