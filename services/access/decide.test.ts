@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../accounts/principal.js';
-import { decideManage, decideView, needsGrant } from './decide.js';
+import { decideAlbumItem, decideAlbumManage, decideAlbumView, decideManage, decideView, needsGrant } from './decide.js';
 
 const OWNER = 'OWNER';
 const user = (userId: string, role: 'admin' | 'user' = 'user', scopes: Principal & { kind: 'user' } extends { scopes: infer S } ? S : never = ['images:read', 'images:write']): Principal => ({ kind: 'user', userId, role, keyId: 'k', scopes });
@@ -53,5 +53,44 @@ describe('needsGrant', () => {
     expect(needsGrant(owner, { ownerId: OWNER, visibility: 'private' })).toBe(false);
     expect(needsGrant(admin, { ownerId: OWNER, visibility: 'private' })).toBe(false);
     expect(needsGrant(anonymous, { ownerId: OWNER, visibility: 'private' })).toBe(false);
+  });
+});
+
+describe('decideAlbumView', () => {
+  const cases: [string, Principal, boolean, string][] = [
+    ['the owner sees their empty album', owner, false, 'allow'],
+    ['an admin sees any album', admin, false, 'allow'],
+    ['a viewer who may see an item sees the album', viewer, true, 'allow'],
+    ['a stranger who may see no item does not', stranger, false, 'not_found'],
+    ['anonymous callers see an album with a public item', anonymous, true, 'allow'],
+    ['anonymous callers do not see an album of private items', anonymous, false, 'not_found'],
+    ['a key that may not read is not the owner here', writeOnlyOwner, false, 'not_found'],
+  ];
+  it.each(cases)('%s', (_name, p, seesAnItem, expected) => {
+    expect(decideAlbumView(p, { ownerId: OWNER }, seesAnItem)).toBe(expected);
+  });
+});
+
+describe('decideAlbumManage', () => {
+  const cases: [string, Principal, boolean, string][] = [
+    ['the owner manages', owner, false, 'allow'],
+    ['an admin manages', admin, false, 'allow'],
+    ['a write-only key of the owner manages', writeOnlyOwner, false, 'allow'],
+    ['one who sees an item is refused', viewer, true, 'forbidden'],
+    ['one who sees nothing learns nothing', stranger, false, 'not_found'],
+    ['anonymous callers never manage', anonymous, true, 'forbidden'],
+  ];
+  it.each(cases)('%s', (_name, p, seesAnItem, expected) => {
+    expect(decideAlbumManage(p, { ownerId: OWNER }, seesAnItem)).toBe(expected);
+  });
+});
+
+describe('decideAlbumItem', () => {
+  it.each([
+    ['the album owner’s image', { ownerId: OWNER, visibility: 'private' as const }, 'allow'],
+    ['another owner’s public image', { ownerId: 'OTHER', visibility: 'public' as const }, 'foreign'],
+    ['a deleted image', { ownerId: OWNER, visibility: 'public' as const, deletedAt: '2026-01-01T00:00:00Z' }, 'foreign'],
+  ])('%s', (_name, image, expected) => {
+    expect(decideAlbumItem({ ownerId: OWNER }, image)).toBe(expected);
   });
 });

@@ -77,3 +77,34 @@ export function decideOriginal(p: Principal, image: ImageAccessFacts & { allowOr
   if (p.kind === 'user' && (isAdmin(p) || p.userId === image.ownerId)) return 'allow';
   return image.allowOriginalDownload ?? ownerDefault ? 'allow' : 'forbidden';
 }
+
+/** What the album decisions need to know of an album: its owner. */
+export interface AlbumAccessFacts {
+  readonly ownerId: string;
+}
+
+/**
+ * Albums have no visibility of their own: an album is visible to its owner and admins always,
+ * and to anyone else exactly when they may see at least one of its items (each asked of
+ * `decideView`). So an album of private images is invisible to a stranger (404, like an
+ * unknown id) and an empty album is its owner's alone; an album never reveals more than its items.
+ */
+export function decideAlbumView(p: Principal, album: AlbumAccessFacts, seesAnItem: boolean): ViewDecision {
+  const r = reader(p);
+  if (r && (r.userId === album.ownerId || isAdmin(r))) return 'allow';
+  return seesAnItem ? 'allow' : 'not_found';
+}
+
+/** Who may change an album (title, items, order, deletion): its owner or an admin; one who may only see it is refused (403). */
+export function decideAlbumManage(p: Principal, album: AlbumAccessFacts, seesAnItem: boolean): ManageDecision {
+  if (p.kind === 'user' && (isAdmin(p) || p.userId === album.ownerId)) return 'allow';
+  return decideAlbumView(p, album, seesAnItem) === 'allow' ? 'forbidden' : 'not_found';
+}
+
+/**
+ * Whether an image (which the caller may see) may go into an album: only the album owner's
+ * own images, so an album never republishes somebody else's work.
+ */
+export function decideAlbumItem(album: AlbumAccessFacts, image: ImageAccessFacts): 'allow' | 'foreign' {
+  return image.ownerId === album.ownerId && image.deletedAt === undefined ? 'allow' : 'foreign';
+}

@@ -38,6 +38,12 @@ export class ImageGuard {
     return record;
   }
 
+  /** The record when the caller may see it, else undefined (an unknown, deleted or hidden id alike): for listings of ids. */
+  async visible(principal: Principal, id: string): Promise<ImageRecord | undefined> {
+    const record = await this.lookup(id);
+    return record && (await this.canView(principal, record)) ? record : undefined;
+  }
+
   async canView(principal: Principal, record: ImageRecord, signed = false): Promise<boolean> {
     const granted = !signed && needsGrant(principal, record) && principal.kind === 'user' ? await this.grants.isGranted(record.ownerId, principal.userId) : false;
     return decideView(principal, record, { granted, signed }) === 'allow';

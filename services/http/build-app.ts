@@ -29,6 +29,11 @@ import { publicBaseUrl } from './base-url.js';
 import { ImageListing } from '../sharing/image-listing.js';
 import { lifecycleRoutes } from '../sharing/lifecycle-routes.js';
 import { DownloadLeases } from '../sharing/download-leases.js';
+import { AlbumGuard } from '../access/album-guard.js';
+import { albumRoutes } from '../sharing/album-routes.js';
+import { AlbumStore } from '../sharing/album-store.js';
+import { favoriteRoutes } from '../sharing/favorite-routes.js';
+import { Favorites } from '../sharing/favorites.js';
 
 export interface AppDeps {
   config: Config;
@@ -119,7 +124,11 @@ export function buildApp(deps: AppDeps): express.Express {
         view,
       }),
     );
-    app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view }));
+    const favorites = new Favorites(deps.redis, deps.store);
+    const albums = new AlbumStore(deps.redis, deps.store);
+    app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view, favorites }));
+    app.use(favoriteRoutes({ redis: deps.redis, favorites, guard: access.guard, ring: access.signer.ring, view }));
+    app.use(albumRoutes({ redis: deps.redis, albums, albumGuard: new AlbumGuard(albums, access.guard), guard: access.guard, ring: access.signer.ring, view }));
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));
     app.use(
       downloadRoutes({

@@ -15,6 +15,7 @@ import { queryString } from '../http/query-string.js';
 import type { ImageIndex } from './image-index.js';
 import { recordEtag, type ImageRecord, type PublicImage } from './image-record.js';
 import type { RecordWriter } from './record-writer.js';
+import type { Favorites } from '../sharing/favorites.js';
 
 export interface ImageRouteDeps {
   index: ImageIndex;
@@ -23,6 +24,8 @@ export interface ImageRouteDeps {
   signer: UrlSigner;
   publicBaseUrl: string | undefined;
   view: (record: ImageRecord, req: Request) => PublicImage;
+  /** Its favorite count and whether the caller favorited it, shown in the record. */
+  favorites?: Favorites;
 }
 
 const patchSchema = z.strictObject({
@@ -50,9 +53,12 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
   const router = Router();
 
   router.get('/v1/images/:id', readerOrAnonymous(), async (req, res) => {
-    const record = await deps.guard.view(res.locals.principal, req.params.id);
-    res.setHeader('Cache-Control', cacheFor(record, 'no-cache')).setHeader('ETag', recordEtag(record));
-    res.json(deps.view(record, req));
+    const p = res.locals.principal;
+    const record = await deps.guard.view(p, req.params.id);
+    const favorites = await deps.favorites?.state(record.id, p.kind === 'user' ? p.userId : undefined);
+    // The body names the caller's own favorite now, so no shared cache may keep it.
+    res.setHeader('Cache-Control', cacheFor(record, 'private, no-cache')).setHeader('ETag', recordEtag(record));
+    res.json({ ...deps.view(record, req), ...favorites });
   });
 
   router.patch('/v1/images/:id', requireScope('images:write'), async (req, res) => {

@@ -57,4 +57,18 @@ export const redisKeys = {
    */
   indexBuilt: `${P}index:built`,
   reindexLock: `${P}locks:reindex`,
+  /** An album's JSON (the copy of `albums/<id>.json` in storage). */
+  album: (id: string) => `${P}album:{${id}}`,
+  /** Held for one rewrite of one album. */
+  albumLock: (id: string) => `${P}locks:album:{${id}}`,
+  /** An owner's album ids, score 0, ordered by member (ULIDs sort by time). */
+  ownerAlbums: (ownerId: string) => `${P}owner-albums:${ownerId}`,
+  /** The albums an image sits in, so erasing the image takes it out of each. */
+  imageAlbums: (imageId: string) => `${P}image-albums:{${imageId}}`,
+  /** A user's favorites, members `<favorite id>:<image id>` (the favorite id is a ULID of when), score 0. */
+  favorites: (userId: string) => `${P}favorites:{${userId}}`,
+  /** image id → favorite id for a user's favorites: one favorite per user and image. */
+  favoriteOf: (userId: string) => `${P}favorite-of:{${userId}}`,
+  /** The users who favorited an image: its count and "did I". */
+  favoriters: (imageId: string) => `${P}favoriters:{${imageId}}`,
 } as const;

@@ -15,6 +15,7 @@ import { ImageIndex } from '../images/image-index.js';
 import { IndexGuard } from '../images/index-guard.js';
 import { manifestOrNothing, RecordCache } from '../images/record-cache.js';
 import { buildApp } from '../http/build-app.js';
+import { restoreSharing } from '../sharing/restore-sharing.js';
 import type { CheckResult } from '../http/health-routes.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
 import { createPublicImages } from './public-images.js';
@@ -115,7 +116,10 @@ export async function startService(
       // While the index is lost or being rebuilt, the manifests answer.
       lookup: async (id) => (await index.get(id)) ?? ((await guard.confirmIntact()) ? undefined : manifestOrNothing(store, id)),
     });
-    restoreAccountsLater = () => restoreAccounts({ store, redis, accounts: access.accounts, grants: access.grants, logger });
+    restoreAccountsLater = async () => {
+      await restoreAccounts({ store, redis, accounts: access.accounts, grants: access.grants, logger });
+      await restoreSharing({ store, redis, logger });
+    };
     guard.start();
     cleanups.push(() => access.bus.stop());
     const bootstrap = await bootstrapAdmin({ redis, store, accounts: access.accounts, dataDir, configuredKey: config.bootstrapAdminKey, logger });

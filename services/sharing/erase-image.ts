@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
 import { analyticsKeys } from '../analytics/analytics-keys.js';
 import { dayId, HOUR_MS, hourId } from '../analytics/time-buckets.js';
+import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { AlbumStore } from './album-store.js';
+import { Favorites } from './favorites.js';
 import type { ImageIndex } from '../images/image-index.js';
 import { listingKeys } from '../images/image-index.js';
 import { dedupKey } from '../images/dedup-key.js';
@@ -42,6 +45,8 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
     await deps.store.delete(originalKey(record.sha256));
   }
   const tombstone: Tombstone = { id: record.id, ownerId: record.ownerId, deletedAt, erasedAt: now.toISOString() };
+  // Out of every album and every favorite list before the manifest goes (both are idempotent).
+  await forgetInSharing(record.id, deps);
   await deps.store.put(tombstoneKey(record.id), Buffer.from(JSON.stringify(tombstone)));
   await deps.store.delete(manifestKey(record.id));
   const tx = deps.redis.multi().del(redisKeys.image(record.id)).zrem(redisKeys.allImages, record.id).zrem(redisKeys.trashByTime, record.id).hdel(redisKeys.resizeLive, record.id);
@@ -52,6 +57,21 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
   await deps.bus?.publish('image', record.id);
   deps.logger.info({ imageId: record.id, ownerId: record.ownerId }, 'image erased');
   return tombstone;
+}
+
+async function forgetInSharing(imageId: string, deps: EraseDeps): Promise<void> {
+  const albums = new AlbumStore(deps.redis, deps.store);
+  for (const albumId of await albums.albumsOf(imageId)) {
+    await albums.update(albumId, (a) => {
+      const { coverImageId, ...rest } = a;
+      return { ...rest, ...(coverImageId && coverImageId !== imageId ? { coverImageId } : {}), imageIds: a.imageIds.filter((i) => i !== imageId) };
+    }).catch((err: unknown) => {
+      // An album deleted meanwhile holds nothing any more.
+      if (!(err instanceof AppError && err.code === 'album_gone')) throw err;
+    });
+  }
+  await deps.redis.del(redisKeys.imageAlbums(imageId));
+  await new Favorites(deps.redis, deps.store).forgetImage(imageId);
 }
 
 async function deleteAll(store: ObjectStore, prefix: string): Promise<void> {

@@ -12,7 +12,8 @@ import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord, PublicImage } from '../images/image-record.js';
 import type { RecordWriter } from '../images/record-writer.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { decodeCursor, encodeCursor, queryDigest, type Cursor } from './cursor.js';
+import { encodeCursor, queryDigest } from './cursor.js';
+import { cursorOf, limitOf } from './page-params.js';
 import { eraseImage, readTombstone, type EraseDeps } from './erase-image.js';
 import type { ImageListing } from './image-listing.js';
 import { foldTag, tagSchema } from './metadata.js';
@@ -31,15 +32,7 @@ export interface LifecycleDeps {
 
 const statusSchema = z.enum(['processing', 'ready', 'failed'], { error: 'expected processing, ready or failed for status' });
 
-function limitOf(req: Request): number {
-  const text = queryString(req, 'limit');
-  if (text === undefined) return 50;
-  const n = Number(text);
-  if (!/^[0-9]{1,3}$/.test(text) || n < 1 || n > 200) throw badRequest('invalid_parameter', `expected an integer from 1 to 200 for limit but received ${JSON.stringify(text)}`);
-  return n;
-}
-
-function ownerOf(req: Request, p: Principal): string {
+export function ownerOf(req: Request, p: Principal): string {
   const owner = queryString(req, 'owner');
   if (owner !== undefined) {
     if (!isImageId(owner)) throw badRequest('invalid_parameter', `expected a user id for owner but received ${JSON.stringify(owner)}`);
@@ -47,16 +40,6 @@ function ownerOf(req: Request, p: Principal): string {
   }
   if (p.kind !== 'user') throw unauthorized('authentication_required', 'listing your own images needs an API key; to list someone else’s public images pass ?owner=<userId>');
   return p.userId;
-}
-
-/** The cursor a request brings, checked against the query it is used with. */
-function cursorOf(req: Request, ring: KeyRing, digest: string): Cursor | undefined {
-  const after = queryString(req, 'after');
-  const before = queryString(req, 'before');
-  if (after !== undefined && before !== undefined) throw badRequest('invalid_cursor', 'pass after or before, not both');
-  if (after !== undefined) return decodeCursor(ring, digest, after, 'after');
-  if (before !== undefined) return decodeCursor(ring, digest, before, 'before');
-  return undefined;
 }
 
 /** Listing, deletion into the trash, restore, and erasure. */

@@ -16,7 +16,7 @@ export interface ImageMetadata {
 /** Control characters are refused everywhere but in a description's line breaks and tabs. */
 const TEXT_CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/u;
 
-const text = (name: string, max: number, allowBreaks = false) =>
+export const text = (name: string, max: number, allowBreaks = false) =>
   z
     .string({ error: `expected a string for ${name}` })
     .transform((s) => s.normalize('NFC').trim())

@@ -21,3 +21,10 @@ export const GRANTS_PREFIX = 'accounts/viewers/';
 /** What remains of an erased image: who owned it and when it was deleted and erased. */
 export const tombstoneKey = (imageId: string): string => `tombstones/${imageId}.json`;
 export const variantPrefix = (sha256: string): string => `variants/${sha256.slice(0, 2)}/${sha256}/`;
+
+/** One object per album (its items and their order inside): every album edit rewrites this one object under the album's lock. */
+export const albumKey = (albumId: string): string => `albums/${albumId}.json`;
+export const ALBUMS_PREFIX = 'albums/';
+/** One object per favorite, so favoriting and unfavoriting are single idempotent writes with no read-modify-write. */
+export const favoriteKey = (userId: string, imageId: string): string => `favorites/${userId}/${imageId}.json`;
+export const FAVORITES_PREFIX = 'favorites/';

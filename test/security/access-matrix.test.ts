@@ -22,6 +22,10 @@ interface Ctx {
   fresh: () => Promise<Record<string, string>>;
   /** A new image of the owner's with the row's visibility (deleted already when asked). */
   freshImage: (deleted?: boolean) => Promise<string>;
+  /** The owner's album holding just the row's image. */
+  album: string;
+  /** A new album of the owner's holding just the row's image. */
+  freshAlbum: () => Promise<string>;
 }
 interface Row {
   route: string;
@@ -41,6 +45,7 @@ let carol: TestUser;
 let dave: TestUser;
 const keys: Partial<Record<Caller | 'readOnly' | 'writeOnly', string>> = {};
 const images: Record<'public' | 'private', { id: string; sha256: string }> = {} as never;
+const albums: Record<'public' | 'private', string> = {} as never;
 let jpeg: Buffer;
 let counter = 0;
 
@@ -79,6 +84,21 @@ const ROWS: Row[] = [
   { route: 'PUT /v1/me/viewers/:userId', scope: 'write', request: () => ({ path: `/v1/me/viewers/${dave.id}` }), ...SAME('401 200 200 200 200 401 401 403') },
   { route: 'DELETE /v1/me/viewers/:userId', scope: 'write', request: () => ({ path: `/v1/me/viewers/${dave.id}` }), ...SAME('401 204 204 204 204 401 401 403') },
   { route: 'GET /v1/me/viewers', scope: 'read', request: () => ({ path: '/v1/me/viewers' }), ...SAME('401 200 200 200 200 401 401 403') },
+  // Albums follow their items: the album of the private image is the owner's, the viewer's and the admin's to see.
+  { route: 'POST /v1/albums', scope: 'write', request: () => ({ path: '/v1/albums', body: { title: `matrix ${counter++}` } }), ...SAME('401 201 201 201 201 401 401 403') },
+  { route: 'GET /v1/albums', scope: 'read', request: () => ({ path: `/v1/albums?owner=${alice.id}` }), ...SAME('200 200 200 200 200 401 401 403') },
+  { route: 'GET /v1/albums/:id', scope: 'read', request: ({ album }) => ({ path: `/v1/albums/${album}` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
+  { route: 'GET /v1/albums/:id/images', scope: 'read', request: ({ album }) => ({ path: `/v1/albums/${album}/images` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
+  { route: 'PATCH /v1/albums/:id', scope: 'write', request: ({ album }) => ({ path: `/v1/albums/${album}`, body: { title: 'renamed' } }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
+  // Each cell deletes a fresh album of the owner's holding the row's image.
+  { route: 'DELETE /v1/albums/:id', scope: 'write', request: async ({ freshAlbum }) => ({ path: `/v1/albums/${await freshAlbum()}` }), public: '401 204 403 403 204 401 401 403', private: '401 204 403 404 204 401 401 403' },
+  // Adding the image that is already there: idempotent for the owner and an admin.
+  { route: 'PUT /v1/albums/:id/images/:imageId', scope: 'write', request: ({ album, image }) => ({ path: `/v1/albums/${album}/images/${image.id}` }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
+  { route: 'DELETE /v1/albums/:id/images/:imageId', scope: 'write', request: async ({ freshAlbum, image }) => ({ path: `/v1/albums/${await freshAlbum()}/images/${image.id}` }), public: '401 204 403 403 204 401 401 403', private: '401 204 403 404 204 401 401 403' },
+  // Whoever may see an image may favorite it; unfavoriting touches only the caller's own list.
+  { route: 'PUT /v1/images/:id/favorite', scope: 'write', request: ({ image }) => ({ path: `/v1/images/${image.id}/favorite` }), public: '401 200 200 200 200 401 401 403', private: '401 200 200 404 200 401 401 403' },
+  { route: 'DELETE /v1/images/:id/favorite', scope: 'write', request: ({ image }) => ({ path: `/v1/images/${image.id}/favorite` }), ...SAME('401 204 204 204 204 401 401 403') },
+  { route: 'GET /v1/me/favorites', scope: 'read', request: () => ({ path: '/v1/me/favorites' }), ...SAME('401 200 200 200 200 401 401 403') },
   { route: 'GET /healthz', scope: 'none', request: () => ({ path: '/healthz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /readyz', scope: 'none', request: () => ({ path: '/readyz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /metrics', scope: 'none', request: () => ({ path: '/metrics' }), ...SAME('200 200 200 200 200 200 200 200') },
@@ -114,8 +134,16 @@ beforeAll(async () => {
     expect(up.body.visibility).toBe(visibility);
     await waitForStatus(t.url, String(up.body.id), ['ready'], 60_000);
     images[visibility] = { id: String(up.body.id), sha256: String(up.body.sha256) };
+    albums[visibility] = await albumWith(images[visibility].id);
   }
 });
+
+async function albumWith(imageId: string): Promise<string> {
+  const made = await api(t.url, 'POST', '/v1/albums', alice.key, { title: `album ${counter++}` });
+  expect(made.status).toBe(201);
+  expect((await api(t.url, 'PUT', `/v1/albums/${String(made.body.id)}/images/${imageId}`, alice.key)).status).toBe(200);
+  return String(made.body.id);
+}
 
 afterAll(async () => {
   await t?.stop();
@@ -131,6 +159,8 @@ describe('the access matrix', () => {
         for (const caller of CALLERS) {
           const ctx: Ctx = {
             image: images[visibility],
+            album: albums[visibility],
+            freshAlbum: () => albumWith(images[visibility].id),
             fresh: async () => {
               const user = await createUser(t.url, t.adminKey, `fresh-${counter++}`);
               const token = await createKey(t.url, alice.key, ['images:read']);
