@@ -11,9 +11,6 @@ describe('parsePresets', () => {
   it('reads the default set', () => {
     expect(presets(DEFAULT_PRESETS)).toEqual([
       { name: 'thumb', width: 50, formats: ['avif', 'webp', 'source'] },
-      { name: 'w320', width: 320, formats: ['webp'] },
-      { name: 'w640', width: 640, formats: ['webp'] },
-      { name: 'w1280', width: 1280, formats: ['webp'] },
     ]);
   });
 
@@ -24,7 +21,8 @@ describe('parsePresets', () => {
 });
 
 describe('planVariants', () => {
-  const set = presets(DEFAULT_PRESETS);
+  /** The default thumbnails plus a display ladder, as an operator may configure it. */
+  const set = presets(`${DEFAULT_PRESETS},w320=320:webp,w640=640:webp,w1280=1280:webp`);
 
   it('makes every preset in every format for a large photo', () => {
     const planned = planVariants({ width: 4000, hasAlpha: false }, set);

@@ -1,5 +1,4 @@
 import sharp, { type Sharp } from 'sharp';
-import type { DecodePlan } from './decode-plan.js';
 import { colour } from './steps/colour.js';
 import { decode } from './steps/decode.js';
 import { orient } from './steps/orient.js';
@@ -14,11 +13,11 @@ export interface DecodedBase {
 }
 
 /**
- * The first half of the transform, run once per decode plan: decode (first frame, shrunk on
- * load), orient, colour, into 8-bit pixels that every variant of the plan is resized from.
+ * The shared small intermediate: decode (first frame, shrunk on load), orient, colour, resize
+ * to `width`, as 8-bit pixels that the placeholder and every thumbnail are resized from.
  */
-export async function decodeBase(source: Buffer, plan: DecodePlan, limits: TransformLimits): Promise<DecodedBase> {
-  const pipeline = colour(shrinkOnLoad(orient(decode(source, limits, false)), plan));
+export async function decodeBase(source: Buffer, sourceWidth: number, width: number, limits: TransformLimits): Promise<DecodedBase> {
+  const pipeline = colour(shrinkOnLoad(orient(decode(source, limits, false)), width, sourceWidth));
   const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels };
 }
