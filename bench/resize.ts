@@ -12,12 +12,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_QUALITY } from '../services/core/quality.js';
+import { encodeAs } from '../services/imaging/steps/encode.js';
 import { DEFAULT_PRESETS, parsePresets, planVariants, type Preset } from '../services/core/eager-presets.js';
 import { MemoryBudget } from '../services/core/memory-budget.js';
 import { inspectSource } from '../services/imaging/source-info.js';
 import { VariantLoader } from '../services/origin/variant-loader.js';
 import { makeVariants } from '../services/resizer/make-variants.js';
+import sharp from 'sharp';
 import { corpusFiles, corpusPath } from '../test/helpers/corpus.js';
+import { referenceAt, ssimAgainst } from './lib/ssim.js';
+import { renderOne } from '../services/imaging/render-one.js';
 import { variantKey } from '../services/storage/keys.js';
 import { seedOriginal, tempStore } from '../test/helpers/local-image.js';
 
@@ -121,8 +126,43 @@ try {
   const fourMp = photos.filter((p) => p.megapixels > 3.5 && p.megapixels < 5);
   const mean4 = (name: RunName) => fourMp.reduce((s, p) => s + m(name, p.file), 0) / Math.max(1, fourMp.length);
   console.log(`\n4 MP photos (${fourMp.map((p) => p.file.replace('photos/', '')).join(', ')}): eager ${mean4('eager').toFixed(0)} ms CPU (target ≤ 70; 6-variant set: ${mean4('legacy').toFixed(0)} ms), first view of a 1280 px WebP ${mean4('firstView').toFixed(0)} ms CPU, ${(fourMp.reduce((s, p) => s + m('firstView', p.file, wall), 0) / Math.max(1, fourMp.length)).toFixed(0)} ms wall`);
+  // SSIM needs an 11 px window: the panorama's 50 px thumbnail is 4 px high.
+  await thumbnailQuality(photos.filter((p) => (p.record.height * 50) / p.record.width >= 16).map((p) => p.bytes), limits);
   console.log(`eager / 6-variant set: ${(sum.eager / sum.legacy).toFixed(2)}x over the set`);
 } finally {
   await side.remove();
   await rm(work, { recursive: true, force: true });
 }
+
+/**
+ * The 50 px thumbnails as the transform makes them (from the shared intermediate), against one
+ * pipeline from the source, and the encoder efforts around the chosen ones: median SSIM against
+ * a Lanczos reference at 50 px, bytes and CPU ms summed over the photos.
+ */
+async function thumbnailQuality(sources: Buffer[], limits: { maxPixels: number; timeoutSeconds: number }): Promise<void> {
+  const rows: [string, (b: Buffer) => Promise<Buffer>][] = [];
+  for (const format of ['webp', 'avif', 'jpeg'] as const) {
+    const spec = { format, width: 50, quality: DEFAULT_QUALITY[format], animated: false };
+    rows.push([`${format} q${spec.quality}, transform (intermediate)`, async (b) => (await renderOne(b, spec, limits)).data]);
+    rows.push([`${format} q${spec.quality}, one pipeline from the source`, (b) => encodeAs(sharp(b, { pages: 1 }).autoOrient().resize({ width: 50 }).toColourspace('srgb'), spec).toBuffer()]);
+  }
+  for (const effort of [0, 2, 4, 6]) rows.push([`webp q85 effort ${effort}, one pipeline`, (b) => sharp(b, { pages: 1 }).autoOrient().resize({ width: 50 }).webp({ quality: 85, effort }).toBuffer()]);
+  for (const effort of [0, 2, 4]) rows.push([`avif q65 effort ${effort}, one pipeline`, (b) => sharp(b, { pages: 1 }).autoOrient().resize({ width: 50 }).avif({ quality: 65, effort }).toBuffer()]);
+  const refs = await Promise.all(sources.map((b) => referenceAt(b, 50)));
+  console.log('\n| 50 px thumbnail | median SSIM | bytes (all photos) | CPU ms (all photos) |');
+  console.log('|---|---:|---:|---:|');
+  for (const [label, make] of rows) {
+    const scores: number[] = [];
+    let bytes = 0;
+    const c0 = process.cpuUsage();
+    const outs: Buffer[] = [];
+    for (const b of sources) outs.push(await make(b));
+    const ms = cpuMs(c0);
+    for (const [i, out] of outs.entries()) {
+      bytes += out.length;
+      scores.push(await ssimAgainst(refs[i]!, out));
+    }
+    console.log(`| ${label} | ${median(scores).toFixed(4)} | ${bytes.toLocaleString('en')} | ${ms.toFixed(0)} |`);
+  }
+}
+
