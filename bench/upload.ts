@@ -1,6 +1,7 @@
 /**
- * bench:upload — POST /v1/images with a real ~230 KB JPEG from the corpus, 32 connections for
- * 10 s, against imgsvc (`serve`, all roles, private Redis, local storage) and, in the same run,
+ * bench:upload — POST /v1/images with a real 330 KB JPEG from the corpus (1278x720), 32 connections for
+ * 10 s, against imgsvc (`serve --role upload`: no resizer in the process, so its CPU is upload
+ * work alone; private Redis, local storage, the bootstrap admin key) and, in the same run,
  * against a node:http sink that only hashes and writes the body. Prints uploads/s, p50/p99 and
  * the ratio. Each request carries distinct bytes (a JPEG comment segment with a counter), so
  * every upload is a real new image: hashed, validated by decoding, stored, indexed, enqueued.
@@ -14,7 +15,7 @@ import { corpusPath } from '../test/helpers/corpus.js';
 import { startChild } from './lib/child.js';
 import { printResults, runLoad } from './lib/load.js';
 
-const FILE = process.env.BENCH_FILE ?? 'color/Grey-2560x1600.jpg';
+const FILE = process.env.BENCH_FILE ?? 'photos/starfish.jpg';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TARGET_PER_SECOND = 5_000_000 / 3600;
@@ -33,8 +34,8 @@ function nextBody(): Buffer {
 }
 
 /** The same upload load against either server: distinct JPEG bodies at CONNECTIONS for SECONDS. */
-function postLoad(label: string, url: string, serverPid: number | undefined) {
-  return runLoad({ label, url, method: 'POST', connections: CONNECTIONS, seconds: SECONDS, headers: { 'content-type': 'image/jpeg' }, body: nextBody, serverPid });
+function postLoad(label: string, url: string, serverPid: number | undefined, auth: Record<string, string> = {}) {
+  return runLoad({ label, url, method: 'POST', connections: CONNECTIONS, seconds: SECONDS, headers: { 'content-type': 'image/jpeg', ...auth }, body: nextBody, serverPid });
 }
 
 const work = await mkdtemp(join(tmpdir(), 'imgsvc-bench-'));
@@ -48,11 +49,13 @@ try {
   const port = await findFreePort();
   const imgsvc = await startChild(
     process.execPath,
-    [join(root, 'bin/imgsvc.js'), 'serve', '--port', String(port), '--data', join(work, 'data')],
+    [join(root, 'bin/imgsvc.js'), 'serve', '--role', 'upload', '--port', String(port), '--data', join(work, 'data')],
     `http://127.0.0.1:${port}/readyz`,
     { IMGSVC_LOG_LEVEL: 'warn' },
   );
-  const imgsvcResult = await postLoad('imgsvc POST /v1/images', `http://127.0.0.1:${port}/v1/images`, imgsvc.process.pid);
+  // Uploads need an API key: the first start writes the bootstrap admin key into the data folder.
+  const key = (await readFile(join(work, 'data', 'admin-key'), 'utf8')).trim();
+  const imgsvcResult = await postLoad('imgsvc POST /v1/images', `http://127.0.0.1:${port}/v1/images`, imgsvc.process.pid, { authorization: `Bearer ${key}` });
   await imgsvc.stop();
 
   printResults([imgsvcResult, sinkResult]);
