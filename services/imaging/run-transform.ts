@@ -50,7 +50,7 @@ export async function runTransform(
   let placeholder: string | undefined;
   if (small.length > 0 || options.placeholder) {
     options.signal?.throwIfAborted();
-    const base = await decodeBase(source, info.width, Math.min(INTERMEDIATE_WIDTH, info.width), limits);
+    const base = await decodeBase(source, info, Math.min(INTERMEDIATE_WIDTH, info.width), limits);
     const pipeline = basePipeline(base, limits.timeoutSeconds);
     if (options.placeholder) placeholder = await thumbHashOf(pipeline);
     for (const spec of small) {
@@ -62,7 +62,7 @@ export async function runTransform(
   for (const spec of specs) {
     if (outputs.has(spec)) continue;
     options.signal?.throwIfAborted();
-    outputs.set(spec, await render(spec, () => encodeAs(colour(resize(orient(decode(source, limits, spec.animated)), spec, info.width)), spec)));
+    outputs.set(spec, await render(spec, () => encodeAs(colour(resize(orient(decode(source, limits, spec.animated, info.format)), spec, info.width)), spec)));
   }
   return { outputs: specs.map((s) => outputs.get(s)!), ...(placeholder !== undefined ? { placeholder } : {}) };
 }
