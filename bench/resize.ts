@@ -23,6 +23,8 @@ import sharp from 'sharp';
 import { corpusFiles, corpusPath } from '../test/helpers/corpus.js';
 import { referenceAt, ssimAgainst } from './lib/ssim.js';
 import { renderOne } from '../services/imaging/render-one.js';
+import { basePipeline, decodeBase } from '../services/imaging/decode-base.js';
+import { INTERMEDIATE_WIDTH } from '../services/imaging/decode-plan.js';
 import { variantKey } from '../services/storage/keys.js';
 import { seedOriginal, tempStore } from '../test/helpers/local-image.js';
 
@@ -140,8 +142,8 @@ try {
 
 /**
  * The 50 px thumbnails as the transform makes them (from the shared intermediate), against one
- * pipeline from the source, and the encoder efforts around the chosen ones: median SSIM against
- * a Lanczos reference at 50 px, bytes and CPU ms summed over the photos.
+ * pipeline from the source, and the encoder efforts around the chosen ones (encode only): median
+ * SSIM against a Lanczos reference at 50 px, bytes and CPU ms summed over the photos.
  */
 async function thumbnailQuality(sources: Buffer[], limits: { maxPixels: number; timeoutSeconds: number }): Promise<void> {
   const rows: [string, (b: Buffer) => Promise<Buffer>][] = [];
@@ -150,8 +152,12 @@ async function thumbnailQuality(sources: Buffer[], limits: { maxPixels: number; 
     rows.push([`${format} q${spec.quality}, transform (intermediate)`, async (b) => (await renderOne(b, spec, limits)).data]);
     rows.push([`${format} q${spec.quality}, one pipeline from the source`, (b) => encodeAs(sharp(b, { pages: 1 }).autoOrient().resize({ width: 50 }).toColourspace('srgb'), spec).toBuffer()]);
   }
-  for (const effort of [0, 2, 4, 6]) rows.push([`webp q85 effort ${effort}, one pipeline`, (b) => sharp(b, { pages: 1 }).autoOrient().resize({ width: 50 }).webp({ quality: 85, effort }).toBuffer()]);
-  for (const effort of [0, 2, 4]) rows.push([`avif q65 effort ${effort}, one pipeline`, (b) => sharp(b, { pages: 1 }).autoOrient().resize({ width: 50 }).avif({ quality: 65, effort }).toBuffer()]);
+  // Efforts: encode only, from the shared 256 px intermediate decoded before the clock starts.
+  const bases = new Map<Buffer, Awaited<ReturnType<typeof decodeBase>>>();
+  for (const b of sources) bases.set(b, await decodeBase(b, await inspectSource(b, limits), INTERMEDIATE_WIDTH, limits));
+  const fromBase = (b: Buffer) => basePipeline(bases.get(b)!, 60).resize({ width: 50 });
+  for (const effort of [0, 2, 4, 6]) rows.push([`webp q85 effort ${effort}, encode only`, (b) => fromBase(b).webp({ quality: 85, effort }).toBuffer()]);
+  for (const effort of [0, 2, 4]) rows.push([`avif q65 effort ${effort}, encode only`, (b) => fromBase(b).avif({ quality: 65, effort }).toBuffer()]);
   const refs = await Promise.all(sources.map((b) => referenceAt(b, 50)));
   console.log('\n| 50 px thumbnail | median SSIM | bytes (all photos) | CPU ms (all photos) |');
   console.log('|---|---:|---:|---:|');
