@@ -132,12 +132,39 @@ try {
   const fourMp = photos.filter((p) => p.megapixels > 3.5 && p.megapixels < 5);
   const mean4 = (name: RunName) => fourMp.reduce((s, p) => s + m(name, p.file), 0) / Math.max(1, fourMp.length);
   console.log(`\n4 MP photos (${fourMp.map((p) => p.file.replace('photos/', '')).join(', ')}): eager ${mean4('eager').toFixed(0)} ms CPU (target ≤ 70; 6-variant set: ${mean4('legacy').toFixed(0)} ms), first view of a 1280 px WebP ${mean4('firstView').toFixed(0)} ms CPU, ${(fourMp.reduce((s, p) => s + m('firstView', p.file, wall), 0) / Math.max(1, fourMp.length)).toFixed(0)} ms wall`);
+  await shrinkOnLoadCheck(photos.find((p) => p.file.includes('Kite'))?.bytes ?? photos[0]!.bytes);
   // SSIM needs an 11 px window: the panorama's 50 px thumbnail is 4 px high.
   await thumbnailQuality(photos.filter((p) => (p.record.height * 50) / p.record.width >= 16).map((p) => p.bytes), limits);
   console.log(`eager / 6-variant set: ${(sum.eager / sum.legacy).toFixed(2)}x over the set`);
 } finally {
   await side.remove();
   await rm(work, { recursive: true, force: true });
+}
+
+/**
+ * Does sharp shrink on load at a given reduction? CPU of decoding a baseline JPEG to 1/2 … 1/9
+ * of its width (raw pixels, nothing encoded), against decoding it at full size: where the
+ * loader's scale steps, the time drops. sharp halves an exact power-of-two factor.
+ */
+async function shrinkOnLoadCheck(bytes: Buffer): Promise<void> {
+  const { width = 0 } = await sharp(bytes).metadata();
+  const time = async (make: () => Promise<unknown>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      collect();
+      const c0 = process.cpuUsage();
+      await make();
+      samples.push(cpuMs(c0));
+    }
+    return median(samples);
+  };
+  const full = await time(() => sharp(bytes).raw().toBuffer());
+  const cells: string[] = [];
+  for (const factor of [2, 2.5, 3, 4, 5, 8, 9]) {
+    const ms = await time(() => sharp(bytes).resize({ width: Math.round(width / factor) }).raw().toBuffer());
+    cells.push(`${factor}x ${ms.toFixed(0)} ms (${(ms / full).toFixed(2)})`);
+  }
+  console.log(`\nshrink-on-load check, ${width} px JPEG decoded to 1/n of its width, CPU ms (ratio to the full-size decode, ${full.toFixed(0)} ms): ${cells.join(', ')}`);
 }
 
 /**
