@@ -3,8 +3,10 @@
  * through the HPAs the constructs generate, with the documented HPA algorithm (cdk8s/hpa-simulator.ts),
  * and prints the replicas per role that they would choose, hour by hour.
  *
- * Costs are this project's own measurements (README, "Measured here"): 17 ms of CPU per upload,
- * 338 ms of CPU per image for the full eager variant set; origin behind a CDN at a 90% hit rate.
+ * Costs are this project's own measurements (README, "Benchmarks"): 17 ms of CPU per upload,
+ * 120 ms of CPU per image for the eager set (50 px thumbnails and placeholder; bench:resize mean
+ * over the corpus photos, it was 338 ms with the 320/640/1280 px WebP eager too); origin behind a
+ * CDN at a 90% hit rate, plus the display size each image's first view makes on demand (242 ms).
  * Pods take 30 s from creation to ready. Nothing here is asserted: it prints figures.
  */
 import type { IMetricSpec } from 'kubernetes-models/autoscaling/v2/MetricSpec';
@@ -18,7 +20,13 @@ const STARTUP_S = 30;
 const COST = {
   uploadCpuS: 0.017,
   uploadLatencyS: 0.12,
-  resizeCpuS: 0.338,
+  resizeCpuS: 0.12,
+  /**
+   * Display variants made on demand per upload: one per image is the worst case (every image
+   * viewed at one display size); HPA_FIRST_VIEWS sets another share to compare.
+   */
+  firstViewTransformsPerUpload: Number(process.env.HPA_FIRST_VIEWS ?? 1),
+  firstViewCpuS: 0.242,
   /** Image requests per upload reaching the origin after a 90%-hit CDN (20 views per upload). */
   originRequestsPerUpload: 2,
   originCpuS: 0.009,
@@ -31,8 +39,11 @@ const spec = imageServiceSpec.parse({
   storage: { s3: { bucket: 'images' } },
   upload: { autoscaling: { minReplicas: 2, maxReplicas: 60 } },
   resizer: { autoscaling: { minReplicas: 4, maxReplicas: 400 } },
-  origin: { autoscaling: { minReplicas: 2, maxReplicas: 80 } },
+  // 400: the origin now makes each image's first display size (the eager set no longer does).
+  origin: { autoscaling: { minReplicas: 2, maxReplicas: 400 } },
 });
+/** Origin CPU per request with the first-view transforms spread over the requests. */
+const originCpuPerRequest = COST.originCpuS + (COST.firstViewTransformsPerUpload * COST.firstViewCpuS) / COST.originRequestsPerUpload;
 const input = { name: 'photos', namespace: 'media', spec };
 const cpuRequest = (role: RoleName) => Number(String(spec[role].resources.requests?.cpu ?? '1'));
 
@@ -97,7 +108,7 @@ for (let t = -86_400; t < 86_400; t += SYNC_S) {
   const readings: Record<RoleName, (m: IMetricSpec) => number> = {
     upload: reading('upload', rate, COST.uploadCpuS, COST.uploadLatencyS),
     resizer: reading('resizer', rate, COST.resizeCpuS, 0),
-    origin: reading('origin', rate * COST.originRequestsPerUpload, COST.originCpuS, COST.originLatencyS),
+    origin: reading('origin', rate * COST.originRequestsPerUpload, originCpuPerRequest, COST.originLatencyS),
   };
   for (const role of ['upload', 'resizer', 'origin'] as const) {
     const f = roles[role];
@@ -124,7 +135,9 @@ for (const role of ['upload', 'resizer', 'origin'] as const) {
   const staticHours = peak(role) * 24;
   console.log(`${role.padEnd(8)} ${used.toFixed(0).padStart(9)}  ${String(peak(role)).padStart(9)}  ${String(staticHours).padStart(24)}  ${((1 - used / staticHours) * 100).toFixed(0).padStart(4)}%`);
 }
-console.log(`\nuploads in the day: ${Math.round(hours.reduce((s, h) => s + h.uploads, 0)).toLocaleString('en')}`);
+const coreHours = (['upload', 'resizer', 'origin'] as const).reduce((sum, role) => sum + total(role) * cpuRequest(role), 0);
+console.log(`\nrequested core-hours, all roles: ${coreHours.toFixed(0)} (first-view transforms per upload: ${COST.firstViewTransformsPerUpload})`);
+console.log(`uploads in the day: ${Math.round(hours.reduce((s, h) => s + h.uploads, 0)).toLocaleString('en')}`);
 
 function describe(role: RoleName): string {
   const h = hpa(input, role)!.spec!;

@@ -15,9 +15,15 @@ const server = createServer(async (req, res) => {
   const hash = createHash('sha256');
   const path = join(dir, randomUUID());
   const tap = new Transform({ transform(chunk, _e, done) { hash.update(chunk); done(null, chunk); } });
-  await pipeline(req, tap, createWriteStream(path, { flush: true }));
-  res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sha256: hash.digest('hex') }));
-  await rm(path, { force: true });
+  try {
+    await pipeline(req, tap, createWriteStream(path, { flush: true }));
+    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sha256: hash.digest('hex') }));
+  } catch {
+    // A client that disconnects mid-body (the load generator stopping) is not the server's failure.
+    res.destroy();
+  } finally {
+    await rm(path, { force: true });
+  }
 });
 server.listen(port, '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -112,6 +112,12 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   },
+  uploadValidation: {
+    env: 'IMGSVC_UPLOAD_VALIDATION',
+    flag: undefined,
+    // header: magic bytes, header and structure at upload; the full decode moves to the resizer.
+    schema: z.enum(['full', 'header']).default('full'),
+  },
   maxConcurrentUploads: {
     env: 'IMGSVC_MAX_CONCURRENT_UPLOADS',
     flag: undefined,

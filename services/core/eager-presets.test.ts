@@ -11,9 +11,9 @@ describe('parsePresets', () => {
   it('reads the default set', () => {
     expect(presets(DEFAULT_PRESETS)).toEqual([
       { name: 'thumb', width: 50, formats: ['avif', 'webp', 'source'] },
-      { name: 'w320', width: 320, formats: ['webp'] },
-      { name: 'w640', width: 640, formats: ['webp'] },
-      { name: 'w1280', width: 1280, formats: ['webp'] },
+      { name: 'w320', width: 320, formats: [] },
+      { name: 'w640', width: 640, formats: [] },
+      { name: 'w1280', width: 1280, formats: [] },
     ]);
   });
 
@@ -24,7 +24,13 @@ describe('parsePresets', () => {
 });
 
 describe('planVariants', () => {
-  const set = presets(DEFAULT_PRESETS);
+  /** The default thumbnails plus an eager display ladder, as an operator may configure it. */
+  const set = presets('thumb=50:avif+webp+source,w320=320:webp,w640=640:webp,w1280=1280:webp');
+
+  it('makes only the thumbnails by default: display presets are on demand', () => {
+    const planned = planVariants({ width: 4000, hasAlpha: false }, presets(DEFAULT_PRESETS));
+    expect(planned.map((p) => `${p.preset}:${p.spec.format}:${p.spec.width}`)).toEqual(['thumb:avif:50', 'thumb:webp:50', 'thumb:jpeg:50']);
+  });
 
   it('makes every preset in every format for a large photo', () => {
     const planned = planVariants({ width: 4000, hasAlpha: false }, set);

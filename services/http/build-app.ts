@@ -99,6 +99,7 @@ export function buildApp(deps: AppDeps): express.Express {
           maxFrames: config.maxFrames,
           maxAnimationPixels: config.maxAnimationPixels,
           timeoutSeconds: deps.probeTimeoutSeconds,
+          validation: config.uploadValidation,
         },
         decodeConcurrency: deps.decodeConcurrency,
         publicBaseUrl: config.publicBaseUrl,

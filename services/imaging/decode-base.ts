@@ -1,9 +1,9 @@
 import sharp, { type Sharp } from 'sharp';
-import type { DecodePlan } from './decode-plan.js';
 import { colour } from './steps/colour.js';
 import { decode } from './steps/decode.js';
 import { orient } from './steps/orient.js';
 import { shrinkOnLoad } from './steps/shrink-on-load.js';
+import type { SourceInfo } from './source-info.js';
 import type { TransformLimits } from './transform-limits.js';
 
 export interface DecodedBase {
@@ -14,13 +14,13 @@ export interface DecodedBase {
 }
 
 /**
- * The first half of the transform, run once per decode plan: decode (first frame, shrunk on
- * load), orient, colour, into 8-bit pixels that every variant of the plan is resized from.
+ * The shared small intermediate: decode (first frame, shrunk on load), orient, colour, resize
+ * to `width`, as 8-bit pixels that the placeholder and every thumbnail are resized from.
  */
-export async function decodeBase(source: Buffer, plan: DecodePlan, limits: TransformLimits): Promise<DecodedBase> {
-  const pipeline = colour(shrinkOnLoad(orient(decode(source, limits, false)), plan));
-  const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: info.channels };
+export async function decodeBase(source: Buffer, info: SourceInfo, width: number, limits: TransformLimits): Promise<DecodedBase> {
+  const pipeline = colour(shrinkOnLoad(orient(decode(source, limits, false, info.format)), width, info.width));
+  const { data, info: out } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  return { data, width: out.width, height: out.height, channels: out.channels };
 }
 
 /** A sharp pipeline over the decoded pixels; `.clone()` it once per output. */

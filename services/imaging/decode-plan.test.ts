@@ -12,25 +12,28 @@ const spec = (width: number, box?: { height: number; fit: VariantSpec['fit'] }):
 
 describe('planDecode', () => {
   it.each([
-    // source width, wanted width, shrink, base width
-    [5640, 1280, 4, 1410],
-    [5640, 640, 8, 705],
-    [5640, 50, 8, 705],
-    [5640, 3000, 1, 5640],
-    [5640, 2820, 2, 2820],
-    [1280, 1280, 1, 1280],
-    [400, 1280, 1, 400],
-    [10000, 1280, 4, 2500],
-    [10000, 1251, 4, 2500],
-  ])('a %i px source for %i px: shrink %i to %i px', (sourceWidth, width, shrink, baseWidth) => {
-    expect(planDecode({ width: sourceWidth, height: 1000 }, spec(width))).toEqual({ shrink, baseWidth });
+    // source width, wanted width, loader shrink, loader width, intermediate
+    [5640, 1280, 2, 2820, undefined], // 4.4x: 1/2 (1/4 needs 5x)
+    [5640, 640, 4, 1410, undefined], // 8.8x: 1/4 (1/8 needs 9x)
+    [5640, 50, 8, 705, 256], // thumbnails from the shared 256 px intermediate
+    [5640, 2820, 1, 5640, undefined], // exactly 2x: sharp halves the factor, full-size decode
+    [2560, 1280, 1, 2560, undefined],
+    [2560, 640, 2, 1280, undefined], // exactly 4x: only 1/2
+    [5640, 600, 8, 705, undefined], // 9.4x: 1/8
+    [2560, 128, 8, 320, 256],
+    [1280, 1280, 1, 1280, undefined],
+    [400, 1280, 1, 400, undefined],
+    [200, 50, 1, 200, 200],
+  ])('a %i px source for %i px: shrink %i to %i px', (sourceWidth, width, shrink, baseWidth, intermediateWidth) => {
+    expect(planDecode({ width: sourceWidth, height: 1000 }, spec(width))).toEqual({ shrink, baseWidth, ...(intermediateWidth ? { intermediateWidth } : {}) });
   });
 
   it('a box that covers needs the width its height asks for', () => {
     const source = { width: 4000, height: 1000 };
     expect(neededWidth(source, spec(200, { height: 400, fit: 'cover' }))).toBe(1600);
     expect(neededWidth(source, spec(200, { height: 400, fit: 'inside' }))).toBe(200);
-    expect(planDecode(source, spec(200, { height: 400, fit: 'cover' }))).toEqual({ shrink: 2, baseWidth: 2000 });
+    expect(planDecode(source, spec(50, { height: 50, fit: 'cover' }))).toEqual({ shrink: 8, baseWidth: 500 });
+    expect(planDecode(source, spec(50, { height: 20, fit: 'cover' })).intermediateWidth).toBe(256);
   });
 
   it('never plans more than the source', () => {

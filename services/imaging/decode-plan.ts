@@ -1,13 +1,24 @@
 import type { VariantSpec } from '../core/variant-spec.js';
 
-/** JPEG and WebP can decode at 1/2, 1/4 or 1/8 scale; libvips does it when a reduce follows the load. */
-const MAX_SHRINK = 8;
+/** Outputs needing at most this width from the source are resized from the shared intermediate. */
+export const SMALL_OUTPUT_MAX = 128;
+/**
+ * The shared intermediate's width: at least twice every output made from it (so resizing twice
+ * costs no visible sharpness: SSIM measured in bench:quality) and wider than ThumbHash's 100 px.
+ */
+export const INTERMEDIATE_WIDTH = 256;
 
 export interface DecodePlan {
-  /** Power-of-two reduction applied while decoding: 1, 2, 4 or 8. */
+  /**
+   * The scale the JPEG loader decodes at, as sharp chooses it for this reduction: 1/2 only from
+   * 3x, 1/4 from 5x, 1/8 from 9x (it halves an exact power-of-two factor against libjpeg
+   * rounding, so a 2x reduction decodes at full size; measured in bench:resize). For estimates.
+   */
   shrink: number;
-  /** Width of the decoded base every variant of this plan is resized from. */
+  /** Width the loader hands over before the final resize. */
   baseWidth: number;
+  /** Set when the output comes from the shared small intermediate of this width. */
+  intermediateWidth?: number;
 }
 
 /**
@@ -22,15 +33,28 @@ export function neededWidth(source: { width: number; height: number }, spec: Var
   return Math.min(needed, source.width);
 }
 
+/** sharp's shrink-on-load for a JPEG reduced from `from` to `to` px (src/pipeline.cc, fastShrinkOnLoad). */
+export function loaderShrink(from: number, to: number): number {
+  const factor = from / Math.max(1, to);
+  let shrink = factor >= 8 ? 8 : factor >= 4 ? 4 : factor >= 2 ? 2 : 1;
+  if (shrink > 1 && Math.floor(factor) === shrink) shrink /= 2;
+  return shrink;
+}
+
 /**
- * The smallest decode that serves the spec: the largest power-of-two shrink that still leaves
- * at least the needed width. A pure function of the source's size and the spec alone, never of
- * which other variants are made alongside, so the resizer (many specs per decode) and the
- * origin (one) resize the same base pixels and write the same bytes for the same key.
+ * How one spec is made. Small outputs (thumbnails) come from one intermediate at
+ * INTERMEDIATE_WIDTH, decoded with shrink-on-load once and shared with the placeholder; larger
+ * ones go from the source to their size in one pipeline, where sharp shrinks on load as far as
+ * the reduction allows. A pure function of the source's size and the spec alone, never of what
+ * else is made alongside, so the resizer and the origin write the same bytes for the same key.
  */
 export function planDecode(source: { width: number; height: number }, spec: VariantSpec): DecodePlan {
   const needed = neededWidth(source, spec);
-  let shrink = 1;
-  while (shrink < MAX_SHRINK && Math.ceil(source.width / (shrink * 2)) >= needed) shrink *= 2;
+  if (needed <= SMALL_OUTPUT_MAX) {
+    const intermediateWidth = Math.min(INTERMEDIATE_WIDTH, source.width);
+    const shrink = loaderShrink(source.width, intermediateWidth);
+    return { shrink, baseWidth: Math.ceil(source.width / shrink), intermediateWidth };
+  }
+  const shrink = loaderShrink(source.width, needed);
   return { shrink, baseWidth: Math.ceil(source.width / shrink) };
 }

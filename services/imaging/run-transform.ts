@@ -1,6 +1,7 @@
+import type { Sharp } from 'sharp';
 import type { VariantSpec } from '../core/variant-spec.js';
 import { basePipeline, decodeBase } from './decode-base.js';
-import { planDecode } from './decode-plan.js';
+import { INTERMEDIATE_WIDTH, planDecode } from './decode-plan.js';
 import { thumbHashOf } from './placeholder.js';
 import type { SourceInfo } from './source-info.js';
 import { colour } from './steps/colour.js';
@@ -23,17 +24,18 @@ export interface Rendered {
 export interface TransformOptions {
   /** Checked between steps: the resizer aborts a job that ran out of time or is shutting down. */
   signal?: AbortSignal;
-  /** Also compute a ThumbHash placeholder, from the smallest decoded base. */
+  /** Also compute a ThumbHash placeholder, from the shared small intermediate. */
   placeholder?: boolean;
 }
 
 /**
  * The one transform, used by the resizer (every eager variant of an image at once) and the
  * origin (one variant on demand): decode with shrink-on-load, orient, colour, resize, encode.
- * Still outputs are grouped by decode plan; each plan is decoded once and `clone()`d per
- * output. Since the plan depends only on the source and the spec, one spec gives the same bytes
- * whichever caller made it and whatever else was made with it, so a variant's storage key and
- * ETag name exactly one byte string.
+ * Thumbnails (see `planDecode`) and the placeholder share one small intermediate, decoded once
+ * and `clone()`d per output; every larger output is one pipeline from the source, so nothing
+ * large is decoded into a buffer and read again. Since the plan depends only on the source and
+ * the spec, one spec gives the same bytes whichever caller made it and whatever else was made
+ * with it, so a variant's storage key and ETag name exactly one byte string.
  */
 export async function runTransform(
   source: Buffer,
@@ -43,46 +45,33 @@ export async function runTransform(
   options: TransformOptions = {},
 ): Promise<{ outputs: Rendered[]; placeholder?: string }> {
   const outputs = new Map<VariantSpec, Rendered>();
-  const groups = new Map<number, VariantSpec[]>();
-  for (const spec of specs) {
-    if (spec.animated) continue;
-    const { shrink } = planDecode(info, spec);
-    groups.set(shrink, [...(groups.get(shrink) ?? []), spec]);
-  }
+  const small = specs.filter((s) => !s.animated && planDecode(info, s).intermediateWidth !== undefined);
 
   let placeholder: string | undefined;
-  const smallestFirst = [...groups.keys()].sort((a, b) => b - a);
-  for (const shrink of smallestFirst) {
+  if (small.length > 0 || options.placeholder) {
     options.signal?.throwIfAborted();
-    const group = groups.get(shrink) ?? [];
-    const base = await decodeBase(source, planDecode(info, group[0]!), limits);
+    const base = await decodeBase(source, info, Math.min(INTERMEDIATE_WIDTH, info.width), limits);
     const pipeline = basePipeline(base, limits.timeoutSeconds);
-    if (options.placeholder && placeholder === undefined) placeholder = await thumbHashOf(pipeline);
-    for (const spec of group) {
+    if (options.placeholder) placeholder = await thumbHashOf(pipeline);
+    for (const spec of small) {
       options.signal?.throwIfAborted();
-      const started = process.hrtime.bigint();
-      const { data, info: out } = await encodeAs(resize(pipeline.clone(), spec, base.width), spec).toBuffer({ resolveWithObject: true });
-      outputs.set(spec, { spec, data, width: out.width, height: out.height, seconds: secondsSince(started) });
+      outputs.set(spec, await render(spec, () => encodeAs(resize(pipeline.clone(), spec, base.width), spec)));
     }
   }
 
   for (const spec of specs) {
-    if (!spec.animated) continue;
+    if (outputs.has(spec)) continue;
     options.signal?.throwIfAborted();
-    outputs.set(spec, await renderAnimated(source, info, spec, limits));
+    outputs.set(spec, await render(spec, () => encodeAs(colour(resize(orient(decode(source, limits, spec.animated, info.format)), spec, info.width)), spec)));
   }
   return { outputs: specs.map((s) => outputs.get(s)!), ...(placeholder !== undefined ? { placeholder } : {}) };
 }
 
-/**
- * Animated output in one pipeline: frame delays and loop count live in the image's metadata,
- * which a raw base would lose, and GIF has no shrink-on-load to share anyway.
- */
-async function renderAnimated(source: Buffer, info: SourceInfo, spec: VariantSpec, limits: TransformLimits): Promise<Rendered> {
+async function render(spec: VariantSpec, pipeline: () => Sharp): Promise<Rendered> {
   const started = process.hrtime.bigint();
-  const pipeline = encodeAs(resize(colour(orient(decode(source, limits, true))), spec, info.width), spec);
-  const { data, info: out } = await pipeline.toBuffer({ resolveWithObject: true });
-  return { spec, data, width: out.width, height: out.pageHeight ?? out.height, seconds: secondsSince(started) };
+  const { data, info: out } = await pipeline().toBuffer({ resolveWithObject: true });
+  // Animated output reports the whole strip's height; one frame's is `pageHeight`.
+  return { spec, data, width: out.width, height: spec.animated ? (out.pageHeight ?? out.height) : out.height, seconds: secondsSince(started) };
 }
 
 function secondsSince(started: bigint): number {

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, constants as fsc } from 'node:fs';
-import { access, copyFile, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -57,8 +57,10 @@ export class FsObjectStore implements ObjectStore {
       if (Buffer.isBuffer(body)) await writeFile(tmp, body, { flush: true });
       else await pipeline(body, createWriteStream(tmp, { flush: true }));
       return await this.commit(tmp, key, target, options);
-    } finally {
+    } catch (err) {
+      // Only a failed write leaves the temporary file: after the rename it is gone (an rm would stat it twice, failing).
       await rm(tmp, { force: true });
+      throw err;
     }
   }
 
@@ -154,7 +156,10 @@ export class FsObjectStore implements ObjectStore {
       await writeFile(tmpMeta, JSON.stringify(sidecar));
       await rename(tmpMeta, metaPath);
     } else {
-      await rm(this.sidecarPath(key), { force: true });
+      // One unlink (an earlier version of the object may have had a sidecar), not rm's two stats first.
+      await unlink(this.sidecarPath(key)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
     }
     try {
       await rename(source, target);

@@ -10,7 +10,8 @@ export interface ObjectStore {
   put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<ObjectInfo>;
   /**
    * Stores a local file under `key`. With `consume`, the store may take the file over (a
-   * rename on the same filesystem) instead of copying it; the caller must not reuse the path.
+   * rename on the same filesystem) instead of copying it; the caller must not reuse the path,
+   * and once the call resolves the file is gone (moved or removed), so there is nothing to clean up.
    */
   putFile(key: string, path: string, options?: PutOptions & { consume?: boolean }): Promise<ObjectInfo>;
   /** Streams an object, or the inclusive byte range of it. Throws ObjectNotFoundError. */

@@ -40,6 +40,7 @@ export type UploadOutcome = { kind: 'created'; record: ImageRecord } | { kind: '
  * the pivot. The received temporary file is always consumed or removed.
  */
 export async function acceptUpload(file: ReceivedFile, owner: UploadOwner, deps: UploadDeps): Promise<UploadOutcome> {
+  let consumed = false;
   try {
     // Fast path for retries and duplicates: no decode, no write.
     const known = await existingRecord(owner.userId, file.sha256, deps);
@@ -75,6 +76,7 @@ export async function acceptUpload(file: ReceivedFile, owner: UploadOwner, deps:
         contentType: formatInfo(probed.format).mime,
         metadata: { sha256: file.sha256 },
       });
+      consumed = true;
     }
     await writeManifest(deps.store, record);
 
@@ -105,7 +107,8 @@ export async function acceptUpload(file: ReceivedFile, owner: UploadOwner, deps:
     if (!winner) throw unavailable('index_unavailable', 'the image index is unavailable; retry the upload');
     return { kind: 'existing', record: winner };
   } finally {
-    await rm(file.path, { force: true });
+    // A consumed file was moved into storage (or removed by the store on failure): nothing to remove.
+    if (!consumed) await rm(file.path, { force: true });
   }
 }
 

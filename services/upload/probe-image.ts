@@ -22,6 +22,8 @@ export interface ProbeLimits {
   maxAnimationPixels: number;
   /** Wall-clock bound on the validation decode. */
   timeoutSeconds: number;
+  /** `header` skips the decode (the resizer's decode fails a corrupt image instead); default full. */
+  validation?: 'full' | 'header';
 }
 
 const SUPPORTED_LIST = Object.keys(SUPPORTED_FORMATS).join(', ');
@@ -70,20 +72,10 @@ export async function probeImage(path: string, head: Buffer, limits: ProbeLimits
 
   checkAnimation(storedWidth, frameHeight, frames, limits);
 
-  try {
-    // Shrink-on-load keeps this cheap for JPEG and WebP while still reading every byte;
-    // `failOn: 'error'` turns truncation and corrupt entropy data into a rejection. JPEG asks
-    // for more: a scan that stops short (then an EOI marker) is only a libjpeg warning, and the
-    // decoder paints the missing rows flat grey, so a 10000x10000 header over a few kilobytes
-    // of data would become a ready, grey image costing full-size decodes. Every JPEG in the
-    // corpus that decodes cleanly raises no warning either (checked in test/e2e).
-    await sharp(bytes, { failOn: format === 'jpeg' ? 'warning' : 'error', limitInputPixels: limits.maxPixels, sequentialRead: true, pages: 1 })
-      .timeout({ seconds: limits.timeoutSeconds })
-      .resize(8, 8, { fit: 'inside' })
-      .raw()
-      .toBuffer();
-  } catch (err) {
-    throw corrupt(format, err, path);
+  if (limits.validation === 'header') {
+    if (!endsWhole(format, bytes)) throw corrupt(format, new Error('the data ends before the image does'), path);
+  } else {
+    await decodeAll(bytes, format, limits, path);
   }
 
   const orientation = meta.orientation ?? 1;
@@ -115,6 +107,48 @@ function checkAnimation(width: number, frameHeight: number, frames: number, limi
       `the animation is ${frames} frames of ${width}x${frameHeight} (${work} pixels in all), over the limit of ${limits.maxAnimationPixels} animation pixels`,
       { details: { frames, width, height: frameHeight, animationPixels: work, limitAnimationPixels: limits.maxAnimationPixels } },
     );
+  }
+}
+
+/** The validation decode: every byte read, at the smallest scale the format decodes at. */
+async function decodeAll(bytes: Buffer, format: SupportedFormat, limits: ProbeLimits, path: string): Promise<void> {
+  try {
+    // Shrink-on-load keeps this cheap for JPEG and WebP while still reading every byte;
+    // `failOn: 'error'` turns truncation and corrupt entropy data into a rejection. JPEG asks
+    // for more: a scan that stops short (then an EOI marker) is only a libjpeg warning, and the
+    // decoder paints the missing rows flat grey, so a 10000x10000 header over a few kilobytes
+    // of data would become a ready, grey image costing full-size decodes. Every JPEG in the
+    // corpus that decodes cleanly raises no warning either (checked in test/e2e).
+    await sharp(bytes, { failOn: format === 'jpeg' ? 'warning' : 'error', limitInputPixels: limits.maxPixels, sequentialRead: true, pages: 1 })
+      .timeout({ seconds: limits.timeoutSeconds })
+      .resize(8, 8, { fit: 'inside' })
+      .raw()
+      .toBuffer();
+  } catch (err) {
+    throw corrupt(format, err, path);
+  }
+}
+
+/**
+ * A structural check of the file's end, without decoding: the format's terminator is there
+ * (JPEG EOI, PNG IEND, GIF trailer) or its container's length matches (WebP RIFF), so a
+ * truncated upload is refused at once; corrupt data inside is the resizer's decode to find.
+ * AVIF and TIFF place their data by offsets the header check already bounds.
+ */
+function endsWhole(format: SupportedFormat, bytes: Buffer): boolean {
+  // Some writers pad after the terminator: look for it near the end.
+  const tail = bytes.subarray(Math.max(0, bytes.length - 4096));
+  switch (format) {
+    case 'jpeg':
+      return tail.includes(Buffer.from([0xff, 0xd9]));
+    case 'png':
+      return tail.includes(Buffer.from('IEND'));
+    case 'gif':
+      return tail.includes(0x3b);
+    case 'webp':
+      return bytes.length >= 12 && bytes.readUInt32LE(4) + 8 <= bytes.length;
+    default:
+      return true;
   }
 }
 

@@ -8,7 +8,8 @@ import { makeVariants } from '../../services/resizer/make-variants.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { seedOriginal, tempStore } from '../helpers/local-image.js';
 
-const presets = (parsePresets(DEFAULT_PRESETS) as { presets: Preset[] }).presets;
+/** The default thumbnails (from the shared intermediate) and display sizes (one pipeline each). */
+const presets = (parsePresets(`${DEFAULT_PRESETS.split(',')[0]},w320=320:webp,w1280=1280:webp+jpeg`) as { presets: Preset[] }).presets;
 const limits = { maxPixels: 100_000_000, timeoutSeconds: 60 };
 /** Photos (baseline, progressive, 4:4:4, a panorama), EXIF orientation, CMYK, 16-bit, alpha, palette, WebP, TIFF, a GIF. */
 const FILES = [
