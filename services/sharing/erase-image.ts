@@ -12,6 +12,7 @@ import type { ImageRecord } from '../images/image-record.js';
 import { manifestKey, originalKey, tombstoneKey, variantPrefix } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { redisKeys } from '../redis/keys.js';
+import { withShortLock } from '../redis/short-lock.js';
 import type { InvalidationBus } from '../redis/invalidation-bus.js';
 
 export interface Tombstone {
@@ -48,10 +49,14 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
   // Out of every album and every favorite list before the manifest goes (both are idempotent).
   await forgetInSharing(record.id, deps);
   await deps.store.put(tombstoneKey(record.id), Buffer.from(JSON.stringify(tombstone)));
-  await deps.store.delete(manifestKey(record.id));
-  const tx = deps.redis.multi().del(redisKeys.image(record.id)).zrem(redisKeys.allImages, record.id).zrem(redisKeys.trashByTime, record.id).hdel(redisKeys.resizeLive, record.id);
-  for (const k of [...listingKeys(record), ...listingKeys({ ...record, deletedAt: undefined })]) tx.zrem(k, record.id);
-  await tx.exec();
+  // Under the record's lock: a writer already in progress (a resize job finishing) writes
+  // first and is then erased; one that comes later finds no record instead of recreating it.
+  await withShortLock(deps.redis, redisKeys.recordLock(record.id), async () => {
+    await deps.store.delete(manifestKey(record.id));
+    const tx = deps.redis.multi().del(redisKeys.image(record.id)).zrem(redisKeys.allImages, record.id).zrem(redisKeys.trashByTime, record.id).hdel(redisKeys.resizeLive, record.id);
+    for (const k of [...listingKeys(record), ...listingKeys({ ...record, deletedAt: undefined })]) tx.zrem(k, record.id);
+    await tx.exec();
+  });
   await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, redisKeys.byDedupKey(dedupKey(record)), record.id);
   await deps.redis.zadd(redisKeys.recentlyErased, now.getTime(), record.id);
   await deps.bus?.publish('image', record.id);

@@ -169,7 +169,7 @@ describe('durability', () => {
     await t.redis.client.flushall();
     const run = spawnImgsvc(['reindex'], { cwd: t.dataDir, env: t.env });
     expect((await run.exited).code).toBe(0);
-    expect(run.output()).toMatch(/reindexed \d+ images, \d+ users, \d+ API keys and 1 viewer grants/);
+    expect(run.output()).toMatch(/reindexed \d+ images, \d+ users, \d+ API keys, 1 viewer grants/);
     // Wait out the in-memory caches so every answer below comes from the rebuilt index.
     await new Promise((r) => setTimeout(r, 5_500));
     expect((await api(t.url, 'GET', '/v1/me', alice.key)).body).toMatchObject({ handle: 'alice' });
