@@ -31,4 +31,15 @@ describe('configMap', () => {
       expect(config).toMatchObject({ role, storage: 's3', s3Bucket: 'images', s3Endpoint: 'http://minio:9000', s3ForcePathStyle: true, s3Prefix: 'prod/', s3Checksums: 'when_required', maxPixels: 4_000_000, host: '0.0.0.0', port: 8080 });
     }
   });
+
+  it('passes the access, lifecycle and transform settings through, and the service accepts them', () => {
+    const data = configMap(
+      inputFor({
+        config: { transformMemoryBudget: '2GiB', uploadValidation: 'header', eraseAfter: '6h', trustProxyHops: 1, corsOrigins: 'https://app.example.com', fullResolutionStreams: 0 },
+      }),
+    ).data!;
+    expect(data).toMatchObject({ IMGSVC_TRANSFORM_MEMORY_BUDGET: '2GiB', IMGSVC_UPLOAD_VALIDATION: 'header', IMGSVC_ERASE_AFTER: '6h', IMGSVC_TRUST_PROXY: '1', IMGSVC_FULL_RES_STREAMS: '0' });
+    const config = loadConfig({ ...data, REDIS_URL: 'redis://r:6379' });
+    expect(config).toMatchObject({ transformMemoryBudget: 2 * 1024 ** 3, uploadValidation: 'header', eraseAfterSeconds: 6 * 3600, trustProxyHops: 1, fullResolutionStreams: 0 });
+  });
 });

@@ -30,6 +30,12 @@ export function serviceSettings(input: BuildInput): Record<string, string> {
     IMGSVC_ANALYTICS: c.analytics ? 'on' : 'off',
     IMGSVC_ANALYTICS_RETENTION_DAYS: c.analyticsRetentionDays?.toString(),
     IMGSVC_LOG_LEVEL: c.logLevel,
+    IMGSVC_TRANSFORM_MEMORY_BUDGET: c.transformMemoryBudget,
+    IMGSVC_UPLOAD_VALIDATION: c.uploadValidation,
+    IMGSVC_ERASE_AFTER: c.eraseAfter,
+    IMGSVC_TRUST_PROXY: c.trustProxyHops?.toString(),
+    IMGSVC_CORS_ORIGINS: c.corsOrigins,
+    IMGSVC_FULL_RES_STREAMS: c.fullResolutionStreams?.toString(),
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -53,6 +53,12 @@ const serviceConfig = z.object({
   analytics: z.boolean().default(true),
   analyticsRetentionDays: z.number().int().min(1).max(3650).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  transformMemoryBudget: z.string().regex(/^[0-9]+([KMG]i?B)?$/, 'expected a byte count such as 1GiB').optional().describe('IMGSVC_TRANSFORM_MEMORY_BUDGET: memory all transforms of a pod may use at once'),
+  uploadValidation: z.enum(['full', 'header']).optional().describe('IMGSVC_UPLOAD_VALIDATION: full decode at upload, or header checks with the decode in the resizer'),
+  eraseAfter: z.string().regex(/^[0-9]{1,7}(s|m|h|d)?$/, 'expected a duration such as 90m, 1h or 2d').optional().describe('IMGSVC_ERASE_AFTER: time in the trash before erasure'),
+  trustProxyHops: z.number().int().min(0).max(10).optional().describe('IMGSVC_TRUST_PROXY: proxy hops in front (ingress, CDN) whose X-Forwarded-For is trusted for client addresses'),
+  corsOrigins: z.string().optional().describe('IMGSVC_CORS_ORIGINS: * or a comma-separated list of origins allowed to read the JSON API'),
+  fullResolutionStreams: z.number().int().min(0).max(100).optional().describe('IMGSVC_FULL_RES_STREAMS: full-resolution downloads per user at a time; 0 turns the limit off'),
 });
 
 const ingress = z.object({
