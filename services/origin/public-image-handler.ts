@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Preset } from '../core/eager-presets.js';
 import { AppError, badRequest, notFound, toAppError } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
@@ -121,6 +121,16 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
   };
 }
 
+/**
+ * A strong ETag per variant bytes. A public image's names its content hash (shared by every
+ * copy of those bytes, so caches may reuse it); a private image's is derived from its id too,
+ * so it is no fingerprint of the file for whoever holds a signed URL.
+ */
+function variantEtag(record: ImageRecord, variant: string): string {
+  if (record.visibility === 'public') return `"${record.sha256.slice(0, 16)}-${variant}"`;
+  return `"${createHash('sha256').update(`${record.id}\n${record.sha256}`).digest('hex').slice(0, 16)}-${variant}"`;
+}
+
 function fullResolution(record: ImageRecord, chosen: Negotiated, deps: PublicImageDeps): boolean {
   return deps.leases.enabled && record.width >= deps.fullResMinWidth && chosen.spec.width >= record.width;
 }
@@ -175,7 +185,7 @@ function respond(
   deps: PublicImageDeps,
 ): void {
   deps.originMetrics.cacheTier(variant.tier);
-  const etag = `"${record.sha256.slice(0, 16)}-${variant.name}.${OUTPUT_EXT[spec.format]}"`;
+  const etag = variantEtag(record, `${variant.name}.${OUTPUT_EXT[spec.format]}`);
   const headers: Record<string, string | number> = {
     ETag: etag,
     'Cache-Control': cacheControl,
@@ -183,9 +193,10 @@ function respond(
     'X-Content-Type-Options': 'nosniff',
     'Access-Control-Allow-Origin': '*',
     'Timing-Allow-Origin': '*',
-    'X-Imgsvc-Cache': variant.tier,
     'X-Request-Id': requestId,
   };
+  // Where the bytes came from says whether someone else viewed the same file: public images only.
+  if (record.visibility === 'public') headers['X-Imgsvc-Cache'] = variant.tier;
   if (vary.length > 0) headers.Vary = vary.join(', ');
 
   let sent = 0;

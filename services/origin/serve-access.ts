@@ -28,13 +28,16 @@ export interface RequestCredentials {
  */
 export function accessNow(record: ImageRecord, creds: RequestCredentials, deps: ServeAccessDeps, nowMs = Date.now()): string | undefined {
   if (record.deletedAt !== undefined) throw hidden(record.id);
-  if (creds.signature.signed) return signedCacheControl(deps.cacheMaxAgeSeconds, creds.signature.exp, Math.floor(nowMs / 1000));
   if (creds.authorization === undefined) {
+    if (creds.signature.signed) return signedCacheControl(deps.cacheMaxAgeSeconds, creds.signature.exp, Math.floor(nowMs / 1000));
     if (record.visibility === 'public') return deps.publicCacheControl;
     throw hidden(record.id);
   }
+  // A presented key is checked even where a signature alone would do: a bad key is a 401 everywhere.
   const principal = deps.authenticator.peek(creds.authorization, nowMs);
-  if (!principal || needsGrant(principal, record)) return undefined;
+  if (!principal) return undefined;
+  if (creds.signature.signed) return signedCacheControl(deps.cacheMaxAgeSeconds, creds.signature.exp, Math.floor(nowMs / 1000));
+  if (needsGrant(principal, record)) return undefined;
   return decide(record, principal, false, deps);
 }
 
@@ -42,6 +45,7 @@ export async function accessLater(record: ImageRecord, creds: RequestCredentials
   const now = accessNow(record, creds, deps);
   if (now !== undefined) return now;
   const principal = creds.authorization === undefined ? ANONYMOUS : await deps.authenticator.authenticate(creds.authorization);
+  if (creds.signature.signed) return signedCacheControl(deps.cacheMaxAgeSeconds, creds.signature.exp, Math.floor(Date.now() / 1000));
   const granted = needsGrant(principal, record) && (await deps.guard.canView(principal, record));
   return decide(record, principal, granted, deps);
 }

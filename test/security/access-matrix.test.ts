@@ -239,5 +239,13 @@ describe('the access matrix', () => {
     expect(maxAge).toBeGreaterThan(0);
     expect(maxAge).toBeLessThanOrEqual(300);
     expect(viaSig.headers.get('cache-control')).not.toMatch(/immutable/);
+    // Nothing about a private image's bytes is shared with other copies of them: no cache tier
+    // (which would say someone else viewed the same file) and no content hash in its ETag.
+    expect(viaSig.headers.get('x-imgsvc-cache')).toBeNull();
+    expect(viaSig.headers.get('etag')).not.toContain(images.private.sha256.slice(0, 16));
+    expect(pub.headers.get('x-imgsvc-cache')).not.toBeNull();
+    // A bad key next to a good signature is still a bad key.
+    expect((await fetch(signed, { headers: { authorization: 'Bearer garbage' } })).status).toBe(401);
+    expect((await fetch(signed, { headers: { authorization: `Bearer ${keys.revoked}` } })).status).toBe(401);
   });
 });
