@@ -91,10 +91,24 @@ async function deleteAll(store: ObjectStore, prefix: string): Promise<void> {
 /** How long after an erase its analytics are deleted again: pods flush buffered events within seconds. */
 export const ANALYTICS_AFTERMATH_MS = 5 * 60_000;
 
-/** Deletes again the analytics of recently erased images, in case a pod flushed an event for one after its erase. */
+/**
+ * Deletes again the analytics of recently erased images, in case a pod flushed an event for one
+ * after its erase. Late events land in the current buckets only, so only those are touched:
+ * a few commands per image, whatever the retention.
+ */
 export async function sweepErasedAnalytics(deps: EraseDeps, now = new Date()): Promise<void> {
   await deps.redis.zremrangebyscore(redisKeys.recentlyErased, '-inf', now.getTime() - ANALYTICS_AFTERMATH_MS);
-  for (const id of await deps.redis.zrange(redisKeys.recentlyErased, 0, -1)) await deleteAnalytics(id, deps, now);
+  const ids = await deps.redis.zrange(redisKeys.recentlyErased, 0, -1);
+  if (ids.length === 0) return;
+  const tx = deps.redis.pipeline();
+  for (const id of ids) {
+    tx.del(analyticsKeys.image(id));
+    for (const at of [now.getTime(), now.getTime() - HOUR_MS]) {
+      const hour = hourId(at);
+      tx.del(analyticsKeys.imageHour(id, hour), analyticsKeys.imageViewers(id, dayId(at))).zrem(analyticsKeys.top(hour, 'requests'), id).zrem(analyticsKeys.top(hour, 'bytes'), id);
+    }
+  }
+  await tx.exec();
 }
 
 /** Its totals, every hourly bucket and daily viewer set in the retention window, and its top-list entries. */

@@ -8,6 +8,8 @@ import { eraseImage, sweepErasedAnalytics, type EraseDeps } from './erase-image.
  * index with its manifest, so the next sweep finishes it.
  */
 export async function eraseSweep(deps: EraseDeps & { eraseAfterSeconds: number }, now = new Date(), batch = 100): Promise<number> {
+  // Idempotent, so outside the lock: it must run every time, even while another sweep is long.
+  await sweepErasedAnalytics(deps, now);
   return withShortLock(
     deps.redis,
     redisKeys.eraseLock,
@@ -27,7 +29,6 @@ export async function eraseSweep(deps: EraseDeps & { eraseAfterSeconds: number }
         await eraseImage(record, deps, now);
         erased++;
       }
-      await sweepErasedAnalytics(deps, now);
       return erased;
     },
     { ttlMs: 120_000, waitMs: 0 },

@@ -210,7 +210,7 @@ describe.each(BACKENDS)('image lifecycle with %s storage', (backend) => {
       expect(purged.body.erasedAt).toBeDefined();
       expect(await objectsOf(img.id, String(img.sha256))).toEqual([]);
       // Analytics still buffered when it was erased are deleted again by the next sweep.
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 20_000;
       while (Date.now() < deadline && (await t.redis.client.keys(`*${img.id}*`)).some((k) => !k.endsWith('recently-erased'))) await new Promise((r) => setTimeout(r, 200));
       expect((await t.redis.client.keys(`*${img.id}*`)).filter((k) => !k.includes('recently-erased'))).toEqual([]);
       expect(await t.redis.client.keys(`*${String(img.sha256)}*`)).toEqual([]);
