@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { availableParallelism } from 'node:os';
-import { parseByteSize } from './byte-size.js';
 import { DEFAULT_PRESETS, parsePresets } from './eager-presets.js';
-import { parseKeyRing } from '../access/key-ring.js';
-import { parseToken } from '../accounts/api-key.js';
-import { parseRateSpec } from './rate-spec.js';
+import { ACCESS_SETTINGS } from './access-settings.js';
+import { PROCESSING_SETTINGS } from './processing-settings.js';
+import { byteSize } from './setting-schemas.js';
 import { parseCorsOrigins } from './cors-origins.js';
 
 export const ROLES = ['all', 'upload', 'resizer', 'origin'] as const;
@@ -18,19 +16,6 @@ export interface ConfigFlags {
   data?: string;
 }
 
-function byteSize(fallback: number) {
-  return z
-    .string()
-    .transform((s, ctx) => {
-      const n = parseByteSize(s);
-      if (n === undefined || n < 1) {
-        ctx.addIssue({ code: 'custom', message: 'expected a positive byte count such as 52428800 or 50MiB' });
-        return z.NEVER;
-      }
-      return n;
-    })
-    .default(fallback);
-}
 
 /**
  * Every setting: the environment variable that sets it, its flag (if any), and how it is
@@ -168,83 +153,7 @@ const SETTINGS = {
     flag: undefined,
     schema: byteSize(256 * 1024 * 1024),
   },
-  transformConcurrency: {
-    env: 'IMGSVC_TRANSFORM_CONCURRENCY',
-    flag: undefined,
-    schema: z.coerce.number().int().min(1).max(256).default(() => availableParallelism()),
-  },
-  transformTimeoutSeconds: {
-    env: 'IMGSVC_TRANSFORM_TIMEOUT_SECONDS',
-    flag: undefined,
-    // Whole seconds: that is what sharp's timeout takes.
-    schema: z.coerce.number().int().min(1).max(3600).default(30),
-  },
-  transformQueue: {
-    env: 'IMGSVC_TRANSFORM_QUEUE',
-    flag: undefined,
-    schema: z.coerce.number().int().min(0).max(100_000).default(64),
-  },
-  transformMemoryBudget: {
-    env: 'IMGSVC_TRANSFORM_MEMORY_BUDGET',
-    flag: undefined,
-    schema: byteSize(1024 * 1024 * 1024),
-  },
-  transformFailureTtlSeconds: {
-    env: 'IMGSVC_TRANSFORM_FAILURE_TTL_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(0).max(86_400).default(300),
-  },
-  resizeConcurrency: {
-    env: 'IMGSVC_RESIZE_CONCURRENCY',
-    flag: undefined,
-    schema: z.coerce.number().int().min(1).max(256).default(() => availableParallelism()),
-  },
-  resizeMaxDeliveries: {
-    env: 'IMGSVC_RESIZE_MAX_DELIVERIES',
-    flag: undefined,
-    schema: z.coerce.number().int().min(1).max(100).default(5),
-  },
-  resizeVisibilityTimeoutMs: {
-    env: 'IMGSVC_RESIZE_VISIBILITY_TIMEOUT_MS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(100).default(120_000),
-  },
-  resizeHeartbeatTtlMs: {
-    env: 'IMGSVC_RESIZE_HEARTBEAT_TTL_MS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(300).max(600_000).default(5_000),
-  },
-  resizeJobTimeoutSeconds: {
-    env: 'IMGSVC_RESIZE_JOB_TIMEOUT_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().min(0.1).max(3600).default(60),
-  },
-  repairIntervalSeconds: {
-    env: 'IMGSVC_REPAIR_INTERVAL_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(0).default(300),
-  },
-  indexCheckSeconds: {
-    env: 'IMGSVC_INDEX_CHECK_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().min(0).max(3600).default(5),
-  },
-  tempSafeAgeSeconds: {
-    env: 'IMGSVC_TEMP_SAFE_AGE_SECONDS',
-    flag: undefined,
-    // Longer than the 300 s upload request timeout, so no live upload loses its file.
-    schema: z.coerce.number().int().min(301).default(900),
-  },
-  tempSweepIntervalSeconds: {
-    env: 'IMGSVC_TEMP_SWEEP_INTERVAL_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(0).default(300),
-  },
-  orphanSafeAgeSeconds: {
-    env: 'IMGSVC_ORPHAN_SAFE_AGE_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(60).default(3_600),
-  },
+  ...PROCESSING_SETTINGS,
   eagerPresets: {
     env: 'IMGSVC_EAGER_PRESETS',
     flag: undefined,
@@ -270,81 +179,7 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().min(1).max(3650).default(30),
   },
-  signingKeys: {
-    env: 'IMGSVC_SIGNING_KEYS',
-    flag: undefined,
-    secret: true,
-    schema: z
-      .string()
-      .optional()
-      .transform((text, ctx) => {
-        if (text === undefined) return undefined;
-        const parsed = parseKeyRing(text);
-        if ('problems' in parsed) {
-          for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
-          return z.NEVER;
-        }
-        return parsed.keys;
-      }),
-  },
-  signedUrlTtlSeconds: {
-    env: 'IMGSVC_SIGNED_URL_TTL',
-    flag: undefined,
-    schema: z.coerce.number().int().min(10).max(31_536_000).default(300),
-  },
-  signedUrlMaxTtlSeconds: {
-    env: 'IMGSVC_SIGNED_URL_MAX_TTL',
-    flag: undefined,
-    schema: z.coerce.number().int().min(10).max(31_536_000).default(604_800),
-  },
-  bootstrapAdminKey: {
-    env: 'IMGSVC_BOOTSTRAP_ADMIN_KEY',
-    flag: undefined,
-    secret: true,
-    schema: z
-      .string()
-      .refine((t) => parseToken(t) !== undefined, 'expected an API key of the form imgsvc_<16 hex>_<43 base64url characters>')
-      .optional(),
-  },
-  rateLimitPerKey: { env: 'IMGSVC_RATE_LIMIT_PER_KEY', flag: undefined, schema: rateLimit('1200/1m') },
-  rateLimitPerAddress: { env: 'IMGSVC_RATE_LIMIT_PER_ADDRESS', flag: undefined, schema: rateLimit('600/1m') },
-  rateLimitAuthFailures: { env: 'IMGSVC_RATE_LIMIT_AUTH_FAILURES', flag: undefined, schema: rateLimit('20/1m') },
-  rateLimitImages: { env: 'IMGSVC_RATE_LIMIT_IMAGES', flag: undefined, schema: rateLimit('off') },
-  trustProxyHops: {
-    env: 'IMGSVC_TRUST_PROXY',
-    flag: undefined,
-    schema: z.coerce.number().int().min(0).max(10).default(0),
-  },
-  eraseAfterSeconds: {
-    env: 'IMGSVC_ERASE_AFTER',
-    flag: undefined,
-    schema: z
-      .string()
-      .default('1h')
-      .transform((text, ctx) => {
-        const m = /^([0-9]{1,7})(s|m|h|d)?$/.exec(text);
-        if (!m) {
-          ctx.addIssue({ code: 'custom', message: 'expected a duration such as 3600, 90m, 1h or 2d' });
-          return z.NEVER;
-        }
-        return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-      }),
-  },
-  eraseSweepSeconds: {
-    env: 'IMGSVC_ERASE_SWEEP_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(1).max(86_400).default(60),
-  },
-  fullResMinWidth: {
-    env: 'IMGSVC_FULL_RES_MIN_WIDTH',
-    flag: undefined,
-    schema: z.coerce.number().int().min(1).max(100_000).default(1600),
-  },
-  fullResolutionStreams: {
-    env: 'IMGSVC_FULL_RES_STREAMS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(0).max(100).default(1),
-  },
+  ...ACCESS_SETTINGS,
   logLevel: {
     env: 'IMGSVC_LOG_LEVEL',
     flag: undefined,
@@ -352,19 +187,6 @@ const SETTINGS = {
   },
 } as const;
 
-function rateLimit(fallback: string) {
-  return z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      const spec = parseRateSpec(text);
-      if (spec === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'expected N/window such as 600/1m, 20/10s or 5000/1h, or off' });
-        return z.NEVER;
-      }
-      return spec;
-    });
-}
 
 type Settings = typeof SETTINGS;
 export type Config = { readonly [K in keyof Settings]: z.output<Settings[K]['schema']> };
