@@ -204,7 +204,7 @@ describe('the admin CLI', () => {
     expect((await run('keys', 'create', frank.id, '--scopes', 'admin')).code).toBe(2);
     const listed = await run('keys', 'list', frank.id);
     expect(listed.out).toContain(token.split('_')[1]);
-    expect(listed.out).not.toContain(token.split('_')[2]);
+    expect(listed.out).not.toContain(token.slice(24));
 
     expect((await run('keys', 'revoke', token.split('_')[1]!)).code).toBe(0);
     expect((await api(t.url, 'GET', '/v1/me', token)).status).toBe(401);
