@@ -71,4 +71,6 @@ export const redisKeys = {
   favoriteOf: (userId: string) => `${P}favorite-of:{${userId}}`,
   /** The users who favorited an image: its count and "did I". */
   favoriters: (imageId: string) => `${P}favoriters:{${imageId}}`,
+  /** The event stream other services follow (services/events/): one stream, trimmed by age. */
+  events: `${P}events`,
 } as const;
