@@ -17,3 +17,8 @@ export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 export function isAdmin(p: Principal): boolean {
   return p.kind === 'user' && p.role === 'admin' && p.scopes.includes('admin');
 }
+
+/** The user acting, for the record of who changed what (events); undefined for anonymous callers. */
+export function actorOf(p: Principal): string | undefined {
+  return p.kind === 'user' ? p.userId : undefined;
+}

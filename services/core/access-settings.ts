@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseKeyRing } from '../access/key-ring.js';
 import { parseToken } from '../accounts/api-key.js';
 import { parseRateSpec } from './rate-spec.js';
+import { durationMs } from './setting-schemas.js';
 
 function rateLimit(fallback: string) {
   return z
@@ -88,6 +89,8 @@ export const ACCESS_SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(1).max(86_400).default(60),
   },
+  /** How long the event stream keeps its entries (trimmed by age on every append). */
+  eventRetentionMs: { env: 'IMGSVC_EVENT_RETENTION', flag: undefined, schema: durationMs('7d', 60_000) },
   fullResMinWidth: {
     env: 'IMGSVC_FULL_RES_MIN_WIDTH',
     flag: undefined,

@@ -15,3 +15,19 @@ export function byteSize(fallback: number) {
     })
     .default(fallback);
 }
+
+/** A duration setting in milliseconds (`3600` seconds, `90m`, `1h`, `7d`), at least `minMs`. */
+export function durationMs(fallback: string, minMs = 1000) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const m = /^([0-9]{1,7})(s|m|h|d)?$/.exec(text);
+      const ms = m ? Number(m[1]) * 1000 * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'] : NaN;
+      if (!(ms >= minMs)) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration of at least ${minMs / 1000} s such as 3600, 90m, 12h or 7d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}

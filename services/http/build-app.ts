@@ -34,6 +34,9 @@ import { albumRoutes } from '../sharing/album-routes.js';
 import { AlbumStore } from '../sharing/album-store.js';
 import { favoriteRoutes } from '../sharing/favorite-routes.js';
 import { Favorites } from '../sharing/favorites.js';
+import { EventReader } from '../events/event-reader.js';
+import { eventRoutes } from '../events/event-routes.js';
+import type { EventSink } from '../events/event-sink.js';
 
 export interface AppDeps {
   config: Config;
@@ -51,6 +54,8 @@ export interface AppDeps {
   probeTimeoutSeconds: number;
   isAccepting: () => boolean;
   access: AccessParts;
+  /** Where the sharing writers append their events (the index has the same one). */
+  events: EventSink;
   roleChecks?: () => Record<string, CheckResult>;
   /** Finds a record in storage while the index is not known intact (lost with Redis, being rebuilt). */
   recordFallback?: (id: string) => Promise<ImageRecord | undefined>;
@@ -84,6 +89,7 @@ export function buildApp(deps: AppDeps): express.Express {
     return withSignedUrls(publicView(record, base), record, base, access.signer);
   };
   app.use(accountRoutes({ accounts: access.accounts }));
+  app.use(eventRoutes({ reader: new EventReader(deps.redis) }));
   app.use(viewerRoutes({ accounts: access.accounts, grants: access.grants }));
   const serves = (role: string) => config.role === 'all' || config.role === role;
   if (serves('upload')) {
@@ -120,13 +126,13 @@ export function buildApp(deps: AppDeps): express.Express {
         index: deps.index,
         store: deps.store,
         ring: access.signer.ring,
-        erase: { redis: deps.redis, index: deps.index, store: deps.store, bus: access.bus, logger: deps.logger, analyticsRetentionDays: config.analyticsRetentionDays },
+        erase: { redis: deps.redis, index: deps.index, store: deps.store, bus: access.bus, logger: deps.logger, analyticsRetentionDays: config.analyticsRetentionDays, events: deps.events },
         eraseAfterSeconds: config.eraseAfterSeconds,
         view,
       }),
     );
-    const favorites = new Favorites(deps.redis, deps.store);
-    const albums = new AlbumStore(deps.redis, deps.store);
+    const favorites = new Favorites(deps.redis, deps.store, deps.events);
+    const albums = new AlbumStore(deps.redis, deps.store, deps.events);
     app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view, favorites }));
     app.use(favoriteRoutes({ redis: deps.redis, favorites, guard: access.guard, ring: access.signer.ring, view }));
     app.use(albumRoutes({ redis: deps.redis, albums, albumGuard: new AlbumGuard(albums, access.guard), guard: access.guard, ring: access.signer.ring, view }));

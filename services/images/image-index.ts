@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import { newEvent } from '../events/event-payloads.js';
+import { EventSink } from '../events/event-sink.js';
+import type { NewEvent } from '../events/event-types.js';
 import { redisKeys } from '../redis/keys.js';
 import { foldTag } from '../sharing/metadata.js';
 import { dedupKey } from './dedup-key.js';
@@ -15,18 +18,22 @@ export interface IndexSentinel {
  * The upload saga's pivot, as one atomic step: if this owner has no image of these bytes yet,
  * write the record, the owner's hash → id entry, the id indexes and the original's reference,
  * and enqueue the resize job. Either all of it happens or none; a concurrent upload of the
- * same bytes by the same owner sees the winner's id instead.
+ * same bytes by the same owner sees the winner's id instead. Its `image.created` event is
+ * appended by the same script (KEYS[7] is the event stream, ARGV[3] the count of its XADD
+ * arguments that follow), so the event exists exactly when the image does.
  */
 const CREATE_AND_ENQUEUE = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {0, existing} end
-redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+local ev = tonumber(ARGV[3])
+redis.call('HSET', KEYS[2], unpack(ARGV, 4 + ev))
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
 redis.call('SADD', KEYS[6], ARGV[1])
-for i = 7, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
+for i = 8, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
 local job = redis.call('XADD', KEYS[4], '*', 'image', ARGV[1], 'sha256', ARGV[2])
 redis.call('HSET', KEYS[5], ARGV[1], job)
+if ev > 0 then redis.call('XADD', KEYS[7], unpack(ARGV, 4, 3 + ev)) end
 return {1, job}
 `;
 
@@ -44,6 +51,11 @@ export function listingKeys(r: Pick<ImageRecord, 'ownerId' | 'visibility' | 'del
   ];
 }
 
+function createdEvent(r: ImageRecord, actorId: string | undefined): NewEvent {
+  const data = { revision: r.revision, visibility: r.visibility, format: r.format, width: r.width, height: r.height, bytes: r.bytes };
+  return newEvent('image.created', { ownerId: r.ownerId, imageId: r.id, actorId }, data);
+}
+
 export type CreateResult = { created: true; jobId: string } | { created: false; existingId: string };
 
 type CreateCommand = (...args: (string | number)[]) => Promise<[number, string]>;
@@ -51,7 +63,11 @@ type CreateCommand = (...args: (string | number)[]) => Promise<[number, string]>
 export class ImageIndex {
   private readonly createScript: CreateCommand;
 
-  constructor(private readonly redis: Redis) {
+  constructor(
+    private readonly redis: Redis,
+    /** Where record changes append their events (carries the retention). */
+    private readonly events: EventSink = new EventSink(),
+  ) {
     // defineCommand sends EVALSHA (the script body once per connection, not per upload).
     // The number of keys varies with the listings an image belongs to: passed per call.
     redis.defineCommand('imgsvcCreateAndEnqueue', { lua: CREATE_AND_ENQUEUE });
@@ -78,7 +94,8 @@ export class ImageIndex {
     return (await this.redis.scard(redisKeys.shaRefs(sha256))) > 0;
   }
 
-  async createAndEnqueue(record: ImageRecord): Promise<CreateResult> {
+  /** `actorId`: who uploaded (the event's actor), when a user did. */
+  async createAndEnqueue(record: ImageRecord, actorId?: string): Promise<CreateResult> {
     const fields = Object.entries(recordToHash(record)).flat();
     const keys = [
       redisKeys.byDedupKey(dedupKey(record)),
@@ -87,6 +104,7 @@ export class ImageIndex {
       redisKeys.resizeStream,
       redisKeys.resizeLive,
       redisKeys.shaRefs(record.sha256),
+      redisKeys.events,
       ...listingKeys(record),
     ];
     const reply = await this.createScript(
@@ -94,6 +112,7 @@ export class ImageIndex {
       ...keys,
       record.id,
       record.sha256,
+      ...this.events.scriptArgs(createdEvent(record, actorId)),
       ...fields,
     );
     return reply[0] === 1 ? { created: true, jobId: reply[1] } : { created: false, existingId: reply[1] };
@@ -101,9 +120,10 @@ export class ImageIndex {
 
   /**
    * Replaces a record's fields; fields the new record lacks are removed, and the listings it
-   * belongs to (owner, public, tags, trash) follow in the same transaction.
+   * belongs to (owner, public, tags, trash) follow in the same transaction, and so do the
+   * `events` reporting the change (see events/record-events.ts).
    */
-  async update(record: ImageRecord, previous?: ImageRecord): Promise<void> {
+  async update(record: ImageRecord, previous?: ImageRecord, events: readonly NewEvent[] = []): Promise<void> {
     const key = redisKeys.image(record.id);
     const hash = recordToHash(record);
     const stale = OPTIONAL_FIELDS.filter((f) => !(f in hash));
@@ -114,6 +134,7 @@ export class ImageIndex {
     for (const k of now) tx.zadd(k, 0, record.id);
     if (record.deletedAt !== undefined) tx.zadd(redisKeys.trashByTime, Date.parse(record.deletedAt), record.id);
     else if (previous?.deletedAt !== undefined) tx.zrem(redisKeys.trashByTime, record.id);
+    this.events.queue(tx, events);
     await tx.exec();
     if (record.deletedAt !== undefined && previous?.deletedAt === undefined) {
       // A deleted image no longer holds its bytes' dedup slot: uploading them again makes a new image.

@@ -5,6 +5,7 @@ import type { ImageGuard } from '../access/image-guard.js';
 import { signedUrlsFor, type UrlSigner } from '../access/signed-urls.js';
 import { signPath } from '../access/url-signing.js';
 import { visibilitySchema } from '../accounts/account-schemas.js';
+import { actorOf } from '../accounts/principal.js';
 import { badRequest, preconditionFailed } from '../core/errors.js';
 import { hidden } from '../access/image-guard.js';
 import { applyMetadata, metadataPatch } from '../sharing/metadata.js';
@@ -80,7 +81,7 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
         meta: applyMetadata(current.meta, change),
         updatedAt: new Date().toISOString(),
       };
-    });
+    }, actorOf(res.locals.principal));
     if (change.visibility && change.visibility !== record.visibility) {
       res.locals.log.info({ imageId: record.id, visibility: change.visibility }, 'visibility changed');
     }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { notFound } from '../core/errors.js';
+import { recordEvents } from '../events/record-events.js';
 import { redisKeys } from '../redis/keys.js';
 import type { InvalidationBus } from '../redis/invalidation-bus.js';
 import { withShortLock } from '../redis/short-lock.js';
@@ -12,7 +13,8 @@ import { writeManifest } from './manifest-store.js';
  * Every change to an existing record goes through here: the resizer's status and variants and
  * the owner's edits (visibility, metadata) touch different fields of one manifest, so each
  * change re-reads the current record and rewrites it under a per-image lock; neither can undo
- * the other. Storage (the truth) is written first, then Redis, then every pod is told.
+ * the other. Storage (the truth) is written first, then Redis, then every pod is told. The
+ * events the change reports go on the same MULTI as the Redis write.
  */
 export class RecordWriter {
   constructor(
@@ -22,13 +24,14 @@ export class RecordWriter {
     private readonly bus: InvalidationBus | undefined,
   ) {}
 
-  async update(id: string, change: (current: ImageRecord) => ImageRecord): Promise<ImageRecord> {
+  /** `actorId`: the user making the change (the principal), absent for the service's own work. */
+  async update(id: string, change: (current: ImageRecord) => ImageRecord, actorId?: string): Promise<ImageRecord> {
     const next = await withShortLock(this.redis, redisKeys.recordLock(id), async () => {
       const current = await this.index.get(id);
       if (!current) throw notFound('image_not_found', `no image with id ${id}`);
       const changed = { ...change(current), revision: current.revision + 1 };
       await writeManifest(this.store, changed);
-      await this.index.update(changed, current);
+      await this.index.update(changed, current, recordEvents(current, changed, actorId));
       return changed;
     });
     await this.bus?.publish('image', id);

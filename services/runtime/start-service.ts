@@ -28,6 +28,7 @@ import { composeAccess, type AccessParts } from './compose-access.js';
 import { bootstrapAdmin, type Bootstrap } from '../accounts/bootstrap.js';
 import { restoreAccounts } from '../accounts/restore-accounts.js';
 import { startEraseSweeps } from '../sharing/erase-sweep.js';
+import { EventSink } from '../events/event-sink.js';
 import { adoptOwnerless } from '../images/adopt-ownerless.js';
 import { listRoutes } from '../http/list-routes.js';
 import { PUBLIC_IMAGE_ROUTES } from '../origin/public-image-handler.js';
@@ -86,7 +87,9 @@ export async function startService(
     const telemetry = createTelemetry({ role: config.role });
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);
-    const index = new ImageIndex(redis);
+    // One sink for every writer: the retention is applied by each append (XADD MINID ~).
+    const events = new EventSink(config.eventRetentionMs);
+    const index = new ImageIndex(redis, events);
     // Bound once the account store exists (below); the index guard restores accounts before records.
     let restoreAccountsLater: () => Promise<unknown> = async () => undefined;
     let resizer: ResizerRole | undefined;
@@ -141,7 +144,7 @@ export async function startService(
       cleanups.push(() => started.stop(config.shutdownTimeoutMs));
       // The resizer role also erases what has sat in the trash past IMGSVC_ERASE_AFTER.
       const sweeps = startEraseSweeps(
-        { redis, index, store, bus: access.bus, logger, analyticsRetentionDays: config.analyticsRetentionDays, eraseAfterSeconds: config.eraseAfterSeconds },
+        { redis, index, store, bus: access.bus, logger, analyticsRetentionDays: config.analyticsRetentionDays, eraseAfterSeconds: config.eraseAfterSeconds, events },
         config.eraseSweepSeconds,
       );
       cleanups.push(async () => sweeps.stop());
@@ -169,6 +172,7 @@ export async function startService(
       probeTimeoutSeconds: PROBE_TIMEOUT_SECONDS,
       isAccepting: () => accepting,
       access,
+      events,
       recordFallback,
       roleChecks: (): Record<string, CheckResult> => (resizer ? { resizer: resizer.worker.health() } : {}),
     });

@@ -5,7 +5,7 @@ import { assertScope, readerOrAnonymous, requireScope } from '../access/authenti
 import { decideAlbumItem, decideAlbumManage } from '../access/decide.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import type { KeyRing } from '../access/key-ring.js';
-import type { Principal } from '../accounts/principal.js';
+import { actorOf, type Principal } from '../accounts/principal.js';
 import { badRequest, forbidden } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
 import { parseBody } from '../http/parse-body.js';
@@ -67,7 +67,7 @@ export function albumRoutes(deps: AlbumRouteDeps): Router {
     const body = parseBody(createSchema, req.body);
     const p = res.locals.principal;
     assertScope(p, 'images:write');
-    const album = await deps.albums.create(p.userId, body);
+    const album = await deps.albums.create(p.userId, body, new Date(), p.userId);
     res.status(201).setHeader('Cache-Control', NO_STORE).json(await albumView(album, p));
   });
 
@@ -107,13 +107,13 @@ export function albumRoutes(deps: AlbumRouteDeps): Router {
       const desc = change.description === undefined ? current.description : change.description ?? undefined;
       const { description: _d, coverImageId: _c, ...rest } = current;
       return { ...rest, title: change.title ?? current.title, ...(desc ? { description: desc } : {}), ...(cover ? { coverImageId: cover } : {}), imageIds: order, updatedAt: new Date().toISOString() };
-    });
+    }, actorOf(p));
     res.setHeader('Cache-Control', NO_STORE).json(await albumView(updated, p));
   });
 
   router.delete('/v1/albums/:id', requireScope('images:write'), async (req, res) => {
     const album = await deps.albumGuard.manage(res.locals.principal, req.params.id);
-    await deps.albums.delete(album);
+    await deps.albums.delete(album, actorOf(res.locals.principal));
     res.locals.log.info({ albumId: album.id }, 'album deleted');
     res.status(204).end();
   });
@@ -125,6 +125,7 @@ export function albumRoutes(deps: AlbumRouteDeps): Router {
     if (decideAlbumItem(album, image) !== 'allow') throw forbidden('foreign_image', `the image ${image.id} belongs to another user: an album holds only its owner's own images`);
     const updated = await deps.albums.update(album.id, (current) =>
       current.imageIds.includes(image.id) ? current : { ...current, imageIds: [...current.imageIds, image.id], updatedAt: new Date().toISOString() },
+      actorOf(p),
     );
     res.setHeader('Cache-Control', NO_STORE).json({ albumId: album.id, imageId: image.id, position: updated.imageIds.indexOf(image.id) });
   });
@@ -137,7 +138,7 @@ export function albumRoutes(deps: AlbumRouteDeps): Router {
       await deps.albums.update(album.id, (current) => {
         const { coverImageId, ...rest } = current;
         return { ...rest, ...(coverImageId && coverImageId !== id ? { coverImageId } : {}), imageIds: current.imageIds.filter((i) => i !== id), updatedAt: new Date().toISOString() };
-      });
+      }, actorOf(res.locals.principal));
     }
     res.status(204).end();
   });

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { analyticsKeys } from '../analytics/analytics-keys.js';
 import { dayId, HOUR_MS, hourId } from '../analytics/time-buckets.js';
 import { AppError } from '../core/errors.js';
+import { newEvent } from '../events/event-payloads.js';
+import { EventSink } from '../events/event-sink.js';
 import type { Logger } from '../core/logger.js';
 import { AlbumStore } from './album-store.js';
 import { Favorites } from './favorites.js';
@@ -29,6 +31,8 @@ export interface EraseDeps {
   bus: InvalidationBus | undefined;
   logger: Logger;
   analyticsRetentionDays: number;
+  /** Where `image.erased` (and the album and favorite changes an erase makes) are appended. */
+  events?: EventSink;
 }
 
 /**
@@ -37,7 +41,7 @@ export interface EraseDeps {
  * reindex followed by the sweep, finishes the job. The bytes (original and variants, which
  * are keyed by content) go only when no other image, of any owner, still uses them.
  */
-export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new Date()): Promise<Tombstone> {
+export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new Date(), actorId?: string): Promise<Tombstone> {
   const deletedAt = record.deletedAt ?? now.toISOString();
   await deleteAnalytics(record.id, deps, now);
   await deps.redis.srem(redisKeys.shaRefs(record.sha256), record.id);
@@ -47,14 +51,20 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
   }
   const tombstone: Tombstone = { id: record.id, ownerId: record.ownerId, deletedAt, erasedAt: now.toISOString() };
   // Out of every album and every favorite list before the manifest goes (both are idempotent).
-  await forgetInSharing(record.id, deps);
+  await forgetInSharing(record.id, record.ownerId, deps);
   await deps.store.put(tombstoneKey(record.id), Buffer.from(JSON.stringify(tombstone)));
   // Under the record's lock: a writer already in progress (a resize job finishing) writes
   // first and is then erased; one that comes later finds no record instead of recreating it.
   await withShortLock(deps.redis, redisKeys.recordLock(record.id), async () => {
     await deps.store.delete(manifestKey(record.id));
+    // Under the lock, a record still present is erased by this call alone: one event per erase.
+    const present = (await deps.redis.exists(redisKeys.image(record.id))) === 1;
     const tx = deps.redis.multi().del(redisKeys.image(record.id)).zrem(redisKeys.allImages, record.id).zrem(redisKeys.trashByTime, record.id).hdel(redisKeys.resizeLive, record.id);
     for (const k of [...listingKeys(record), ...listingKeys({ ...record, deletedAt: undefined })]) tx.zrem(k, record.id);
+    if (present) {
+      const erased = newEvent('image.erased', { ownerId: record.ownerId, imageId: record.id, actorId }, { revision: record.revision, deletedAt, erasedAt: tombstone.erasedAt });
+      (deps.events ?? new EventSink()).queue(tx, [erased]);
+    }
     await tx.exec();
   });
   await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, redisKeys.byDedupKey(dedupKey(record)), record.id);
@@ -64,8 +74,8 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
   return tombstone;
 }
 
-async function forgetInSharing(imageId: string, deps: EraseDeps): Promise<void> {
-  const albums = new AlbumStore(deps.redis, deps.store);
+async function forgetInSharing(imageId: string, ownerId: string, deps: EraseDeps): Promise<void> {
+  const albums = new AlbumStore(deps.redis, deps.store, deps.events);
   for (const albumId of await albums.albumsOf(imageId)) {
     await albums.update(albumId, (a) => {
       const { coverImageId, ...rest } = a;
@@ -76,7 +86,7 @@ async function forgetInSharing(imageId: string, deps: EraseDeps): Promise<void> 
     });
   }
   await deps.redis.del(redisKeys.imageAlbums(imageId));
-  await new Favorites(deps.redis, deps.store).forgetImage(imageId);
+  await new Favorites(deps.redis, deps.store, deps.events).forgetImage(imageId, ownerId);
 }
 
 async function deleteAll(store: ObjectStore, prefix: string): Promise<void> {

@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 import { decodeTime } from 'ulid';
 import { newImageId } from '../core/ids.js';
+import { newEvent } from '../events/event-payloads.js';
+import { EventSink } from '../events/event-sink.js';
+import type { NewEvent } from '../events/event-types.js';
 import { redisKeys } from '../redis/keys.js';
 import { favoriteKey } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -13,16 +16,24 @@ export interface Favorite {
   favoritedAt: string;
 }
 
-/** Adds the member unless the user has this image already; returns the favorite id that holds. Keys share the user's hash tag. */
+/**
+ * Adds the member unless the user has this image already; returns the favorite id that holds.
+ * The favorite keys share the user's hash tag; KEYS[3] is the event stream, appended to only
+ * when the favorite is new (ARGV[3] counts the XADD arguments that follow, 0 for no event).
+ */
 const ADD = `local had = redis.call('HGET', KEYS[1], ARGV[1])
 if had then return had end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], 0, ARGV[2] .. ':' .. ARGV[1])
+local ev = tonumber(ARGV[3])
+if ev > 0 then redis.call('XADD', KEYS[3], unpack(ARGV, 4, 3 + ev)) end
 return ARGV[2]`;
 const REMOVE = `local had = redis.call('HGET', KEYS[1], ARGV[1])
 if not had then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], had .. ':' .. ARGV[1])
+local ev = tonumber(ARGV[2])
+if ev > 0 then redis.call('XADD', KEYS[3], unpack(ARGV, 3, 2 + ev)) end
 return 1`;
 
 /**
@@ -35,6 +46,7 @@ export class Favorites {
   constructor(
     private readonly redis: Redis,
     private readonly store: ObjectStore,
+    private readonly events: EventSink = new EventSink(),
   ) {}
 
   /** Idempotent: favoriting again answers the favorite that exists. */
@@ -43,7 +55,8 @@ export class Favorites {
     if (had) return { userId, imageId, favoriteId: had, favoritedAt: new Date(decodeTime(had)).toISOString() };
     const fresh: Favorite = { userId, imageId, favoriteId: newImageId(now.getTime()), favoritedAt: now.toISOString() };
     await this.put(fresh);
-    const held = await this.index(fresh);
+    const ownerId = await this.ownerOf(imageId);
+    const held = await this.index(fresh, newEvent('favorite.added', { ownerId, imageId, actorId: userId }, { userId, favoriteId: fresh.favoriteId }));
     if (held === fresh.favoriteId) return fresh;
     // A concurrent favorite of the same image won in Redis: storage says the same.
     const winner: Favorite = { ...fresh, favoriteId: held, favoritedAt: new Date(decodeTime(held)).toISOString() };
@@ -51,15 +64,18 @@ export class Favorites {
     return winner;
   }
 
-  async remove(userId: string, imageId: string): Promise<void> {
+  /** `ownerId`: the image's owner when the caller knows it (looked up otherwise, for the event). */
+  async remove(userId: string, imageId: string, ownerId?: string, actorId: string | undefined = userId): Promise<void> {
     await this.store.delete(favoriteKey(userId, imageId));
-    await this.redis.eval(REMOVE, 2, redisKeys.favoriteOf(userId), redisKeys.favorites(userId), imageId);
+    const event = newEvent('favorite.removed', { ownerId: ownerId ?? (await this.ownerOf(imageId)), imageId, actorId }, { userId });
+    const keys = [redisKeys.favoriteOf(userId), redisKeys.favorites(userId), redisKeys.events];
+    await this.redis.eval(REMOVE, keys.length, ...keys, imageId, ...this.events.scriptArgs(event));
     await this.redis.srem(redisKeys.favoriters(imageId), userId);
   }
 
   /** Everyone's favorites of an image go (the image is erased). */
-  async forgetImage(imageId: string): Promise<void> {
-    for (const userId of await this.redis.smembers(redisKeys.favoriters(imageId))) await this.remove(userId, imageId);
+  async forgetImage(imageId: string, ownerId?: string): Promise<void> {
+    for (const userId of await this.redis.smembers(redisKeys.favoriters(imageId))) await this.remove(userId, imageId, ownerId, undefined);
     await this.redis.del(redisKeys.favoriters(imageId));
   }
 
@@ -69,11 +85,19 @@ export class Favorites {
     return { favoriteCount: count, favorited: mine === 1 };
   }
 
-  /** Indexes a favorite (after its write, or from storage by reindex); returns the favorite id Redis holds. */
-  async index(f: Favorite): Promise<string> {
-    const held = String(await this.redis.eval(ADD, 2, redisKeys.favoriteOf(f.userId), redisKeys.favorites(f.userId), f.imageId, f.favoriteId));
+  /**
+   * Indexes a favorite (after its write, with its event; or from storage by reindex, without);
+   * returns the favorite id Redis holds.
+   */
+  async index(f: Favorite, event?: NewEvent): Promise<string> {
+    const keys = [redisKeys.favoriteOf(f.userId), redisKeys.favorites(f.userId), redisKeys.events];
+    const held = String(await this.redis.eval(ADD, keys.length, ...keys, f.imageId, f.favoriteId, ...this.events.scriptArgs(event)));
     await this.redis.sadd(redisKeys.favoriters(f.imageId), f.userId);
     return held;
+  }
+
+  private async ownerOf(imageId: string): Promise<string> {
+    return (await this.redis.hget(redisKeys.image(imageId), 'ownerId')) ?? '';
   }
 
   private async put(f: Favorite): Promise<void> {

@@ -4,7 +4,7 @@ import { readerOrAnonymous, requireScope } from '../access/authenticate-request.
 import { decideTrash } from '../access/decide.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import type { KeyRing } from '../access/key-ring.js';
-import { isAdmin, type Principal } from '../accounts/principal.js';
+import { actorOf, isAdmin, type Principal } from '../accounts/principal.js';
 import { AppError, badRequest, notFound, unauthorized } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
 import { queryString } from '../http/query-string.js';
@@ -94,10 +94,10 @@ export function lifecycleRoutes(deps: LifecycleDeps): Router {
     const existing = isImageId(id) ? await deps.index.get(id) : undefined;
     const record = existing?.deletedAt !== undefined && purge === 'true' ? await deps.guard.trashed(p, id) : await deps.guard.manage(p, id);
     const deletedAt = record.deletedAt ?? new Date().toISOString();
-    const deleted = record.deletedAt ? record : await deps.writer.update(record.id, (current) => ({ ...current, deletedAt, updatedAt: deletedAt }));
+    const deleted = record.deletedAt ? record : await deps.writer.update(record.id, (current) => ({ ...current, deletedAt, updatedAt: deletedAt }), actorOf(p));
     res.locals.log.info({ imageId: record.id, purge: purge === 'true' }, 'image deleted');
     if (purge === 'true') {
-      const tombstone = await eraseImage(deleted, deps.erase);
+      const tombstone = await eraseImage(deleted, deps.erase, new Date(), actorOf(p));
       res.setHeader('Cache-Control', 'no-store').json({ id: record.id, deletedAt: tombstone.deletedAt, erasedAt: tombstone.erasedAt });
       return;
     }
@@ -117,7 +117,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): Router {
     const restored = await deps.writer.update(record.id, (current) => {
       const { deletedAt: _d, ...rest } = current;
       return { ...rest, updatedAt: new Date().toISOString() };
-    });
+    }, actorOf(p));
     res.locals.log.info({ imageId: record.id }, 'image restored');
     res.setHeader('Cache-Control', 'no-store').json(deps.view(restored, req));
   });

@@ -82,7 +82,7 @@ export async function acceptUpload(file: ReceivedFile, owner: UploadOwner, deps:
 
     let result;
     try {
-      result = await deps.index.createAndEnqueue(record);
+      result = await deps.index.createAndEnqueue(record, owner.userId);
     } catch (err) {
       // Unless Redis answered with an error (the script did not run), the outcome is unknown: a
       // command that timed out may still run when Redis wakes up. Find out before undoing
