@@ -64,8 +64,12 @@ export class Favorites {
     return winner;
   }
 
-  /** `ownerId`: the image's owner when the caller knows it (looked up otherwise, for the event). */
-  async remove(userId: string, imageId: string, ownerId?: string, actorId: string | undefined = userId): Promise<void> {
+  async remove(userId: string, imageId: string): Promise<void> {
+    await this.removeOne(userId, imageId, undefined, userId);
+  }
+
+  /** `ownerId`: the image's owner when the caller knows it (looked up otherwise, for the event); no actor when the service removes it. */
+  private async removeOne(userId: string, imageId: string, ownerId: string | undefined, actorId: string | undefined): Promise<void> {
     await this.store.delete(favoriteKey(userId, imageId));
     const event = newEvent('favorite.removed', { ownerId: ownerId ?? (await this.ownerOf(imageId)), imageId, actorId }, { userId });
     const keys = [redisKeys.favoriteOf(userId), redisKeys.favorites(userId), redisKeys.events];
@@ -75,7 +79,7 @@ export class Favorites {
 
   /** Everyone's favorites of an image go (the image is erased). */
   async forgetImage(imageId: string, ownerId?: string): Promise<void> {
-    for (const userId of await this.redis.smembers(redisKeys.favoriters(imageId))) await this.remove(userId, imageId, ownerId, undefined);
+    for (const userId of await this.redis.smembers(redisKeys.favoriters(imageId))) await this.removeOne(userId, imageId, ownerId, undefined);
     await this.redis.del(redisKeys.favoriters(imageId));
   }
 
