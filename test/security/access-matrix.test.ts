@@ -99,6 +99,8 @@ const ROWS: Row[] = [
   { route: 'PUT /v1/images/:id/favorite', scope: 'write', request: ({ image }) => ({ path: `/v1/images/${image.id}/favorite` }), public: '401 200 200 200 200 401 401 403', private: '401 200 200 404 200 401 401 403' },
   { route: 'DELETE /v1/images/:id/favorite', scope: 'write', request: ({ image }) => ({ path: `/v1/images/${image.id}/favorite` }), ...SAME('401 204 204 204 204 401 401 403') },
   { route: 'GET /v1/me/favorites', scope: 'read', request: () => ({ path: '/v1/me/favorites' }), ...SAME('401 200 200 200 200 401 401 403') },
+  // Everyone with a read key gets 200: a user reads only the events about their own things, an admin all.
+  { route: 'GET /v1/events', scope: 'read', request: () => ({ path: '/v1/events?limit=5' }), ...SAME('401 200 200 200 200 401 401 403') },
   { route: 'GET /healthz', scope: 'none', request: () => ({ path: '/healthz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /readyz', scope: 'none', request: () => ({ path: '/readyz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /metrics', scope: 'none', request: () => ({ path: '/metrics' }), ...SAME('200 200 200 200 200 200 200 200') },
