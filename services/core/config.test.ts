@@ -87,6 +87,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the event retention as a duration of at least a minute (default 7 days)', () => {
+    expect(loadConfig({}).eventRetentionMs).toBe(7 * 86_400_000);
+    expect(loadConfig({ IMGSVC_EVENT_RETENTION: '36h' }).eventRetentionMs).toBe(36 * 3_600_000);
+    expect(loadConfig({ IMGSVC_EVENT_RETENTION: '600' }).eventRetentionMs).toBe(600_000);
+    for (const bad of ['30s', 'forever', '7 days', '-1d']) expect(() => loadConfig({ IMGSVC_EVENT_RETENTION: bad }), bad).toThrow(/IMGSVC_EVENT_RETENTION[\s\S]*at least 60 s/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ IMGSVC_PORT: '', REDIS_URL: ' ' }).port).toBe(8080);
   });
