@@ -3,6 +3,7 @@ import { redisKeys } from '../redis/keys.js';
 import { parseEvent } from './event-log.js';
 import { checkResumePoint, type EventQuery, type StreamState } from './event-query.js';
 import type { ImgsvcEvent } from './event-types.js';
+import { eventForUser } from './event-view.js';
 
 /** Entries read per XRANGE, and at most this many rounds per request: a filtered read stays bounded. */
 const BATCH = 500;
@@ -18,7 +19,8 @@ export interface EventPage {
 
 /**
  * Reads the event stream for a caller without Redis access (GET /v1/events): oldest first,
- * filtered by owner (a user sees events about their own things) and type.
+ * filtered by owner (a user sees events about their own things, as `eventForUser` shows them)
+ * and type.
  */
 export class EventReader {
   constructor(private readonly redis: Redis) {}
@@ -34,7 +36,7 @@ export class EventReader {
       for (const [id, fields] of entries) {
         cursor = id;
         const e = parseEvent(id, fields);
-        if (e && wanted(e)) events.push(e);
+        if (e && wanted(e)) events.push(ownerId === undefined ? e : eventForUser(e, ownerId));
         if (events.length === q.limit) return { events, next: id, more: true };
       }
       if (entries.length < BATCH) return { events, next: cursor ?? state.lastGeneratedId, more: false };

@@ -102,6 +102,12 @@ describe('the event stream', () => {
     const other = await api(t.url, 'POST', '/v1/albums', alice.key, { title: 'Gone soon' });
     expect((await api(t.url, 'DELETE', `/v1/albums/${other.body.id as string}`, alice.key)).status).toBe(204);
 
+    // Alice, the owner, reads bob's favorites of her image without learning it was bob.
+    const asAlice = ((await api(t.url, 'GET', `/v1/events?type=favorite.added&limit=1000`, alice.key)).body.events as ImgsvcEvent[]).filter((e) => e.imageId === id);
+    expect(asAlice.map((e) => [e.actorId, e.data])).toEqual([[undefined, {}], [undefined, {}]]);
+    const asBob = ((await api(t.url, 'GET', `/v1/events?type=favorite.added&limit=1000`, bob.key)).body.events as ImgsvcEvent[]).filter((e) => e.imageId === id);
+    expect(asBob).toEqual([]); // not his image: not his events
+
     const got = (await streamEvents()).slice(before).map((e) => [e.type, e.ownerId === alice.id, e.actorId ?? null, e.data]);
     const A = alice.id;
     const B = bob.id;
