@@ -98,8 +98,9 @@ program
   .option('--concurrency <n>', 'uploads in flight at once', '4')
   .addOption(new Option('--visibility <v>', 'who may see the images (default: your account default)').choices(['public', 'private']))
   .option('--tags <a,b>', 'tags for every image, comma-separated')
+  .option('--album <albumId>', 'put every uploaded (or already stored) image into this album of yours')
   .option('--json', 'one JSON line per file even on a terminal (the default when stdout is not one)')
-  .action(async (paths: string[], flags: { url?: string; key?: string; concurrency?: string; visibility?: string; tags?: string; json?: boolean }) => {
+  .action(async (paths: string[], flags: { url?: string; key?: string; concurrency?: string; visibility?: string; tags?: string; album?: string; json?: boolean }) => {
     process.exitCode = await runUpload(paths, flags, process.env);
   });
 

@@ -1,15 +1,18 @@
 /**
  * `imgsvc upload <files or folders…>`: sends images to a running service with an API key, a
  * few at a time, skipping whatever the owner already stored (by SHA-256), so an interrupted run
- * is resumed by running it again. Exit 0 when nothing failed, 1 when a file did, 2 on bad usage.
+ * is resumed by running it again. With `--album`, each stored file is also put into that album.
+ * Exit 0 when nothing failed, 1 when a file (or its album step, or the album check) did, 2 on bad usage.
  */
 import pLimit from 'p-limit';
+import { isImageId } from '../core/ids.js';
+import { addToAlbum, checkAlbum } from './upload-album.js';
 import { clientKey } from './client-key.js';
 import { collectCandidates } from './upload-files.js';
 import { uploadOne, type FileResult } from './upload-one.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { barReporter, jsonReporter, type UploadReporter } from './upload-progress.js';
-import { summaryLine, tally } from './upload-report.js';
+import { anyFailed, summaryLine, tally } from './upload-report.js';
 
 export interface UploadFlags {
   url?: string;
@@ -17,6 +20,7 @@ export interface UploadFlags {
   concurrency?: string;
   visibility?: string;
   tags?: string;
+  album?: string;
   json?: boolean;
 }
 
@@ -26,7 +30,7 @@ export interface UploadIo {
 }
 
 /** Pure: the flags checked at the boundary, every problem collected. */
-export function parseUploadFlags(flags: UploadFlags, env: Record<string, string | undefined>): { base: string; concurrency: number; query: Record<string, string> } | { problems: string[] } {
+export function parseUploadFlags(flags: UploadFlags, env: Record<string, string | undefined>): { base: string; concurrency: number; query: Record<string, string>; album?: string } | { problems: string[] } {
   const problems: string[] = [];
   const base = (flags.url ?? env.IMGSVC_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(base)) problems.push(`expected an http(s) URL for --url but received ${JSON.stringify(base)}`);
@@ -38,7 +42,8 @@ export function parseUploadFlags(flags: UploadFlags, env: Record<string, string 
     query.visibility = flags.visibility;
   }
   if (flags.tags !== undefined) query.tags = flags.tags;
-  return problems.length > 0 ? { problems } : { base, concurrency, query };
+  if (flags.album !== undefined && !isImageId(flags.album)) problems.push(`expected a 26-character album id for --album but received ${JSON.stringify(flags.album)}`);
+  return problems.length > 0 ? { problems } : { base, concurrency, query, ...(flags.album !== undefined ? { album: flags.album } : {}) };
 }
 
 export async function runUpload(paths: string[], flags: UploadFlags, env: Record<string, string | undefined>, io: UploadIo = process, retry?: RetryPolicy): Promise<number> {
@@ -51,6 +56,16 @@ export async function runUpload(paths: string[], flags: UploadFlags, env: Record
   if (!key) {
     io.stderr.write('imgsvc upload: uploads need an API key: pass --key, set IMGSVC_API_KEY, or run where ./data/admin-key is\n');
     return 2;
+  }
+  const target = { base: parsed.base, key, query: parsed.query, ...(retry ? { retry } : {}) };
+  const album = parsed.album;
+  // Checked before anything is sent, so a typo in the id does not leave a folder uploaded outside its album.
+  if (album !== undefined) {
+    const problem = await checkAlbum(target, album);
+    if (problem) {
+      io.stderr.write(`imgsvc upload: --album: ${problem}; nothing was uploaded\n`);
+      return 1;
+    }
   }
   const started = Date.now();
   const candidates = await collectCandidates(paths);
@@ -85,7 +100,6 @@ export async function runUpload(paths: string[], flags: UploadFlags, env: Record
   };
   process.once('SIGINT', onInterrupt);
   const limit = pLimit(parsed.concurrency);
-  const target = { base: parsed.base, key, query: parsed.query, ...(retry ? { retry } : {}) };
   // Once a file could not reach the service through all its retries, the others would only
   // wait as long to fail the same way: they are reported at once, and a rerun resumes.
   let unreachable: string | undefined;
@@ -95,6 +109,8 @@ export async function runUpload(paths: string[], flags: UploadFlags, env: Record
         if (unreachable) return report({ file: f.path, status: 'failed', bytes: f.bytes, error: `not sent: ${parsed.base} unreachable (${unreachable})` });
         const r = await uploadOne(f.path, f.bytes, target, hooks);
         if (r.unreachable) unreachable ??= r.error;
+        // Items join the album in the order their uploads finish; an existing image is added too, so a rerun completes the album.
+        if (album !== undefined && r.id && (r.status === 'created' || r.status === 'existing')) r.album = await addToAlbum(target, album, r.id);
         report(r);
       }),
     ),
@@ -104,5 +120,5 @@ export async function runUpload(paths: string[], flags: UploadFlags, env: Record
 
   const t = tally(results);
   io.stderr.write(summaryLine(t, sent, Date.now() - started));
-  return t.failed > 0 ? 1 : 0;
+  return anyFailed(t) ? 1 : 0;
 }

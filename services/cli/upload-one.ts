@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { AlbumOutcome } from './upload-album.js';
 import { describeFsError } from './upload-files.js';
 import { errorMessage, send, type SentResponse } from './http-send.js';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.js';
@@ -17,6 +18,8 @@ export interface FileResult {
   url?: string;
   bytes: number;
   error?: string;
+  /** With `--album`: where the image went in the album, or why it did not. */
+  album?: AlbumOutcome;
   /** The service could not be reached even after the retries (not printed). */
   unreachable?: boolean;
 }
@@ -93,7 +96,8 @@ export async function uploadOne(path: string, bytes: number, target: UploadTarge
   }
 }
 
-async function withRetry(target: UploadTarget, attempt: () => Promise<SentResponse>): Promise<SentResponse> {
+/** One request tried again while the answer says "later" (429, 503) or the network dropped it. */
+export async function withRetry(target: UploadTarget, attempt: () => Promise<SentResponse>): Promise<SentResponse> {
   const sleep = target.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let n = 1; ; n++) {
     let res: SentResponse | undefined;

@@ -16,7 +16,7 @@ export function jsonReporter(out: NodeJS.WritableStream, err: NodeJS.WritableStr
     bytes: () => {},
     result: (r) => {
       out.write(jsonLine(r));
-      if (r.status === 'failed') err.write(problemLine(r));
+      if (r.status === 'failed' || r.album?.error) err.write(problemLine(r));
     },
     stop: () => {},
   };
@@ -64,7 +64,7 @@ export function barReporter(out: NodeJS.WritableStream, now: () => number = Date
     },
     result(r) {
       files++;
-      if (r.status === 'failed' || r.status === 'skipped') multi.log(problemLine(r));
+      if (r.status === 'failed' || r.status === 'skipped' || r.album?.error) multi.log(problemLine(r));
       bar?.update(Math.max(0, done), payload());
     },
     stop() {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, createUser } from '../helpers/accounts.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { ROOT } from '../helpers/repo-root.js';
 import { requireTool } from '../helpers/require-tool.js';
@@ -22,6 +23,7 @@ interface Line {
   url: string | null;
   bytes: number;
   error: string | null;
+  album: { id: string; position: number | null; error: string | null } | null;
 }
 
 let t: TestService;
@@ -37,8 +39,8 @@ afterAll(async () => {
 });
 
 /** Runs `imgsvc upload` to the end, stdout (the JSON lines) kept apart from stderr. */
-async function upload(args: string[]): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
-  const s = spawnImgsvc(['upload', '--url', t.url, '--key', t.adminKey, ...args], { cwd: work });
+async function upload(args: string[], key = t.adminKey): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
+  const s = spawnImgsvc(['upload', '--url', t.url, '--key', key, ...args], { cwd: work });
   let stdout = '';
   let stderr = '';
   s.child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -73,7 +75,8 @@ describe('imgsvc upload', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.lines.map((l) => `${l.file.split('/').pop()} ${l.status}`).sort()).toEqual(['basn3p04-31i.png created', 'starfish.jpg created', 'wood-l.webp created']);
     for (const l of run.lines) {
-      expect(Object.keys(l).sort()).toEqual(['bytes', 'error', 'file', 'id', 'status', 'url']);
+      expect(Object.keys(l).sort()).toEqual(['album', 'bytes', 'error', 'file', 'id', 'status', 'url']);
+      expect(l.album).toBeNull();
       expect(l.bytes).toBe((await stat(l.file)).size);
       expect(l.url).toBe(`${t.url}/i/${l.id}`);
       expect(l.error).toBeNull();
@@ -98,6 +101,47 @@ describe('imgsvc upload', () => {
     expect(by('no-such-folder')).toMatchObject({ status: 'failed', error: 'no such file or folder' });
     expect(run.stderr).toContain(`FAILED ${missing}: no such file or folder`);
     expect(run.stderr).toMatch(/2 uploaded, 0 already there, 1 skipped, 2 failed/);
+  });
+
+  it('--album puts every stored file into the album, the already-stored ones too, and refuses a missing or foreign album before sending', async () => {
+    const owner = await createUser(t.url, t.adminKey, 'album-cli-owner');
+    const made = await api(t.url, 'POST', '/v1/albums', owner.key, { title: 'From the CLI' });
+    expect(made.status).toBe(201);
+    const albumId = String(made.body.id);
+    const dir = await folderOf('album', ['photos/Wood.jpg', 'color/Grey-2560x1600.jpg', 'orientation/orientation_8.jpg']);
+    // One file is stored before the run: it is found by its SHA-256 and goes into the album all the same.
+    const before = await upload(['--json', join(dir, 'Wood.jpg')], owner.key);
+    expect(before.lines[0]).toMatchObject({ status: 'created', album: null });
+
+    const run = await upload(['--json', '--album', albumId, dir], owner.key);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.lines.map((l) => `${l.file.split('/').pop()} ${l.status}`).sort()).toEqual(['Grey-2560x1600.jpg created', 'Wood.jpg existing', 'orientation_8.jpg created']);
+    for (const l of run.lines) expect(l.album).toEqual({ id: albumId, position: expect.any(Number), error: null });
+    expect(run.lines.map((l) => l.album!.position).sort()).toEqual([0, 1, 2]);
+    const items = await api(t.url, 'GET', `/v1/albums/${albumId}/images`, owner.key);
+    expect((items.body.items as { id: string }[]).map((i) => i.id).sort()).toEqual(run.lines.map((l) => l.id).sort());
+
+    // Run again: nothing sent, nothing added twice.
+    const again = await upload(['--json', '--album', albumId, dir], owner.key);
+    expect(again.code).toBe(0);
+    expect(again.lines.map((l) => l.status)).toEqual(['existing', 'existing', 'existing']);
+    expect(new Set(again.lines.map((l) => l.album!.position))).toEqual(new Set([0, 1, 2]));
+
+    // Someone else's album (here the admin's key, which could manage it but would put its own images in it).
+    const uploadsBefore = await metric('imgsvc_uploads_total');
+    const foreign = await upload(['--json', '--album', albumId, dir]);
+    expect(foreign.code).toBe(1);
+    expect(foreign.lines).toEqual([]);
+    expect(foreign.stderr).toContain(`the album ${albumId} belongs to another user`);
+    expect(foreign.stderr).toContain('nothing was uploaded');
+    const missing = await upload(['--json', '--album', '01JZZZZZZZZZZZZZZZZZZZZZZZ', dir], owner.key);
+    expect(missing.code).toBe(1);
+    expect(missing.lines).toEqual([]);
+    expect(missing.stderr).toContain('no album 01JZZZZZZZZZZZZZZZZZZZZZZZ that this key may see');
+    expect(await metric('imgsvc_uploads_total')).toBe(uploadsBefore);
+    const malformed = await upload(['--album', 'not-an-id', dir], owner.key);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('expected a 26-character album id for --album but received "not-an-id"');
   });
 
   it('resumes after being killed mid-way without sending stored files again', async () => {
