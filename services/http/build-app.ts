@@ -34,6 +34,11 @@ import { albumRoutes } from '../sharing/album-routes.js';
 import { AlbumStore } from '../sharing/album-store.js';
 import { favoriteRoutes } from '../sharing/favorite-routes.js';
 import { Favorites } from '../sharing/favorites.js';
+import { commentRoutes } from '../sharing/comment-routes.js';
+import { Comments } from '../sharing/comments.js';
+import { notificationRoutes } from '../sharing/notification-routes.js';
+import { notificationsFor } from '../sharing/notifications.js';
+import { Limiter } from '../ratelimit/limiter.js';
 
 export interface AppDeps {
   config: Config;
@@ -127,7 +132,18 @@ export function buildApp(deps: AppDeps): express.Express {
     );
     const favorites = new Favorites(deps.redis, deps.store);
     const albums = new AlbumStore(deps.redis, deps.store);
-    app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view, favorites }));
+    const comments = new Comments(deps.redis, deps.store);
+    app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view, favorites, comments }));
+    app.use(
+      commentRoutes({
+        redis: deps.redis,
+        comments,
+        guard: access.guard,
+        ring: access.signer.ring,
+        limiter: config.commentRate === 'off' ? undefined : new Limiter(deps.redis, 'comments', config.commentRate),
+      }),
+    );
+    app.use(notificationRoutes({ redis: deps.redis, notifications: notificationsFor(deps.redis, config), guard: access.guard, ring: access.signer.ring }));
     app.use(favoriteRoutes({ redis: deps.redis, favorites, guard: access.guard, ring: access.signer.ring, view }));
     app.use(albumRoutes({ redis: deps.redis, albums, albumGuard: new AlbumGuard(albums, access.guard), guard: access.guard, ring: access.signer.ring, view }));
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));
