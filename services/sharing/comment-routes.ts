@@ -42,7 +42,7 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
       }
     }
     const comment = await deps.comments.add(record, p.userId, body);
-    res.status(201).setHeader('Cache-Control', 'no-store').json(comment);
+    res.status(201).setHeader('Cache-Control', 'no-store').setHeader('X-Content-Type-Options', 'nosniff').json(comment);
   });
 
   // Oldest first; a deleted (trashed) image's thread is as unknown as the image.
@@ -55,6 +55,8 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
       { limit: limitOf(req), cursor: cursorOf(req, deps.ring, digest), oldestFirst: true },
       async (ids) => (await deps.comments.many(record.id, ids)).map((c) => ({ member: c.id, item: c })),
     );
+    // Bodies are user text inside a JSON string: never sniffed into HTML by an old browser.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', record.visibility === 'private' ? 'private, no-store' : 'no-cache').json({
       items: page.items,
       commentsEnabled: record.commentsEnabled !== false,
