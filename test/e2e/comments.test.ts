@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runReindex } from '../../services/cli/reindex-command.js';
 import { parseEvent } from '../../services/events/event-log.js';
 import { redisKeys } from '../../services/redis/keys.js';
@@ -35,9 +35,13 @@ beforeAll(async () => {
   // No periodic index check: the wipe below is repaired by `imgsvc reindex` alone.
   t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_INDEX_CHECK_SECONDS: '0' });
   jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
-  alice = await createUser(t.url, t.adminKey, 'alice');
-  bob = await createUser(t.url, t.adminKey, 'bob');
-  carol = await createUser(t.url, t.adminKey, 'carol');
+});
+
+// Fresh people for every test: the comment limit (10 a minute each) stays the only one that test meets.
+beforeEach(async () => {
+  alice = await createUser(t.url, t.adminKey, `alice-${n++}`);
+  bob = await createUser(t.url, t.adminKey, `bob-${n++}`);
+  carol = await createUser(t.url, t.adminKey, `carol-${n++}`);
   expect((await api(t.url, 'PUT', `/v1/me/viewers/${bob.id}`, alice.key)).status).toBe(200);
 });
 
@@ -177,6 +181,7 @@ describe('comments', () => {
     const ids: string[] = [];
     for (const user of [bob, bob, alice, bob]) {
       const made = await post(user, image, { body: `by ${user.handle}` });
+      expect(made.status).toBe(201);
       ids.push(String(made.body.id));
     }
     const del = (user: TestUser | string, id: string) => api(t.url, 'DELETE', `/v1/images/${image}/comments/${id}`, typeof user === 'string' ? user : user.key);
