@@ -1,11 +1,12 @@
 import type { Logger } from '../core/logger.js';
 import type { Redis } from 'ioredis';
 import { storedKeys } from '../accounts/restore-accounts.js';
-import { ALBUMS_PREFIX, COMMENTS_PREFIX, FAVORITES_PREFIX } from '../storage/keys.js';
+import { ALBUMS_PREFIX, COMMENTS_PREFIX, commentKey, FAVORITES_PREFIX, tombstoneKey } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { AlbumStore, type Album } from './album-store.js';
 import { Favorites, type Favorite } from './favorites.js';
 import { Comments, type Comment } from './comments.js';
+import { isImageId } from '../core/ids.js';
 
 export interface SharingRestored {
   albums: number;
@@ -42,8 +43,22 @@ export async function restoreSharing(deps: { store: ObjectStore; redis: Redis; l
     await favorites.index(json as Favorite);
     out.favorites++;
   });
+  // A comment written while its image was being erased outlives the erase's sweep of the prefix: the tombstone says it goes.
+  const erased = new Map<string, Promise<boolean>>();
+  const isErased = (imageId: string) => {
+    let e = erased.get(imageId);
+    if (!e) erased.set(imageId, (e = deps.store.head(tombstoneKey(imageId)).then((info) => info !== undefined)));
+    return e;
+  };
   await each(COMMENTS_PREFIX, async (json) => {
-    await comments.index(json as Comment);
+    const c = json as Comment;
+    // A MULTI does not stop at a failing command: a malformed object must not be half indexed.
+    if (!isImageId(String(c?.id)) || !isImageId(String(c?.imageId)) || typeof c.authorId !== 'string' || typeof c.body !== 'string' || Number.isNaN(Date.parse(String(c.createdAt)))) throw new Error('not a comment');
+    if (await isErased(c.imageId)) {
+      await deps.store.delete(commentKey(c.imageId, c.id));
+      return;
+    }
+    await comments.index(c);
     out.comments++;
   });
   return out;

@@ -272,4 +272,28 @@ describe('a Redis wipe', () => {
     expect((await post(bob, priv, { body: 'still off' })).body.error).toMatchObject({ code: 'comments_disabled' });
     expect((await post(bob, pub, { body: 'five' })).status).toBe(201);
   });
+
+  it('leaves out a malformed comment object (reported) and deletes one an erase left behind', async () => {
+    const [kept, erased] = [await upload(alice, 'public'), await upload(alice, 'public')];
+    await post(bob, kept, { body: 'kept' });
+    const late = (await post(bob, erased, { body: 'written while the erase ran' })).body as unknown as Item;
+    expect((await api(t.url, 'DELETE', `/v1/images/${erased}?purge=true`, alice.key)).status).toBe(200);
+    // As if the comment's write had landed just after the erase swept the prefix.
+    await t.service.store.put(`comments/${erased}/${late.id}.json`, Buffer.from(JSON.stringify(late)));
+    const broken = `comments/${kept}/${'0'.repeat(26)}.json`;
+    await t.service.store.put(broken, Buffer.from(JSON.stringify({ id: 'x', body: 1 })));
+    await t.redis.client.flushall();
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      expect(await runReindex({}, t.env)).toBe(2);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out.join('')).toContain(broken);
+    expect(bodies((await list(undefined, kept)).body)).toEqual(['kept']);
+    expect(await commentObjects(erased)).toEqual([]);
+    expect(await t.redis.client.exists(redisKeys.comments(erased))).toBe(0);
+  });
 });
