@@ -214,7 +214,7 @@ describe('the notification consumer, SIGKILLed mid-batch', () => {
 
     const first = await startResizer({ IMGSVC_NOTIFICATION_APPLY_DELAY_MS: '250' });
     // Some recipients' updates are applied, the round is not acknowledged yet: kill it there.
-    await eventually(async () => expect((await stored(owner!.id))[0] ?? 0).toBeGreaterThanOrEqual(4), 30_000, 20);
+    await eventually(async () => expect((await stored(owner!.id))[0] ?? 0).toBeGreaterThanOrEqual(7), 30_000, 20);
     first.child.kill('SIGKILL');
     await first.exited;
     const atKill = { owner: await stored(owner!.id), a: await stored(a!.id), b: await stored(b!.id), c: await stored(c!.id) };
