@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../accounts/principal.js';
-import { decideAlbumItem, decideAlbumManage, decideAlbumView, decideManage, decideView, needsGrant } from './decide.js';
+import { decideAlbumItem, decideAlbumManage, decideAlbumView, decideCommentDelete, decideManage, decideView, needsGrant } from './decide.js';
 
 const OWNER = 'OWNER';
 const user = (userId: string, role: 'admin' | 'user' = 'user', scopes: Principal & { kind: 'user' } extends { scopes: infer S } ? S : never = ['images:read', 'images:write']): Principal => ({ kind: 'user', userId, role, keyId: 'k', scopes });
@@ -92,5 +92,19 @@ describe('decideAlbumItem', () => {
     ['a deleted image', { ownerId: OWNER, visibility: 'public' as const, deletedAt: '2026-01-01T00:00:00Z' }, 'foreign'],
   ])('%s', (_name, image, expected) => {
     expect(decideAlbumItem({ ownerId: OWNER }, image)).toBe(expected);
+  });
+});
+
+describe('decideCommentDelete', () => {
+  const cases: [string, Principal, string, string][] = [
+    ['the author deletes their comment', viewer, 'VIEWER', 'allow'],
+    ['the image owner deletes anyone’s comment', owner, 'VIEWER', 'allow'],
+    ['an admin deletes any comment', admin, 'VIEWER', 'allow'],
+    ['the admin role without the admin scope is just a user', adminRoleWithoutAdminScope, 'VIEWER', 'forbidden'],
+    ['another viewer may not', stranger, 'VIEWER', 'forbidden'],
+    ['nobody anonymous', anonymous, 'VIEWER', 'forbidden'],
+  ];
+  it.each(cases)('%s', (_name, p, authorId, expected) => {
+    expect(decideCommentDelete(p, { ownerId: OWNER, visibility: 'public' }, authorId)).toBe(expected);
   });
 });

@@ -108,3 +108,13 @@ export function decideAlbumManage(p: Principal, album: AlbumAccessFacts, seesAnI
 export function decideAlbumItem(album: AlbumAccessFacts, image: ImageAccessFacts): 'allow' | 'foreign' {
   return image.ownerId === album.ownerId && image.deletedAt === undefined ? 'allow' : 'foreign';
 }
+
+/**
+ * Who may delete a comment on an image the caller may see: its author, the image's owner and
+ * admins; anyone else who sees it is refused (403). The route asks `decideView` first, so who
+ * may not see the image gets its 404.
+ */
+export function decideCommentDelete(p: Principal, image: ImageAccessFacts, authorId: string): 'allow' | 'forbidden' {
+  if (p.kind !== 'user') return 'forbidden';
+  return p.userId === authorId || p.userId === image.ownerId || isAdmin(p) ? 'allow' : 'forbidden';
+}

@@ -30,7 +30,7 @@ export async function runReindex(flags: ConfigFlags, env: Record<string, string 
       if (admin) await adoptOwnerless(store, index, admin.adminId, logger);
       const unreadable = [...accounts.unreadable, ...sharing.unreadable, ...result.unreadable];
       process.stdout.write(
-        `reindexed ${result.restored} images, ${accounts.users} users, ${accounts.keys} API keys, ${accounts.grants} viewer grants, ${sharing.albums} albums and ${sharing.favorites} favorites from ${describeStore(config, dataDir)}${result.duplicates.length ? `; removed ${result.duplicates.length} duplicates: ${result.duplicates.join(', ')}` : ''}${unreadable.length ? `; ${unreadable.length} objects unreadable: ${unreadable.join(', ')}` : ''}\n`,
+        `reindexed ${result.restored} images, ${accounts.users} users, ${accounts.keys} API keys, ${accounts.grants} viewer grants, ${sharing.albums} albums, ${sharing.favorites} favorites and ${sharing.comments} comments from ${describeStore(config, dataDir)}${result.duplicates.length ? `; removed ${result.duplicates.length} duplicates: ${result.duplicates.join(', ')}` : ''}${unreadable.length ? `; ${unreadable.length} objects unreadable: ${unreadable.join(', ')}` : ''}\n`,
       );
       return unreadable.length > 0 ? 2 : 0;
     } finally {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_PRESETS, parsePresets } from './eager-presets.js';
 import { ACCESS_SETTINGS } from './access-settings.js';
 import { PROCESSING_SETTINGS } from './processing-settings.js';
+import { SHARING_SETTINGS } from './sharing-settings.js';
 import { byteSize } from './setting-schemas.js';
 import { parseCorsOrigins } from './cors-origins.js';
 
@@ -180,6 +181,7 @@ const SETTINGS = {
     schema: z.coerce.number().min(1).max(3650).default(30),
   },
   ...ACCESS_SETTINGS,
+  ...SHARING_SETTINGS,
   logLevel: {
     env: 'IMGSVC_LOG_LEVEL',
     flag: undefined,

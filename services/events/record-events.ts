@@ -6,7 +6,7 @@ import type { NewEvent } from './event-types.js';
  * Record fields besides `meta` whose change is an `image.updated`: the owner's switches.
  * (A new owner-editable field joins this list.)
  */
-export const FLAG_FIELDS = ['allowOriginalDownload'] as const;
+export const FLAG_FIELDS = ['allowOriginalDownload', 'commentsEnabled'] as const;
 
 /**
  * The events one record change reports, in a fixed order: processing outcome, visibility,

@@ -37,6 +37,11 @@ import { Favorites } from '../sharing/favorites.js';
 import { EventReader } from '../events/event-reader.js';
 import { eventRoutes } from '../events/event-routes.js';
 import type { EventSink } from '../events/event-sink.js';
+import { commentRoutes } from '../sharing/comment-routes.js';
+import { Comments } from '../sharing/comments.js';
+import { notificationRoutes } from '../sharing/notification-routes.js';
+import { notificationsFor } from '../sharing/notifications.js';
+import { Limiter } from '../ratelimit/limiter.js';
 
 export interface AppDeps {
   config: Config;
@@ -133,7 +138,18 @@ export function buildApp(deps: AppDeps): express.Express {
     );
     const favorites = new Favorites(deps.redis, deps.store, deps.events);
     const albums = new AlbumStore(deps.redis, deps.store, deps.events);
-    app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view, favorites }));
+    const comments = new Comments(deps.redis, deps.store, deps.events);
+    app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view, favorites, comments }));
+    app.use(
+      commentRoutes({
+        redis: deps.redis,
+        comments,
+        guard: access.guard,
+        ring: access.signer.ring,
+        limiter: config.commentRate === 'off' ? undefined : new Limiter(deps.redis, 'comments', config.commentRate),
+      }),
+    );
+    app.use(notificationRoutes({ redis: deps.redis, notifications: notificationsFor(deps.redis, config), guard: access.guard, ring: access.signer.ring }));
     app.use(favoriteRoutes({ redis: deps.redis, favorites, guard: access.guard, ring: access.signer.ring, view }));
     app.use(albumRoutes({ redis: deps.redis, albums, albumGuard: new AlbumGuard(albums, access.guard), guard: access.guard, ring: access.signer.ring, view }));
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));

@@ -41,10 +41,12 @@ export interface ImageRecord {
   deletedAt?: string;
   /** Whether others who may see it may download the original; unset follows the owner's default. */
   allowOriginalDownload?: boolean;
+  /** Set (false) only while the owner has turned comments off; absent, as in older manifests, means on. */
+  commentsEnabled?: false;
 }
 
 /** Fields a newer record may lack; an update removes them from the Redis hash. */
-export const OPTIONAL_FIELDS = ['error', 'placeholder', 'deletedAt', 'allowOriginalDownload'] as const;
+export const OPTIONAL_FIELDS = ['error', 'placeholder', 'deletedAt', 'allowOriginalDownload', 'commentsEnabled'] as const;
 
 /** Redis hash fields are strings; this is the one place that encodes them. */
 export function recordToHash(r: ImageRecord): Record<string, string> {
@@ -71,6 +73,7 @@ export function recordToHash(r: ImageRecord): Record<string, string> {
   if (r.placeholder !== undefined) hash.placeholder = r.placeholder;
   if (r.deletedAt !== undefined) hash.deletedAt = r.deletedAt;
   if (r.allowOriginalDownload !== undefined) hash.allowOriginalDownload = r.allowOriginalDownload ? '1' : '0';
+  if (r.commentsEnabled === false) hash.commentsEnabled = '0';
   return hash;
 }
 
@@ -98,6 +101,7 @@ export function recordFromHash(h: Record<string, string>): ImageRecord | undefin
     ...(h.placeholder !== undefined ? { placeholder: h.placeholder } : {}),
     ...(h.deletedAt !== undefined ? { deletedAt: h.deletedAt } : {}),
     ...(h.allowOriginalDownload !== undefined ? { allowOriginalDownload: h.allowOriginalDownload === '1' } : {}),
+    ...(h.commentsEnabled === '0' ? { commentsEnabled: false as const } : {}),
   };
 }
 
@@ -128,6 +132,7 @@ export interface PublicImage {
   takenAt: string | null;
   originalFilename: string | null;
   allowOriginalDownload: boolean | null;
+  commentsEnabled: boolean;
   /** The record's ETag, for If-Match on PATCH. */
   etag: string;
   deletedAt?: string;
@@ -175,6 +180,7 @@ export function publicView(r: ImageRecord, baseUrl: string): PublicImage {
     takenAt: r.meta.takenAt ?? null,
     originalFilename: r.meta.originalFilename ?? null,
     allowOriginalDownload: r.allowOriginalDownload ?? null,
+    commentsEnabled: r.commentsEnabled !== false,
     etag: recordEtag(r),
     ...(r.deletedAt !== undefined ? { deletedAt: r.deletedAt } : {}),
   };

@@ -17,6 +17,7 @@ import type { ImageIndex } from './image-index.js';
 import { recordEtag, type ImageRecord, type PublicImage } from './image-record.js';
 import type { RecordWriter } from './record-writer.js';
 import type { Favorites } from '../sharing/favorites.js';
+import type { Comments } from '../sharing/comments.js';
 
 export interface ImageRouteDeps {
   index: ImageIndex;
@@ -27,11 +28,14 @@ export interface ImageRouteDeps {
   view: (record: ImageRecord, req: Request) => PublicImage;
   /** Its favorite count and whether the caller favorited it, shown in the record. */
   favorites?: Favorites;
+  /** Its comment count, shown in the record. */
+  comments?: Comments;
 }
 
 const patchSchema = z.strictObject({
   visibility: visibilitySchema.optional(),
   allowOriginalDownload: z.boolean({ error: 'expected true or false for allowOriginalDownload' }).nullable().optional(),
+  commentsEnabled: z.boolean({ error: 'expected true or false for commentsEnabled' }).optional(),
   ...metadataPatch,
 });
 
@@ -56,10 +60,10 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
   router.get('/v1/images/:id', readerOrAnonymous(), async (req, res) => {
     const p = res.locals.principal;
     const record = await deps.guard.view(p, req.params.id);
-    const favorites = await deps.favorites?.state(record.id, p.kind === 'user' ? p.userId : undefined);
+    const [favorites, commentCount] = await Promise.all([deps.favorites?.state(record.id, p.kind === 'user' ? p.userId : undefined), deps.comments?.count(record.id)]);
     // The body names the caller's own favorite now, so no shared cache may keep it.
     res.setHeader('Cache-Control', cacheFor(record, 'private, no-cache')).setHeader('ETag', recordEtag(record));
-    res.json({ ...deps.view(record, req), ...favorites });
+    res.json({ ...deps.view(record, req), ...favorites, ...(commentCount !== undefined ? { commentCount } : {}) });
   });
 
   router.patch('/v1/images/:id', requireScope('images:write'), async (req, res) => {
@@ -72,11 +76,13 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
         throw preconditionFailed('edit_conflict', `the image changed since you read it (now ${recordEtag(current)}); read it again and retry`);
       }
       if (current.deletedAt !== undefined) throw hidden(current.id);
-      const { allowOriginalDownload: _a, ...rest } = current;
+      const { allowOriginalDownload: _a, commentsEnabled: _c, ...rest } = current;
       const allow = change.allowOriginalDownload === undefined ? current.allowOriginalDownload : change.allowOriginalDownload ?? undefined;
+      const comments = change.commentsEnabled ?? current.commentsEnabled !== false;
       return {
         ...rest,
         ...(allow !== undefined ? { allowOriginalDownload: allow } : {}),
+        ...(comments ? {} : { commentsEnabled: false as const }),
         ...(change.visibility ? { visibility: change.visibility } : {}),
         meta: applyMetadata(current.meta, change),
         updatedAt: new Date().toISOString(),

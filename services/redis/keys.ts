@@ -71,6 +71,22 @@ export const redisKeys = {
   favoriteOf: (userId: string) => `${P}favorite-of:{${userId}}`,
   /** The users who favorited an image: its count and "did I". */
   favoriters: (imageId: string) => `${P}favoriters:{${imageId}}`,
+  /** An image's comment ids, score 0, ordered by member (ULIDs: oldest first reads forwards). */
+  comments: (imageId: string) => `${P}comments:{${imageId}}`,
+  /** comment id → the comment's JSON (the copy of its object in storage). */
+  commentBodies: (imageId: string) => `${P}comment-bodies:{${imageId}}`,
+  /** Who commented on an image, scored by the time (ms) of their first comment: the earlier commenters a new comment notifies. */
+  commenters: (imageId: string) => `${P}commenters:{${imageId}}`,
+  /** A user's notifications, members their ids (ULIDs of the batch's first comment), score 0. */
+  notifications: (userId: string) => `${P}notifs:{${userId}}`,
+  /** notification id → its JSON. */
+  notificationData: (userId: string) => `${P}notif-data:{${userId}}`,
+  /** The user's unread notification ids. */
+  notificationsUnread: (userId: string) => `${P}notif-unread:{${userId}}`,
+  /** image id → the id of the notification still collecting comments on it (its window may have closed). */
+  notificationOpen: (userId: string) => `${P}notif-open:{${userId}}`,
+  /** Event ids already applied to this user's notifications, scored by event time: a redelivered event counts once. */
+  notificationApplied: (userId: string) => `${P}notif-applied:{${userId}}`,
   /** The event stream other services follow (services/events/): one stream, trimmed by age. */
   events: `${P}events`,
 } as const;

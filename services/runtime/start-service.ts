@@ -29,6 +29,9 @@ import { bootstrapAdmin, type Bootstrap } from '../accounts/bootstrap.js';
 import { restoreAccounts } from '../accounts/restore-accounts.js';
 import { startEraseSweeps } from '../sharing/erase-sweep.js';
 import { EventSink } from '../events/event-sink.js';
+import { startNotificationFeed } from '../sharing/notification-feed.js';
+import { notificationsFor } from '../sharing/notifications.js';
+import { Comments } from '../sharing/comments.js';
 import { adoptOwnerless } from '../images/adopt-ownerless.js';
 import { listRoutes } from '../http/list-routes.js';
 import { PUBLIC_IMAGE_ROUTES } from '../origin/public-image-handler.js';
@@ -148,6 +151,17 @@ export async function startService(
         config.eraseSweepSeconds,
       );
       cleanups.push(async () => sweeps.stop());
+      // And turns comments into notifications, from the event stream.
+      const feed = startNotificationFeed({
+        redis,
+        comments: new Comments(redis, store, events),
+        notifications: notificationsFor(redis, config),
+        lookup: (id) => index.get(id),
+        logger,
+        reclaimIdleMs: config.notificationReclaimSeconds * 1000,
+        applyDelayMs: config.notificationApplyDelayMs,
+      });
+      cleanups.push(() => feed.stop());
     }
 
     let accepting = true;

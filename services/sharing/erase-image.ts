@@ -7,6 +7,7 @@ import { EventSink } from '../events/event-sink.js';
 import type { Logger } from '../core/logger.js';
 import { AlbumStore } from './album-store.js';
 import { Favorites } from './favorites.js';
+import { Comments } from './comments.js';
 import type { ImageIndex } from '../images/image-index.js';
 import { listingKeys } from '../images/image-index.js';
 import { dedupKey } from '../images/dedup-key.js';
@@ -50,7 +51,7 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
     await deps.store.delete(originalKey(record.sha256));
   }
   const tombstone: Tombstone = { id: record.id, ownerId: record.ownerId, deletedAt, erasedAt: now.toISOString() };
-  // Out of every album and every favorite list before the manifest goes (both are idempotent).
+  // Out of every album and every favorite list, and its comments gone, before the manifest goes (all idempotent).
   await forgetInSharing(record.id, record.ownerId, deps);
   await deps.store.put(tombstoneKey(record.id), Buffer.from(JSON.stringify(tombstone)));
   // Under the record's lock: a writer already in progress (a resize job finishing) writes
@@ -87,6 +88,7 @@ async function forgetInSharing(imageId: string, ownerId: string, deps: EraseDeps
   }
   await deps.redis.del(redisKeys.imageAlbums(imageId));
   await new Favorites(deps.redis, deps.store, deps.events).forgetImage(imageId, ownerId);
+  await new Comments(deps.redis, deps.store, deps.events).forgetImage(imageId);
 }
 
 async function deleteAll(store: ObjectStore, prefix: string): Promise<void> {

@@ -17,21 +17,24 @@ const MAX_ROUNDS = 20;
  * first, the scheme of `ImageListing`: a page starts strictly after or before a position, and
  * `keep` turns each round of members into items, leaving out what the caller may not see.
  * `position(member)` is the cursor id of a member; `bound(cursor)` the exclusive lex bound.
+ * `oldestFirst` turns the order round (a comment thread): `after` then pages on to newer items.
  */
 export async function pageMembers<T>(
   redis: Redis,
   key: string,
-  q: { limit: number; cursor?: Cursor | undefined },
+  q: { limit: number; cursor?: Cursor | undefined; oldestFirst?: boolean },
   keep: (members: string[]) => Promise<{ member: string; item: T }[]>,
   position: (member: string) => string = (m) => m,
   bound: (c: Cursor) => string = (c) => `(${c.id}`,
 ): Promise<Page<T>> {
   const before = q.cursor?.dir === 'before';
+  // The direction of travel: a page of an oldest-first listing reads forwards, its previous page backwards.
+  const forwards = before !== (q.oldestFirst ?? false);
   const kept: { member: string; item: T }[] = [];
-  let edge = q.cursor ? bound(q.cursor) : before ? '-' : '+';
+  let edge = q.cursor ? bound(q.cursor) : forwards ? '-' : '+';
   let exhausted = false;
   for (let round = 0; round < MAX_ROUNDS && kept.length <= q.limit && !exhausted; round++) {
-    const members = before ? await redis.zrangebylex(key, edge, '+', 'LIMIT', 0, ROUND) : await redis.zrevrangebylex(key, edge, '-', 'LIMIT', 0, ROUND);
+    const members = forwards ? await redis.zrangebylex(key, edge, '+', 'LIMIT', 0, ROUND) : await redis.zrevrangebylex(key, edge, '-', 'LIMIT', 0, ROUND);
     exhausted = members.length < ROUND;
     if (members.length > 0) edge = `(${members[members.length - 1]}`;
     kept.push(...(await keep(members)));

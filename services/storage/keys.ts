@@ -28,3 +28,7 @@ export const ALBUMS_PREFIX = 'albums/';
 /** One object per favorite, so favoriting and unfavoriting are single idempotent writes with no read-modify-write. */
 export const favoriteKey = (userId: string, imageId: string): string => `favorites/${userId}/${imageId}.json`;
 export const FAVORITES_PREFIX = 'favorites/';
+/** One object per comment, under its image: a comment is one put, a deletion one delete, and erasing an image deletes the prefix. */
+export const commentKey = (imageId: string, commentId: string): string => `comments/${imageId}/${commentId}.json`;
+export const commentPrefix = (imageId: string): string => `comments/${imageId}/`;
+export const COMMENTS_PREFIX = 'comments/';

@@ -26,6 +26,8 @@ interface Ctx {
   album: string;
   /** A new album of the owner's holding just the row's image. */
   freshAlbum: () => Promise<string>;
+  /** A new comment of the owner's on the row's image. */
+  freshComment: () => Promise<string>;
 }
 interface Row {
   route: string;
@@ -101,6 +103,14 @@ const ROWS: Row[] = [
   { route: 'GET /v1/me/favorites', scope: 'read', request: () => ({ path: '/v1/me/favorites' }), ...SAME('401 200 200 200 200 401 401 403') },
   // Everyone with a read key gets 200: a user reads only the events about their own things, an admin all.
   { route: 'GET /v1/events', scope: 'read', request: () => ({ path: '/v1/events?limit=5' }), ...SAME('401 200 200 200 200 401 401 403') },
+  // Comments follow the image: whoever may see it reads and writes them; the author, the image's owner and admins delete them.
+  { route: 'POST /v1/images/:id/comments', scope: 'write', request: ({ image }) => ({ path: `/v1/images/${image.id}/comments`, body: { body: `matrix ${counter++}` } }), public: '401 201 201 201 201 401 401 403', private: '401 201 201 404 201 401 401 403' },
+  { route: 'GET /v1/images/:id/comments', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/comments` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
+  // Each cell deletes a fresh comment the owner wrote: the viewer sees it but did not write it.
+  { route: 'DELETE /v1/images/:id/comments/:commentId', scope: 'write', request: async ({ image, freshComment }) => ({ path: `/v1/images/${image.id}/comments/${await freshComment()}` }), public: '401 204 403 403 204 401 401 403', private: '401 204 403 404 204 401 401 403' },
+  // Notifications are the caller's own.
+  { route: 'GET /v1/me/notifications', scope: 'read', request: () => ({ path: '/v1/me/notifications' }), ...SAME('401 200 200 200 200 401 401 403') },
+  { route: 'POST /v1/me/notifications/read', scope: 'write', request: () => ({ path: '/v1/me/notifications/read', body: { all: true } }), ...SAME('401 200 200 200 200 401 401 403') },
   { route: 'GET /healthz', scope: 'none', request: () => ({ path: '/healthz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /readyz', scope: 'none', request: () => ({ path: '/readyz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /metrics', scope: 'none', request: () => ({ path: '/metrics' }), ...SAME('200 200 200 200 200 200 200 200') },
@@ -112,7 +122,7 @@ function keyOf(caller: Caller, scope: Scope): string | undefined {
 }
 
 beforeAll(async () => {
-  t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off' });
+  t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off', IMGSVC_COMMENT_RATE: 'off' });
   jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
   alice = await createUser(t.url, t.adminKey, 'alice');
   bob = await createUser(t.url, t.adminKey, 'bob');
@@ -163,6 +173,11 @@ describe('the access matrix', () => {
             image: images[visibility],
             album: albums[visibility],
             freshAlbum: () => albumWith(images[visibility].id),
+            freshComment: async () => {
+              const made = await api(t.url, 'POST', `/v1/images/${images[visibility].id}/comments`, alice.key, { body: `fresh ${counter++}` });
+              expect(made.status).toBe(201);
+              return String(made.body.id);
+            },
             fresh: async () => {
               const user = await createUser(t.url, t.adminKey, `fresh-${counter++}`);
               const token = await createKey(t.url, alice.key, ['images:read']);
@@ -195,7 +210,7 @@ describe('the access matrix', () => {
 
   it('tells a stranger nothing a missing id would not: same status, same body', async () => {
     const unknown = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-    for (const path of ['/v1/images/ID', '/i/ID', '/i/ID/thumb', '/v1/images/ID/original', '/v1/images/ID/srcset']) {
+    for (const path of ['/v1/images/ID', '/i/ID', '/i/ID/thumb', '/v1/images/ID/original', '/v1/images/ID/srcset', '/v1/images/ID/comments']) {
       const hidden = await api(t.url, 'GET', path.replace('ID', images.private.id), carol.key);
       const missing = await api(t.url, 'GET', path.replace('ID', unknown), carol.key);
       expect(hidden.status).toBe(404);
