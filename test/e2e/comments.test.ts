@@ -94,7 +94,7 @@ describe('comments', () => {
   it('refuse bad input with a clear JSON error and change nothing', async () => {
     const image = await upload(alice, 'public');
     expect((await post(bob, image, { body: 'the one that stays' })).status).toBe(201);
-    const events = async () => (await t.redis.client.xrange(redisKeys.events, '-', '+')).filter(([id, fields]) => parseEvent(id, fields)?.imageId === image).length;
+    const events = async () => (await t.redis.client.xrange(redisKeys.events, '-', '+')).filter(([id, fields]) => { const e = parseEvent(id, fields); return e?.imageId === image && e.type.startsWith('comment.'); }).length;
     const before = { objects: await commentObjects(image), thread: (await list(bob, image)).body, events: await events() };
     const cases: [unknown, RegExp][] = [
       [{ body: ' \n\t ' }, /empty/],

@@ -1,3 +1,4 @@
+import { parseEvent } from '../../services/events/event-log.js';
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newImageId } from '../../services/core/ids.js';
@@ -195,7 +196,11 @@ describe('the notification consumer, SIGKILLed mid-batch', () => {
   };
   const pending = async () => {
     try {
-      return Number(((await t.redis.client.xpending(redisKeys.events, NOTIFICATIONS_GROUP)) as [number])[0]);
+      // Only the comment events: the round also holds the image's own events (created, ready).
+      const ids = ((await t.redis.client.xpending(redisKeys.events, NOTIFICATIONS_GROUP, '-', '+', 1000)) as [string][]).map((p) => p[0]);
+      let comments = 0;
+      for (const id of ids) for (const [eid, fields] of await t.redis.client.xrange(redisKeys.events, id, id)) if (parseEvent(eid, fields)?.type === 'comment.created') comments++;
+      return comments;
     } catch {
       return 0; // no group yet
     }
