@@ -16,8 +16,11 @@ export function openApiPath(expressPath: string): string {
 }
 
 /** Statuses any operation may answer besides its own: the authentication step, rate limits, faults. */
-function commonErrors(auth: Auth): Record<number, string> {
-  const always = { 429: 'Too many requests (Retry-After says when to retry)', 500: 'Internal error', 503: 'A dependency (Redis, storage) is unavailable; retry' };
+function commonErrors(auth: Auth, hasParams: boolean): Record<number, string> {
+  const always: Record<number, string> = {
+    429: 'Too many requests (Retry-After says when to retry)', 500: 'Internal error', 503: 'A dependency (Redis, storage) is unavailable; retry' };
+  // Ids in the path are checked by the access guards before anything is looked up.
+  if (hasParams) always[400] = 'A malformed path parameter (such as an id that is not a ULID)';
   if (auth === 'none') return always;
   return { 401: 'The presented key is unknown, revoked or expired (WWW-Authenticate: Bearer)', ...always };
 }
@@ -90,7 +93,7 @@ function operationObject(op: ApiOperation, conv: SchemaConverter): Json {
   const responses: Json = {};
   const errorRef = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
   for (const [status, spec] of Object.entries(op.responses)) responses[status] = response(spec, conv);
-  for (const [status, description] of Object.entries(commonErrors(op.auth))) if (!(status in responses)) responses[status] = { description, content: errorRef };
+  for (const [status, description] of Object.entries(commonErrors(op.auth, op.params !== undefined))) if (!(status in responses)) responses[status] = { description, content: errorRef };
   const body: Json = {};
   if (op.body) body['application/json'] = { schema: conv.convert(op.body, 'input') };
   for (const [type, schema] of Object.entries(op.bodyContent ?? {})) body[type] = { schema };
