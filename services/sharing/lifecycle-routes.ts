@@ -4,7 +4,7 @@ import { decideTrash } from '../access/decide.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import type { KeyRing } from '../access/key-ring.js';
 import { isAdmin, type Principal } from '../accounts/principal.js';
-import { AppError, badRequest, notFound, unauthorized } from '../core/errors.js';
+import { AppError, notFound, unauthorized } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
 import { parseQuery } from '../http/openapi/parse-request.js';
 import { deleteQuery, listQuery } from './lifecycle-operations.js';
