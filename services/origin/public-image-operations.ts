@@ -45,7 +45,7 @@ const IMAGE_HEADERS = {
 
 const serve = (path: string, operationId: string, summary: string, params: z.ZodObject): ApiOperation => ({
   method: 'get', path, operationId, summary, tags: ['serving'], auth: 'image', params, query: imageQuery, headers: imageHeaders,
-  description: `${summary}. HEAD answers the same without a body. Public images need nothing; a private one needs the owner's (or a viewer's) key or a signed URL.`,
+  description: `${summary}. The format follows Accept (AVIF, WebP, then the source's family), the width Client Hints (DPR, Width, Viewport-Width) or else the User-Agent's device class, and quality drops with Save-Data: on or a 2G ECT; Vary names the headers that decided. HEAD answers the same without a body. Public images need nothing; a private one needs the owner's (or a viewer's) key or a signed URL.`,
   responses: {
     200: { description: 'The image', content: { 'image/*': {} }, headers: IMAGE_HEADERS },
     304: { description: 'If-None-Match matched', headers: IMAGE_HEADERS },
