@@ -3,20 +3,14 @@ import { assertAdmin, assertAuthenticated, assertScope } from '../access/authent
 import { badRequest, forbidden, notFound } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
 import { parseBody } from '../http/parse-body.js';
-import { queryString } from '../http/query-string.js';
+import { parseQuery } from '../http/openapi/parse-request.js';
+import { keyIdParams, keysQuery, usersQuery } from './account-operations.js';
 import type { AccountStore } from './account-store.js';
 import { createKeySchema, createUserSchema, updateMeSchema } from './account-schemas.js';
 import { keyState, publicKey } from './api-key.js';
 import { isAdmin } from './principal.js';
 import { isSubsetOf, scopesForRole } from './scopes.js';
 import { publicUser } from './user.js';
-
-function listLimit(text: string | undefined): number {
-  if (text === undefined) return 50;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 200) throw badRequest('invalid_parameter', `expected an integer from 1 to 200 for limit but received ${JSON.stringify(text)}`);
-  return n;
-}
 
 /** Users (admin), the caller's own account, and API keys. */
 export function accountRoutes(deps: { accounts: AccountStore }): Router {
@@ -33,10 +27,9 @@ export function accountRoutes(deps: { accounts: AccountStore }): Router {
 
   router.get('/v1/users', async (req, res) => {
     assertAdmin(res.locals.principal);
-    const after = queryString(req, 'after');
-    if (after !== undefined && !isImageId(after)) throw badRequest('invalid_cursor', 'expected a user id for after');
-    const limit = listLimit(queryString(req, 'limit'));
-    const users = await accounts.listUsers(after, limit);
+    const query = parseQuery(usersQuery, req, { after: 'invalid_cursor' });
+    const limit = query.limit ?? 50;
+    const users = await accounts.listUsers(query.after, limit);
     res.setHeader('Cache-Control', 'no-store').json({ items: users.map(publicUser), nextCursor: users.length === limit ? users[users.length - 1]!.id : null });
   });
 
@@ -88,7 +81,7 @@ export function accountRoutes(deps: { accounts: AccountStore }): Router {
   router.get('/v1/keys', async (req, res) => {
     const p = res.locals.principal;
     assertAuthenticated(p);
-    const userId = queryString(req, 'userId') ?? p.userId;
+    const userId = parseQuery(keysQuery, req).userId ?? p.userId;
     if (userId !== p.userId) assertAdmin(p);
     const keys = await accounts.listKeys(userId);
     const now = Date.now();
@@ -98,7 +91,7 @@ export function accountRoutes(deps: { accounts: AccountStore }): Router {
   router.delete('/v1/keys/:id', async (req, res) => {
     const p = res.locals.principal;
     assertAuthenticated(p);
-    const key = /^[0-9a-f]{16}$/.test(req.params.id) ? await accounts.getKey(req.params.id) : undefined;
+    const key = keyIdParams.safeParse(req.params).success ? await accounts.getKey(req.params.id) : undefined;
     // Another user's key is as unknown as a key that does not exist.
     if (!key || (key.userId !== p.userId && !isAdmin(p))) throw notFound('key_not_found', `no key with id ${req.params.id}`);
     const revoked = await accounts.revokeKey(key);

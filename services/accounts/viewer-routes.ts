@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { assertScope } from '../access/authenticate-request.js';
 import { badRequest, notFound } from '../core/errors.js';
-import { isImageId } from '../core/ids.js';
+import { parseParams } from '../http/openapi/parse-request.js';
+import { viewerParams } from './viewer-operations.js';
 import type { AccountStore } from './account-store.js';
 import { publicUser } from './user.js';
 import type { ViewerGrants } from './viewer-grants.js';
@@ -11,7 +12,6 @@ export function viewerRoutes(deps: { accounts: AccountStore; grants: ViewerGrant
   const router = Router();
 
   async function viewer(id: string, ownerId: string) {
-    if (!isImageId(id)) throw badRequest('invalid_id', `expected a 26-character user id but received ${JSON.stringify(id)}`);
     if (id === ownerId) throw badRequest('cannot_grant_self', 'an owner always sees their own images');
     const user = await deps.accounts.getUser(id);
     if (!user) throw notFound('user_not_found', `no user with id ${id}`);
@@ -21,7 +21,7 @@ export function viewerRoutes(deps: { accounts: AccountStore; grants: ViewerGrant
   router.put('/v1/me/viewers/:userId', async (req, res) => {
     const p = res.locals.principal;
     assertScope(p, 'images:write');
-    const user = await viewer(req.params.userId, p.userId);
+    const user = await viewer(parseParams(viewerParams, req).userId, p.userId);
     await deps.grants.grant(p.userId, user.id);
     res.locals.log.info({ ownerId: p.userId, viewerId: user.id }, 'viewer granted');
     res.json({ ownerId: p.userId, viewer: publicUser(user) });
@@ -30,9 +30,9 @@ export function viewerRoutes(deps: { accounts: AccountStore; grants: ViewerGrant
   router.delete('/v1/me/viewers/:userId', async (req, res) => {
     const p = res.locals.principal;
     assertScope(p, 'images:write');
-    if (!isImageId(req.params.userId)) throw badRequest('invalid_id', `expected a 26-character user id but received ${JSON.stringify(req.params.userId)}`);
-    await deps.grants.revoke(p.userId, req.params.userId);
-    res.locals.log.info({ ownerId: p.userId, viewerId: req.params.userId }, 'viewer revoked');
+    const { userId } = parseParams(viewerParams, req);
+    await deps.grants.revoke(p.userId, userId);
+    res.locals.log.info({ ownerId: p.userId, viewerId: userId }, 'viewer revoked');
     res.status(204).end();
   });
 

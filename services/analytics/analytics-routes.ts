@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { requireAdmin, requireScope } from '../access/authenticate-request.js';
 import type { ImageGuard } from '../access/image-guard.js';
-import { queryString } from '../http/query-string.js';
+import { parseQuery } from '../http/openapi/parse-request.js';
+import { statsQuery, topQuery } from './analytics-operations.js';
 import type { AnalyticsQueries } from './analytics-queries.js';
 
 /**
@@ -13,13 +14,13 @@ export function analyticsRoutes(deps: { queries: AnalyticsQueries; guard: ImageG
 
   router.get('/v1/images/:id/stats', requireScope('images:read'), async (req, res) => {
     const record = await deps.guard.manage(res.locals.principal, req.params.id);
-    const stats = await deps.queries.imageStats(record.id, { from: queryString(req, 'from'), to: queryString(req, 'to'), granularity: queryString(req, 'granularity') });
+    const stats = await deps.queries.imageStats(record.id, parseQuery(statsQuery, req));
     res.setHeader('Cache-Control', 'private, no-store').json(stats);
   });
 
 
   router.get('/v1/analytics/top', requireAdmin(), async (req, res) => {
-    const top = await deps.queries.top({ window: queryString(req, 'window'), by: queryString(req, 'by'), limit: queryString(req, 'limit') });
+    const top = await deps.queries.top(parseQuery(topQuery, req));
     res.setHeader('Cache-Control', 'private, no-store').json(top);
   });
 

@@ -8,8 +8,8 @@ import { ulid } from 'ulid';
  * right after a public one could be found by incrementing. Ids of one millisecond therefore
  * do not sort among themselves; across milliseconds they still do.
  */
-const ULID_RE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
-const SHA256_RE = /^[0-9a-f]{64}$/;
+export const ULID_RE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+export const SHA256_RE = /^[0-9a-f]{64}$/;
 
 export function newImageId(now: number = Date.now()): string {
   return ulid(now);

@@ -31,7 +31,7 @@ export interface Negotiated {
 }
 
 export const MAX_DPR = 3;
-const FORMAT_PARAM: Readonly<Record<string, OutputFormat | 'auto'>> = {
+export const FORMAT_PARAM: Readonly<Record<string, OutputFormat | 'auto'>> = {
   auto: 'auto', avif: 'avif', webp: 'webp', jpeg: 'jpeg', jpg: 'jpeg', png: 'png', gif: 'gif',
 };
 const KNOWN_PARAMS = new Set(['w', 'h', 'dpr', 'fit', 'fmt', 'q', 'anim']);

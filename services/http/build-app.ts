@@ -33,6 +33,8 @@ import { AlbumGuard } from '../access/album-guard.js';
 import { albumRoutes } from '../sharing/album-routes.js';
 import { AlbumStore } from '../sharing/album-store.js';
 import { favoriteRoutes } from '../sharing/favorite-routes.js';
+import { apiDocument } from '../runtime/api-operations.js';
+import { docsRoutes } from './openapi/docs-routes.js';
 import { Favorites } from '../sharing/favorites.js';
 import { EventReader } from '../events/event-reader.js';
 import { eventRoutes } from '../events/event-routes.js';
@@ -85,8 +87,10 @@ export function buildApp(deps: AppDeps): express.Express {
       ...(deps.roleChecks ? { roleChecks: deps.roleChecks } : {}),
     }),
   );
+  // The API description and its page are static and open, like the probes.
+  app.use(docsRoutes(apiDocument()));
   const { access } = deps;
-  // Health, readiness and metrics stay open and unlimited (probes and scrapers carry no key).
+  // Health, readiness, metrics and the docs stay open and unlimited (probes and scrapers carry no key).
   app.use(authenticateRequests({ authenticator: access.authenticator, limits: access.limits }));
   app.use(express.json({ limit: '64kb', strict: true }));
   const view = (record: ImageRecord, req: express.Request) => {

@@ -1,18 +1,17 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { readerOrAnonymous, requireScope } from '../access/authenticate-request.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import { signedUrlsFor, type UrlSigner } from '../access/signed-urls.js';
 import { signPath } from '../access/url-signing.js';
-import { visibilitySchema } from '../accounts/account-schemas.js';
 import { actorOf } from '../accounts/principal.js';
 import { badRequest, preconditionFailed } from '../core/errors.js';
 import { hidden } from '../access/image-guard.js';
-import { applyMetadata, metadataPatch } from '../sharing/metadata.js';
+import { applyMetadata } from '../sharing/metadata.js';
 import { buildSrcset } from '../core/srcset.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { parseBody } from '../http/parse-body.js';
-import { queryString } from '../http/query-string.js';
+import { parseQuery } from '../http/openapi/parse-request.js';
+import { patchImageSchema, signedUrlsSchema, srcsetQuery, VARIANT_PARAMS } from './image-operations.js';
 import type { ImageIndex } from './image-index.js';
 import { recordEtag, type ImageRecord, type PublicImage } from './image-record.js';
 import type { RecordWriter } from './record-writer.js';
@@ -32,23 +31,6 @@ export interface ImageRouteDeps {
   comments?: Comments;
 }
 
-const patchSchema = z.strictObject({
-  visibility: visibilitySchema.optional(),
-  allowOriginalDownload: z.boolean({ error: 'expected true or false for allowOriginalDownload' }).nullable().optional(),
-  commentsEnabled: z.boolean({ error: 'expected true or false for commentsEnabled' }).optional(),
-  ...metadataPatch,
-});
-
-const VARIANT_PARAMS = ['w', 'h', 'dpr', 'fit', 'fmt', 'q', 'anim'] as const;
-const signedUrlsSchema = z.strictObject({
-  ttlSeconds: z.number().int().min(10).optional(),
-  presets: z.array(z.string().max(32)).max(32).optional(),
-  variants: z
-    .array(z.strictObject(Object.fromEntries(VARIANT_PARAMS.map((k) => [k, z.union([z.string().max(16), z.number()]).optional()])) as Record<(typeof VARIANT_PARAMS)[number], z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodNumber]>>>))
-    .max(32)
-    .optional(),
-});
-
 /** Private records and everything derived from them must not sit in a shared cache. */
 function cacheFor(record: ImageRecord, publicValue: string): string {
   return record.visibility === 'private' ? 'private, no-store' : publicValue;
@@ -67,7 +49,7 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
   });
 
   router.patch('/v1/images/:id', requireScope('images:write'), async (req, res) => {
-    const change = parseBody(patchSchema, req.body);
+    const change = parseBody(patchImageSchema, req.body);
     const record = await deps.guard.manage(res.locals.principal, req.params.id);
     const ifMatch = req.get('if-match');
     const updated = await deps.writer.update(record.id, (current) => {
@@ -102,7 +84,7 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
     const markup = buildSrcset(
       { id: record.id, width: record.width, height: record.height, hasAlpha: record.hasAlpha, animated: record.frames > 1 },
       base,
-      { sizes: queryString(req, 'sizes'), widths: queryString(req, 'widths'), formats: queryString(req, 'formats'), alt: queryString(req, 'alt') },
+      parseQuery(srcsetQuery, req),
       record.visibility === 'private' ? (path, params) => `${base}${signPath(deps.signer.ring, path, params, exp)}` : undefined,
     );
     res.setHeader('Cache-Control', cacheFor(record, 'public, max-age=3600'));

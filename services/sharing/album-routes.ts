@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { AlbumGuard } from '../access/album-guard.js';
 import { assertScope, readerOrAnonymous, requireScope } from '../access/authenticate-request.js';
 import { decideAlbumItem, decideAlbumManage } from '../access/decide.js';
@@ -7,17 +6,16 @@ import type { ImageGuard } from '../access/image-guard.js';
 import type { KeyRing } from '../access/key-ring.js';
 import { actorOf, type Principal } from '../accounts/principal.js';
 import { badRequest, forbidden } from '../core/errors.js';
-import { isImageId } from '../core/ids.js';
+import { parseParams } from '../http/openapi/parse-request.js';
+import { albumOperations, createAlbumSchema, patchAlbumSchema } from './album-operations.js';
 import { parseBody } from '../http/parse-body.js';
 import type { ImageRecord, PublicImage } from '../images/image-record.js';
 import { redisKeys } from '../redis/keys.js';
 import type { Redis } from 'ioredis';
 import type { Album, AlbumStore } from './album-store.js';
-import { MAX_ALBUM_ITEMS } from './album-store.js';
 import { queryDigest } from './cursor.js';
 import { ownerOf } from './lifecycle-routes.js';
 import { pageList, pageMembers } from './member-pages.js';
-import { text } from './metadata.js';
 import { cursorOf, limitOf, pageCursors } from './page-params.js';
 
 export interface AlbumRouteDeps {
@@ -28,18 +26,6 @@ export interface AlbumRouteDeps {
   ring: KeyRing;
   view: (record: ImageRecord, req: Request) => PublicImage;
 }
-
-const imageId = z.string().refine(isImageId, 'expected a 26-character image id');
-const title = text('title', 200).pipe(z.string().min(1, 'expected a title of at least one character'));
-const description = text('description', 5000, true);
-const createSchema = z.strictObject({ title, description: description.optional() });
-const patchSchema = z.strictObject({
-  title: title.optional(),
-  description: description.nullable().optional(),
-  coverImageId: imageId.nullable().optional(),
-  /** The album's items in their new order: exactly the items it holds. */
-  imageIds: z.array(imageId).max(MAX_ALBUM_ITEMS).optional(),
-});
 
 const NO_STORE = 'private, no-store';
 
@@ -64,7 +50,7 @@ export function albumRoutes(deps: AlbumRouteDeps): Router {
   };
 
   router.post('/v1/albums', requireScope('images:write'), async (req, res) => {
-    const body = parseBody(createSchema, req.body);
+    const body = parseBody(createAlbumSchema, req.body);
     const p = res.locals.principal;
     assertScope(p, 'images:write');
     const album = await deps.albums.create(p.userId, body, new Date(), p.userId);
@@ -94,7 +80,7 @@ export function albumRoutes(deps: AlbumRouteDeps): Router {
   });
 
   router.patch('/v1/albums/:id', requireScope('images:write'), async (req, res) => {
-    const change = parseBody(patchSchema, req.body);
+    const change = parseBody(patchAlbumSchema, req.body);
     const p = res.locals.principal;
     const album = await deps.albumGuard.manage(p, req.params.id);
     const updated = await deps.albums.update(album.id, (current) => {
@@ -132,8 +118,7 @@ export function albumRoutes(deps: AlbumRouteDeps): Router {
 
   router.delete('/v1/albums/:id/images/:imageId', requireScope('images:write'), async (req, res) => {
     const album = await deps.albumGuard.manage(res.locals.principal, req.params.id);
-    const id = String(req.params.imageId);
-    if (!isImageId(id)) throw badRequest('invalid_id', `expected a 26-character image id for imageId but received ${JSON.stringify(id)}`);
+    const { imageId: id } = parseParams(albumOperations.removeItem.params, req);
     if (album.imageIds.includes(id)) {
       await deps.albums.update(album.id, (current) => {
         const { coverImageId, ...rest } = current;

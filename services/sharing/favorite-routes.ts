@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { assertScope, requireScope } from '../access/authenticate-request.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import type { KeyRing } from '../access/key-ring.js';
-import { badRequest } from '../core/errors.js';
-import { isImageId } from '../core/ids.js';
+import { parseParams } from '../http/openapi/parse-request.js';
+import { favoriteOperations } from './favorite-operations.js';
 import type { ImageRecord, PublicImage } from '../images/image-record.js';
 import { redisKeys } from '../redis/keys.js';
 import { queryDigest } from './cursor.js';
@@ -37,8 +37,7 @@ export function favoriteRoutes(deps: FavoriteRouteDeps): Router {
   router.delete('/v1/images/:id/favorite', requireScope('images:write'), async (req, res) => {
     const p = res.locals.principal;
     assertScope(p, 'images:write');
-    const id = String(req.params.id);
-    if (!isImageId(id)) throw badRequest('invalid_id', `expected a 26-character image id for id but received ${JSON.stringify(id)}`);
+    const { id } = parseParams(favoriteOperations.remove.params, req);
     await deps.favorites.remove(p.userId, id);
     res.status(204).end();
   });

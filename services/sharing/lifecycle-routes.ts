@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { readerOrAnonymous, requireScope } from '../access/authenticate-request.js';
 import { decideTrash } from '../access/decide.js';
 import type { ImageGuard } from '../access/image-guard.js';
@@ -7,16 +6,17 @@ import type { KeyRing } from '../access/key-ring.js';
 import { actorOf, isAdmin, type Principal } from '../accounts/principal.js';
 import { AppError, badRequest, notFound, unauthorized } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
-import { queryString } from '../http/query-string.js';
+import { parseQuery } from '../http/openapi/parse-request.js';
+import { deleteQuery, listQuery } from './lifecycle-operations.js';
 import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord, PublicImage } from '../images/image-record.js';
 import type { RecordWriter } from '../images/record-writer.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { encodeCursor, queryDigest } from './cursor.js';
-import { cursorOf, limitOf } from './page-params.js';
+import { cursorOf, limitOf, ownerQuery } from './page-params.js';
 import { eraseImage, readTombstone, type EraseDeps } from './erase-image.js';
 import type { ImageListing } from './image-listing.js';
-import { foldTag, tagSchema } from './metadata.js';
+import { foldTag } from './metadata.js';
 
 export interface LifecycleDeps {
   listing: ImageListing;
@@ -30,14 +30,9 @@ export interface LifecycleDeps {
   view: (record: ImageRecord, req: Request) => PublicImage;
 }
 
-const statusSchema = z.enum(['processing', 'ready', 'failed'], { error: 'expected processing, ready or failed for status' });
-
 export function ownerOf(req: Request, p: Principal): string {
-  const owner = queryString(req, 'owner');
-  if (owner !== undefined) {
-    if (!isImageId(owner)) throw badRequest('invalid_parameter', `expected a user id for owner but received ${JSON.stringify(owner)}`);
-    return owner;
-  }
+  const { owner } = parseQuery(ownerQuery, req);
+  if (owner !== undefined) return owner;
   if (p.kind !== 'user') throw unauthorized('authentication_required', 'listing your own images needs an API key; to list someone else’s public images pass ?owner=<userId>');
   return p.userId;
 }
@@ -47,17 +42,12 @@ export function lifecycleRoutes(deps: LifecycleDeps): Router {
   const router = Router();
 
   const page = async (req: Request, principal: Principal, ownerId: string, trash: boolean) => {
-    const tagText = queryString(req, 'tag');
-    const tag = tagText === undefined ? undefined : tagSchema.safeParse(tagText);
-    if (tag && !tag.success) throw badRequest('invalid_parameter', `tag: ${tag.error.issues[0]?.message}`);
-    const statusText = queryString(req, 'status');
-    const status = statusText === undefined ? undefined : statusSchema.safeParse(statusText);
-    if (status && !status.success) throw badRequest('invalid_parameter', `status: ${status.error.issues[0]?.message}`);
-    const digest = queryDigest({ owner: ownerId, tag: tag?.data && foldTag(tag.data), status: status?.data, trash: trash ? '1' : undefined });
+    const { tag, status } = parseQuery(listQuery.pick({ tag: true, status: true }), req);
+    const digest = queryDigest({ owner: ownerId, tag: tag && foldTag(tag), status, trash: trash ? '1' : undefined });
     const result = await deps.listing.list(principal, {
       ownerId,
-      tag: tag?.data,
-      status: status?.data,
+      tag,
+      status,
       trash,
       limit: limitOf(req),
       cursor: cursorOf(req, deps.ring, digest),
@@ -87,8 +77,7 @@ export function lifecycleRoutes(deps: LifecycleDeps): Router {
 
   router.delete('/v1/images/:id', requireScope('images:write'), async (req, res) => {
     const p = res.locals.principal;
-    const purge = queryString(req, 'purge');
-    if (purge !== undefined && purge !== 'true' && purge !== 'false') throw badRequest('invalid_parameter', `expected true or false for purge but received ${JSON.stringify(purge)}`);
+    const { purge } = parseQuery(deleteQuery, req);
     const id = String(req.params.id ?? '');
     // A deleted image can still be purged by whoever may see the trash; otherwise it must be live.
     const existing = isImageId(id) ? await deps.index.get(id) : undefined;

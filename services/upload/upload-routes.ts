@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import { Router } from 'express';
 import pLimit from 'p-limit';
 import { AppError, badRequest, notFound, unavailable } from '../core/errors.js';
-import { isSha256Hex } from '../core/ids.js';
 import type { WorkTracker } from '../core/work-tracker.js';
 import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord, PublicImage } from '../images/image-record.js';
@@ -16,6 +15,8 @@ import { pickMetadataFields, uploadMetadata } from '../sharing/upload-metadata.j
 import type { Request } from 'express';
 import type { ProbeLimits } from './probe-image.js';
 import { receiveUpload } from './receive-upload.js';
+import { uploadOperations, uploadQuery } from './upload-operations.js';
+import { parseParams } from '../http/openapi/parse-request.js';
 import { uploadAdmission } from './upload-admission.js';
 import type { UploadMetrics } from './upload-metrics.js';
 
@@ -39,10 +40,10 @@ export interface UploadRouteDeps {
 
 /** `visibility` from the query (raw bodies) or the form; undefined when the upload does not choose. */
 function chosenVisibility(req: Request, fields: Record<string, string>): Visibility | undefined {
-  const fromQuery = req.query.visibility;
-  const value = fromQuery ?? fields.visibility;
+  const value = req.query.visibility ?? fields.visibility;
   if (value === undefined) return undefined;
-  if (value === 'public' || value === 'private') return value;
+  const parsed = uploadQuery.shape.visibility.safeParse(value);
+  if (parsed.success) return parsed.data;
   throw badRequest('invalid_parameter', `expected "public" or "private" for visibility but received ${JSON.stringify(value)}`);
 }
 
@@ -101,11 +102,7 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
   router.get('/v1/images/sha256/:sha256', requireScope('images:read'), async (req, res) => {
     const principal = res.locals.principal;
     if (principal.kind !== 'user') throw new AppError(401, 'authentication_required', 'this route needs an API key');
-    const raw = String(req.params.sha256 ?? '');
-    const sha = raw.toLowerCase();
-    if (!isSha256Hex(sha)) {
-      throw badRequest('invalid_sha256', `expected 64 hexadecimal characters for sha256 but received ${JSON.stringify(raw)}`);
-    }
+    const { sha256: sha } = parseParams(uploadOperations.bySha256.params, req, { sha256: 'invalid_sha256' });
     const id = await deps.index.idForSha(principal.userId, sha);
     const record = id ? await deps.index.get(id) : undefined;
     if (!record) throw notFound('image_not_found', `you have no image with the SHA-256 ${sha}`);

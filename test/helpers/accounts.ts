@@ -1,4 +1,5 @@
 import type { Scope } from '../../services/accounts/scopes.js';
+import { checkResponse } from './openapi-responses.js';
 
 export interface TestUser {
   id: string;
@@ -20,6 +21,7 @@ export async function api(baseUrl: string, method: string, path: string, key: st
   } catch {
     parsed = { text };
   }
+  checkResponse(method, `${baseUrl}${path}`, res.status, res.headers.get('content-type'), parsed);
   return { status: res.status, body: parsed, headers: res.headers };
 }
 

@@ -114,6 +114,10 @@ const ROWS: Row[] = [
   { route: 'GET /healthz', scope: 'none', request: () => ({ path: '/healthz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /readyz', scope: 'none', request: () => ({ path: '/readyz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /metrics', scope: 'none', request: () => ({ path: '/metrics' }), ...SAME('200 200 200 200 200 200 200 200') },
+  // The API description and its page are public and static, like the probes.
+  { route: 'GET /openapi.json', scope: 'none', request: () => ({ path: '/openapi.json' }), ...SAME('200 200 200 200 200 200 200 200') },
+  { route: 'GET /docs', scope: 'none', request: () => ({ path: '/docs' }), ...SAME('200 200 200 200 200 200 200 200') },
+  { route: 'GET /docs/:asset', scope: 'none', request: () => ({ path: '/docs/init.js' }), ...SAME('200 200 200 200 200 200 200 200') },
 ];
 
 function keyOf(caller: Caller, scope: Scope): string | undefined {
