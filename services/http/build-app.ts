@@ -34,6 +34,8 @@ import { albumRoutes } from '../sharing/album-routes.js';
 import { AlbumStore } from '../sharing/album-store.js';
 import { favoriteRoutes } from '../sharing/favorite-routes.js';
 import { Favorites } from '../sharing/favorites.js';
+import { SearchIndex } from '../search/search-index.js';
+import { searchRoutes } from '../search/search-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -130,6 +132,7 @@ export function buildApp(deps: AppDeps): express.Express {
     app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view, favorites }));
     app.use(favoriteRoutes({ redis: deps.redis, favorites, guard: access.guard, ring: access.signer.ring, view }));
     app.use(albumRoutes({ redis: deps.redis, albums, albumGuard: new AlbumGuard(albums, access.guard), guard: access.guard, ring: access.signer.ring, view }));
+    app.use(searchRoutes({ search: new SearchIndex(deps.redis, deps.index, access.guard, access.grants), accounts: access.accounts, ring: access.signer.ring, view }));
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));
     app.use(
       downloadRoutes({

@@ -71,6 +71,16 @@ export const redisKeys = {
   favoriteOf: (userId: string) => `${P}favorite-of:{${userId}}`,
   /** The users who favorited an image: its count and "did I". */
   favoriters: (imageId: string) => `${P}favoriters:{${imageId}}`,
+  /**
+   * The search index (services/search/): per visibility scope (`pub`, or `priv:<ownerId>` for
+   * one owner's private images), the ids (score 0, ordered by member) of live images with one
+   * folded token, or with one folded tag when the term starts with '#'.
+   */
+  searchTerm: (scope: string, term: string) => `${P}search:${scope}:t:${term}`,
+  /** A scope's tokens (score 0, ordered by member), for expanding a prefix. */
+  searchVocab: (scope: string) => `${P}search:${scope}:vocab`,
+  /** One query's intermediate results; expire on their own if the query's process dies. */
+  searchTemp: (queryId: string, n: number) => `${P}search:tmp:${queryId}:${n}`,
   /** The event stream other services follow (services/events/): one stream, trimmed by age. */
   events: `${P}events`,
 } as const;
