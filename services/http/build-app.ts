@@ -44,6 +44,8 @@ import { Comments } from '../sharing/comments.js';
 import { notificationRoutes } from '../sharing/notification-routes.js';
 import { notificationsFor } from '../sharing/notifications.js';
 import { Limiter } from '../ratelimit/limiter.js';
+import { SearchIndex } from '../search/search-index.js';
+import { searchRoutes } from '../search/search-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -156,6 +158,7 @@ export function buildApp(deps: AppDeps): express.Express {
     app.use(notificationRoutes({ redis: deps.redis, notifications: notificationsFor(deps.redis, config), guard: access.guard, ring: access.signer.ring }));
     app.use(favoriteRoutes({ redis: deps.redis, favorites, guard: access.guard, ring: access.signer.ring, view }));
     app.use(albumRoutes({ redis: deps.redis, albums, albumGuard: new AlbumGuard(albums, access.guard), guard: access.guard, ring: access.signer.ring, view }));
+    app.use(searchRoutes({ search: new SearchIndex(deps.redis, deps.index, access.guard, access.grants), accounts: access.accounts, ring: access.signer.ring, view }));
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));
     app.use(
       downloadRoutes({

@@ -3,6 +3,7 @@ import { newEvent } from '../events/event-payloads.js';
 import { EventSink } from '../events/event-sink.js';
 import type { NewEvent } from '../events/event-types.js';
 import { redisKeys } from '../redis/keys.js';
+import { applySearchAddsIfCreated, applySearchOps, searchIndexOps } from '../search/index-ops.js';
 import { foldTag } from '../sharing/metadata.js';
 import { dedupKey } from './dedup-key.js';
 import { OPTIONAL_FIELDS, recordFromHash, recordToHash, type ImageRecord } from './image-record.js';
@@ -58,11 +59,7 @@ function createdEvent(r: ImageRecord, actorId: string | undefined): NewEvent {
 
 export type CreateResult = { created: true; jobId: string } | { created: false; existingId: string };
 
-type CreateCommand = (...args: (string | number)[]) => Promise<[number, string]>;
-
 export class ImageIndex {
-  private readonly createScript: CreateCommand;
-
   constructor(
     private readonly redis: Redis,
     /** Where record changes append their events (carries the retention). */
@@ -71,7 +68,6 @@ export class ImageIndex {
     // defineCommand sends EVALSHA (the script body once per connection, not per upload).
     // The number of keys varies with the listings an image belongs to: passed per call.
     redis.defineCommand('imgsvcCreateAndEnqueue', { lua: CREATE_AND_ENQUEUE });
-    this.createScript = (redis as unknown as Record<'imgsvcCreateAndEnqueue', CreateCommand>).imgsvcCreateAndEnqueue.bind(redis);
   }
 
   /** False while the connection is down: callers with another source of truth can skip the wait. */
@@ -107,14 +103,14 @@ export class ImageIndex {
       redisKeys.events,
       ...listingKeys(record),
     ];
-    const reply = await this.createScript(
-      keys.length,
-      ...keys,
-      record.id,
-      record.sha256,
-      ...this.events.scriptArgs(createdEvent(record, actorId)),
-      ...fields,
-    );
+    const tx = this.redis.multi();
+    (tx as unknown as Record<'imgsvcCreateAndEnqueue', (...args: (string | number)[]) => unknown>).imgsvcCreateAndEnqueue(keys.length, ...keys, record.id, record.sha256, ...this.events.scriptArgs(createdEvent(record, actorId)), ...fields);
+    // The search entries join the same MULTI, applied only if the script above created the image.
+    applySearchAddsIfCreated(tx, keys[0]!, record.id, searchIndexOps(undefined, record));
+    const replies = (await tx.exec()) ?? [];
+    const [err, raw] = replies[0] ?? [new Error('the upload transaction was discarded'), undefined];
+    if (err) throw err;
+    const reply = raw as [number, string];
     return reply[0] === 1 ? { created: true, jobId: reply[1] } : { created: false, existingId: reply[1] };
   }
 
@@ -135,6 +131,7 @@ export class ImageIndex {
     if (record.deletedAt !== undefined) tx.zadd(redisKeys.trashByTime, Date.parse(record.deletedAt), record.id);
     else if (previous?.deletedAt !== undefined) tx.zrem(redisKeys.trashByTime, record.id);
     this.events.queue(tx, events);
+    applySearchOps(tx, searchIndexOps(previous, record));
     await tx.exec();
     if (record.deletedAt !== undefined && previous?.deletedAt === undefined) {
       // A deleted image no longer holds its bytes' dedup slot: uploading them again makes a new image.
@@ -159,6 +156,8 @@ export class ImageIndex {
 
   /** Writes a record as it is (reindex from manifests); does not enqueue. */
   async put(record: ImageRecord): Promise<void> {
+    // What the index holds now (a reindex over a live index): its stale search entries go.
+    const indexed = await this.get(record.id);
     const tx = this.redis
       .multi()
       .hset(redisKeys.image(record.id), recordToHash(record))
@@ -167,6 +166,7 @@ export class ImageIndex {
     for (const k of listingKeys(record)) tx.zadd(k, 0, record.id);
     if (record.deletedAt === undefined) tx.set(redisKeys.byDedupKey(dedupKey(record)), record.id);
     else tx.zadd(redisKeys.trashByTime, Date.parse(record.deletedAt), record.id);
+    applySearchOps(tx, searchIndexOps(indexed, record));
     await tx.exec();
   }
 
@@ -179,6 +179,7 @@ export class ImageIndex {
     if (!record) return;
     const tx = this.redis.multi().del(redisKeys.image(id)).zrem(redisKeys.allImages, id).hdel(redisKeys.resizeLive, id).srem(redisKeys.shaRefs(record.sha256), id);
     for (const k of listingKeys(record)) tx.zrem(k, id);
+    applySearchOps(tx, searchIndexOps(record, undefined));
     await tx.exec();
   }
 

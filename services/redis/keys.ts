@@ -87,6 +87,16 @@ export const redisKeys = {
   notificationOpen: (userId: string) => `${P}notif-open:{${userId}}`,
   /** Event ids already applied to this user's notifications, scored by event time: a redelivered event counts once. */
   notificationApplied: (userId: string) => `${P}notif-applied:{${userId}}`,
+  /**
+   * The search index (services/search/): per visibility scope (`pub`, or `priv:<ownerId>` for
+   * one owner's private images), the ids (score 0, ordered by member) of live images with one
+   * folded token, or with one folded tag when the term starts with '#'.
+   */
+  searchTerm: (scope: string, term: string) => `${P}search:${scope}:t:${term}`,
+  /** A scope's tokens (score 0, ordered by member), for expanding a prefix. */
+  searchVocab: (scope: string) => `${P}search:${scope}:vocab`,
+  /** One query's intermediate results; expire on their own if the query's process dies. */
+  searchTemp: (queryId: string, n: number) => `${P}search:tmp:${queryId}:${n}`,
   /** The event stream other services follow (services/events/): one stream, trimmed by age. */
   events: `${P}events`,
 } as const;

@@ -111,6 +111,8 @@ const ROWS: Row[] = [
   // Notifications are the caller's own.
   { route: 'GET /v1/me/notifications', scope: 'read', request: () => ({ path: '/v1/me/notifications' }), ...SAME('401 200 200 200 200 401 401 403') },
   { route: 'POST /v1/me/notifications/read', scope: 'write', request: () => ({ path: '/v1/me/notifications/read', body: { all: true } }), ...SAME('401 200 200 200 200 401 401 403') },
+  // Open to all (a key must be able to read); what each caller finds is checked in 'search finds only what each caller may see' below.
+  { route: 'GET /v1/search', scope: 'read', request: () => ({ path: '/v1/search?q=matrix' }), ...SAME('200 200 200 200 200 401 401 403') },
   { route: 'GET /healthz', scope: 'none', request: () => ({ path: '/healthz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /readyz', scope: 'none', request: () => ({ path: '/readyz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /metrics', scope: 'none', request: () => ({ path: '/metrics' }), ...SAME('200 200 200 200 200 200 200 200') },
@@ -210,6 +212,23 @@ describe('the access matrix', () => {
 
   it('has a row for every route the service serves', () => {
     expect(ROWS.map((r) => r.route).sort()).toEqual(t.service.routes);
+  });
+
+  it('search finds only what each caller may see: anonymous the public, the viewer the private, a stranger never, the deleted nobody', async () => {
+    const word = `matrixsearch${counter++}`;
+    for (const v of ['public', 'private'] as const) expect((await api(t.url, 'PATCH', `/v1/images/${images[v].id}`, alice.key, { title: `${word} ${v}` })).status).toBe(200);
+    const deleted = await uploadBytes(t.url, jpegVariant(jpeg, `matrix-search-${counter++}`), 'image/jpeg', alice.key, `?visibility=public&title=${word}`);
+    expect((await api(t.url, 'DELETE', `/v1/images/${String(deleted.body.id)}`, alice.key)).status).toBe(200);
+    const found = async (key: string | undefined, filter = '') => ((await api(t.url, 'GET', `/v1/search?q=${word}${filter}`, key)).body.items as { id: string }[]).map((i) => i.id).sort();
+    const both = [images.public.id, images.private.id].sort();
+    expect(await found(undefined)).toEqual([images.public.id]);
+    expect(await found(alice.key)).toEqual(both);
+    expect(await found(bob.key)).toEqual(both);
+    expect(await found(carol.key)).toEqual([images.public.id]);
+    // An admin's search spans owners' private images only with owner= (see README, Search).
+    expect(await found(t.adminKey)).toEqual([images.public.id]);
+    expect(await found(t.adminKey, `&owner=${alice.id}`)).toEqual(both);
+    expect(await found(dave.key)).toEqual([images.public.id]);
   });
 
   it('tells a stranger nothing a missing id would not: same status, same body', async () => {

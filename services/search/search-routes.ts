@@ -1,0 +1,63 @@
+import { Router, type Request } from 'express';
+import { readerOrAnonymous } from '../access/authenticate-request.js';
+import type { KeyRing } from '../access/key-ring.js';
+import { handleSchema } from '../accounts/account-schemas.js';
+import type { AccountStore } from '../accounts/account-store.js';
+import { badRequest } from '../core/errors.js';
+import { isImageId } from '../core/ids.js';
+import { queryString } from '../http/query-string.js';
+import type { ImageRecord, PublicImage } from '../images/image-record.js';
+import { decodeCursor, encodeCursor, queryDigest } from '../sharing/cursor.js';
+import { foldTag, tagSchema } from '../sharing/metadata.js';
+import { limitOf } from '../sharing/page-params.js';
+import { parseQuery } from './parse-query.js';
+import type { SearchIndex } from './search-index.js';
+
+export interface SearchRouteDeps {
+  search: SearchIndex;
+  accounts: AccountStore;
+  ring: KeyRing;
+  view: (record: ImageRecord, req: Request) => PublicImage;
+}
+
+/** `owner`: a user id or a handle; undefined when no such user (the search then finds nothing). */
+async function ownerOf(req: Request, accounts: AccountStore): Promise<string | null | undefined> {
+  const owner = queryString(req, 'owner');
+  if (owner === undefined) return null;
+  if (isImageId(owner)) return owner;
+  if (!handleSchema.safeParse(owner).success) throw badRequest('invalid_parameter', `expected a user id or a handle for owner but received ${JSON.stringify(owner.slice(0, 64))}`);
+  return (await accounts.userByHandle(owner))?.id;
+}
+
+/** `GET /v1/search`: title, description and tags, newest first, only what the caller may see. */
+export function searchRoutes(deps: SearchRouteDeps): Router {
+  const router = Router();
+
+  router.get('/v1/search', readerOrAnonymous(), async (req, res) => {
+    const p = res.locals.principal;
+    const terms = parseQuery(queryString(req, 'q'));
+    const tagText = queryString(req, 'tag');
+    const tag = tagText === undefined ? undefined : tagSchema.safeParse(tagText);
+    if (tag && !tag.success) throw badRequest('invalid_parameter', `tag: ${tag.error.issues[0]?.message}`);
+    const folded = tag?.data === undefined ? undefined : foldTag(tag.data);
+    const limit = limitOf(req);
+    const owner = await ownerOf(req, deps.accounts);
+    const ownerText = owner === null ? undefined : (owner ?? `handle:${queryString(req, 'owner')}`);
+    const digest = queryDigest({ search: JSON.stringify(terms), owner: ownerText, tag: folded });
+    const cursorText = queryString(req, 'cursor');
+    const after = cursorText === undefined ? undefined : decodeCursor(deps.ring, digest, cursorText, 'after').id;
+    res.setHeader('Cache-Control', 'private, no-store');
+    if (owner === undefined) {
+      res.json({ items: [], nextCursor: null, prefixLimited: false });
+      return;
+    }
+    const page = await deps.search.search(p, { terms, ownerId: owner ?? undefined, tag: folded, limit, after });
+    res.json({
+      items: page.items.map((r) => deps.view(r, req)),
+      nextCursor: page.nextAfter ? encodeCursor(deps.ring, digest, { dir: 'after', id: page.nextAfter }) : null,
+      prefixLimited: page.prefixLimited,
+    });
+  });
+
+  return router;
+}
