@@ -73,4 +73,21 @@ export const redisKeys = {
   favoriters: (imageId: string) => `${P}favoriters:{${imageId}}`,
   /** The event stream other services follow (services/events/): one stream, trimmed by age. */
   events: `${P}events`,
+  /** A webhook endpoint's JSON (the copy of `webhooks/<id>.json` in storage). */
+  webhook: (id: string) => `${P}webhook:${id}`,
+  /** Every webhook endpoint id, score 0 (ULIDs sort by time). */
+  webhooks: `${P}webhooks`,
+  /** An owner's endpoint ids, score 0. */
+  ownerWebhooks: (ownerId: string) => `${P}owner-webhooks:${ownerId}`,
+  /** Admins' endpoints, which receive every event. */
+  allScopeWebhooks: `${P}webhooks:all-scope`,
+  /**
+   * Deliveries share one hash tag: the scripts that schedule, claim and retry touch a delivery,
+   * the due set and the listings at once. One slot holds delivery bookkeeping only, not events.
+   */
+  webhookDelivery: (deliveryId: string) => `${P}{webhooks}:delivery:${deliveryId}`,
+  /** Delivery ids by the time (ms) they are next due; a claimed one is pushed a lease ahead. */
+  webhookDue: `${P}{webhooks}:due`,
+  /** An endpoint's deliveries (score 0, ids sort by event time), all of them or those of one status. */
+  webhookDeliveries: (endpointId: string, status?: string) => `${P}{webhooks}:deliveries:${endpointId}${status ? `:${status}` : ''}`,
 } as const;

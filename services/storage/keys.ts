@@ -28,3 +28,6 @@ export const ALBUMS_PREFIX = 'albums/';
 /** One object per favorite, so favoriting and unfavoriting are single idempotent writes with no read-modify-write. */
 export const favoriteKey = (userId: string, imageId: string): string => `favorites/${userId}/${imageId}.json`;
 export const FAVORITES_PREFIX = 'favorites/';
+/** One object per webhook endpoint (its signing secrets sealed inside): the truth the Redis copy is rebuilt from. */
+export const webhookKey = (endpointId: string): string => `webhooks/${endpointId}.json`;
+export const WEBHOOKS_PREFIX = 'webhooks/';
