@@ -34,6 +34,11 @@ import { albumRoutes } from '../sharing/album-routes.js';
 import { AlbumStore } from '../sharing/album-store.js';
 import { favoriteRoutes } from '../sharing/favorite-routes.js';
 import { Favorites } from '../sharing/favorites.js';
+import type { EndpointStore } from '../events/webhooks/endpoint-store.js';
+import type { SecretBox } from '../events/webhooks/secret-box.js';
+import { webhookRoutes } from '../events/webhooks/webhook-routes.js';
+import { deliveryRoutes } from '../events/webhooks/delivery-routes.js';
+import { DeliveryStore } from '../events/webhooks/delivery-store.js';
 
 export interface AppDeps {
   config: Config;
@@ -51,6 +56,8 @@ export interface AppDeps {
   probeTimeoutSeconds: number;
   isAccepting: () => boolean;
   access: AccessParts;
+  /** Webhook endpoints and the key that seals their secrets. */
+  webhooks: { endpoints: EndpointStore; box: SecretBox };
   roleChecks?: () => Record<string, CheckResult>;
   /** Finds a record in storage while the index is not known intact (lost with Redis, being rebuilt). */
   recordFallback?: (id: string) => Promise<ImageRecord | undefined>;
@@ -130,6 +137,9 @@ export function buildApp(deps: AppDeps): express.Express {
     app.use(imageRoutes({ index: deps.index, guard: access.guard, writer: access.writer, signer: access.signer, publicBaseUrl: config.publicBaseUrl, view, favorites }));
     app.use(favoriteRoutes({ redis: deps.redis, favorites, guard: access.guard, ring: access.signer.ring, view }));
     app.use(albumRoutes({ redis: deps.redis, albums, albumGuard: new AlbumGuard(albums, access.guard), guard: access.guard, ring: access.signer.ring, view }));
+    const hooks = { ...deps.webhooks, allow: config.webhookAllowPrivate };
+    app.use(webhookRoutes(hooks));
+    app.use(deliveryRoutes({ ...hooks, deliveries: new DeliveryStore(deps.redis), ring: access.signer.ring }));
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));
     app.use(
       downloadRoutes({
