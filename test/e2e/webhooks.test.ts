@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../services/runtime/free-port.js';
 import { appendEventNow } from '../../services/events/event-log.js';
 import type { NewEvent } from '../../services/events/event-types.js';
 import { restoreWebhooks } from '../../services/events/webhooks/restore-webhooks.js';
@@ -263,6 +266,35 @@ describe('webhooks', () => {
     const got = await eventually(() => at('/restored').find((r) => bodyOf(r).id === id) ?? Promise.reject(new Error('not yet')));
     expect(verifyStandardWebhook(hook.secret, got.headers, got.body).ok).toBe(true);
   });
+});
+
+describe('the CDN purge example (examples/webhook-cdn-purge.mjs)', () => {
+  it('verifies the signature and purges the image URLs on image.deleted and image.visibility_changed', async () => {
+    rx.on('/purge', 200);
+    const port = await findFreePort();
+    const script = fileURLToPath(new URL('../../examples/webhook-cdn-purge.mjs', import.meta.url));
+    const hookUrl = `http://127.0.0.1:${port}/`;
+    const made = await api(t.url, 'POST', '/v1/webhooks', alice.key, { url: hookUrl, events: ['image.deleted', 'image.visibility_changed'] });
+    expect(made.status).toBe(201);
+    const child = spawn(process.execPath, [script], {
+      env: { PATH: process.env.PATH, PORT: String(port), WEBHOOK_SECRET: String(made.body.secret), PUBLIC_BASE_URL: 'https://img.example.com', CDN_PURGE_URL: `${rx.url}/purge`, CDN_TOKEN: 'cdn-token', PRESETS: 'thumb' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await eventually(async () => expect((await fetch(hookUrl, { method: 'POST', body: '{}' })).status).toBe(401), 10_000, 100);
+      await appendEventNow(t.service.redis, event(alice.id, 'image.deleted', '01JFDELETED000000000000000'));
+      await appendEventNow(t.service.redis, event(alice.id, 'image.updated', '01JFUPDATED000000000000000'));
+      await appendEventNow(t.service.redis, event(alice.id, 'image.visibility_changed', '01JFHIDDEN0000000000000000'));
+      await eventually(() => expect(at('/purge')).toHaveLength(2), 10_000);
+      expect(at('/purge').map((r) => JSON.parse(r.body) as unknown)).toEqual([
+        { files: ['https://img.example.com/i/01JFDELETED000000000000000', 'https://img.example.com/i/01JFDELETED000000000000000/thumb'] },
+        { files: ['https://img.example.com/i/01JFHIDDEN0000000000000000', 'https://img.example.com/i/01JFHIDDEN0000000000000000/thumb'] },
+      ]);
+      expect(at('/purge')[0]!.headers.authorization).toBe('Bearer cdn-token');
+    } finally {
+      child.kill();
+    }
+  }, 30_000);
 });
 
 describe('webhooks without loopback allowed (the default)', () => {
