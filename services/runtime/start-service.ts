@@ -152,7 +152,7 @@ export async function startService(
       );
       cleanups.push(async () => sweeps.stop());
       // Webhook delivery is background work too: it runs where the resizer runs.
-      const delivering = await startWebhooks({ config, redis, logger, ...webhooks });
+      const delivering = await startWebhooks({ config, redis, logger, meter: telemetry.meter, ...webhooks });
       cleanups.push(() => delivering.stop(config.shutdownTimeoutMs));
     }
 

@@ -254,6 +254,12 @@ describe('webhooks', () => {
     expect((await api(t.url, 'PATCH', `/v1/webhooks/${hook.id}`, alice.key, { events: ['nope'] })).status).toBe(400);
   });
 
+  it('counts attempts by outcome in /metrics', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    for (const outcome of ['delivered', 'failed', 'gone', 'dead']) expect(text).toMatch(new RegExp(`imgsvc_webhook_attempts_total\\{[^}]*outcome="${outcome}"[^}]*\\} [1-9]`));
+    expect(text).toMatch(/imgsvc_webhook_deliveries_scheduled(\{[^}]*\})? \d+/);
+  });
+
   it('comes back from storage when Redis loses the endpoints (reindex restore)', async () => {
     const hook = await register(alice.key, '/restored');
     const keys = await t.redis.client.keys('imgsvc:*webhook*');

@@ -16,6 +16,7 @@ export interface DeliveryWorkerOptions {
   pollMs: number;
   /** How long a claimed delivery is this worker's; past it (the worker died) it is due again. */
   leaseMs: number;
+  onAttempt?: (outcome: 'delivered' | 'failed' | 'gone' | 'dead') => void;
 }
 
 /**
@@ -111,6 +112,7 @@ export class DeliveryWorker {
       await this.disableGone(endpoint.id, after);
     }
     await this.deliveries.record(next, previous);
+    this.o.onAttempt?.(step.status);
     this.logger.info({ deliveryId: d.id, endpointId: d.endpointId, eventId: d.eventId, status: next.status, httpStatus: next.lastStatus, attempts }, 'webhook attempt');
   }
 

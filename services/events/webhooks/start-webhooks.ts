@@ -1,4 +1,6 @@
 import { hostname } from 'node:os';
+import { redisKeys } from '../../redis/keys.js';
+import type { Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
@@ -20,7 +22,7 @@ export function leaseMsFor(timeoutMs: number): number {
  * The webhook worker of the resizer role: a consumer of the event stream that schedules
  * deliveries (acknowledging events only once scheduled) and a worker that sends due ones.
  */
-export async function startWebhooks(deps: { config: Config; redis: Redis; endpoints: EndpointStore; box: SecretBox; logger: Logger }): Promise<{ stop(timeoutMs: number): Promise<void> }> {
+export async function startWebhooks(deps: { config: Config; redis: Redis; endpoints: EndpointStore; box: SecretBox; logger: Logger; meter: Meter }): Promise<{ stop(timeoutMs: number): Promise<void> }> {
   const { config, logger } = deps;
   const log = logger.child({ component: 'webhooks' });
   const deliveries = new DeliveryStore(deps.redis);
@@ -45,6 +47,16 @@ export async function startWebhooks(deps: { config: Config; redis: Redis; endpoi
     aborter.signal,
     (err) => log.warn({ err }, 'reading events for webhooks failed; retrying'),
   );
+  const attempts = deps.meter.createCounter('imgsvc_webhook_attempts', { description: 'Webhook delivery attempts by outcome: delivered, failed (will retry), gone (410, endpoint disabled), dead (dead-lettered)' });
+  deps.meter
+    .createObservableGauge('imgsvc_webhook_deliveries_scheduled', { description: 'Webhook deliveries waiting for their next attempt or being attempted (shared: every worker reports the same)' })
+    .addCallback(async (result) => {
+      try {
+        result.observe(await deps.redis.zcard(redisKeys.webhookDue));
+      } catch {
+        // Redis unavailable: report nothing rather than a misleading zero.
+      }
+    });
   const worker = new DeliveryWorker(
     deliveries,
     deps.endpoints,
@@ -56,6 +68,7 @@ export async function startWebhooks(deps: { config: Config; redis: Redis; endpoi
       concurrency: config.webhookConcurrency,
       pollMs: config.webhookPollMs,
       leaseMs,
+      onAttempt: (outcome) => attempts.add(1, { outcome }),
     },
     log,
   );
