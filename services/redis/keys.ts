@@ -73,17 +73,18 @@ export const redisKeys = {
   favoriters: (imageId: string) => `${P}favoriters:{${imageId}}`,
   /** The event stream other services follow (services/events/): one stream, trimmed by age. */
   events: `${P}events`,
-  /** A webhook endpoint's JSON (the copy of `webhooks/<id>.json` in storage). */
-  webhook: (id: string) => `${P}webhook:${id}`,
+  /** A webhook endpoint's JSON (the copy of `webhooks/<id>.json` in storage). Tagged `{webhooks}`, see below. */
+  webhook: (id: string) => `${P}{webhooks}:endpoint:${id}`,
   /** Every webhook endpoint id, score 0 (ULIDs sort by time). */
-  webhooks: `${P}webhooks`,
+  webhooks: `${P}{webhooks}:endpoints`,
   /** An owner's endpoint ids, score 0. */
-  ownerWebhooks: (ownerId: string) => `${P}owner-webhooks:${ownerId}`,
+  ownerWebhooks: (ownerId: string) => `${P}{webhooks}:owner:${ownerId}`,
   /** Admins' endpoints, which receive every event. */
-  allScopeWebhooks: `${P}webhooks:all-scope`,
+  allScopeWebhooks: `${P}{webhooks}:all-scope`,
   /**
-   * Deliveries share one hash tag: the scripts that schedule, claim and retry touch a delivery,
-   * the due set and the listings at once. One slot holds delivery bookkeeping only, not events.
+   * Webhook keys share one hash tag: the scripts and transactions that schedule, claim and retry
+   * touch a delivery, the due set and the listings at once, and an endpoint's copy moves with its
+   * indexes. One slot holds webhook bookkeeping only (endpoints are few), not the events.
    */
   webhookDelivery: (deliveryId: string) => `${P}{webhooks}:delivery:${deliveryId}`,
   /** Delivery ids by the time (ms) they are next due; a claimed one is pushed a lease ahead. */
