@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { redisKeys } from '../../redis/keys.js';
 import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store.js';
 import { webhookKey } from '../../storage/keys.js';
+import { DELIVERY_STATUSES } from './delivery-store.js';
 import type { WebhookEndpoint } from './endpoint.js';
 
 /** Webhook endpoints: storage first (the truth), then their Redis copy and indexes. */
@@ -62,6 +63,8 @@ export class EndpointStore {
       .zrem(redisKeys.webhooks, endpoint.id)
       .zrem(redisKeys.ownerWebhooks(endpoint.ownerId), endpoint.id)
       .zrem(redisKeys.allScopeWebhooks, endpoint.id)
+      // Its listings go; pending deliveries are dropped when they come due, finished ones expire.
+      .del(redisKeys.webhookDeliveries(endpoint.id), ...DELIVERY_STATUSES.map((s) => redisKeys.webhookDeliveries(endpoint.id, s)))
       .exec();
   }
 
