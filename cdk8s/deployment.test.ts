@@ -43,10 +43,11 @@ describe('deployment', () => {
       { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 's3', key: 'secret' } } },
       { name: 'IMGSVC_BOOTSTRAP_ADMIN_KEY', valueFrom: { secretKeyRef: { name: 'imgsvc-auth', key: 'adminKey' } } },
       { name: 'IMGSVC_SIGNING_KEYS', valueFrom: { secretKeyRef: { name: 'imgsvc-auth', key: 'signingKeys' } } },
+      { name: 'IMGSVC_WEBHOOK_SECRET_KEY', valueFrom: { secretKeyRef: { name: 'imgsvc-auth', key: 'webhookKey' } } },
       { name: 'IMGSVC_RESIZE_CONCURRENCY', valueFrom: { resourceFieldRef: { containerName: 'imgsvc', resource: 'requests.cpu', divisor: '1' } } },
     ]);
     const upload = deployment(inputFor({ redis: { url: 'redis://r:6379' } }), 'upload').spec!.template.spec!.containers[0]!.env!;
-    expect(upload.map((e) => e.name)).toEqual(['REDIS_URL', 'IMGSVC_BOOTSTRAP_ADMIN_KEY', 'IMGSVC_SIGNING_KEYS']);
+    expect(upload.map((e) => e.name)).toEqual(['REDIS_URL', 'IMGSVC_BOOTSTRAP_ADMIN_KEY', 'IMGSVC_SIGNING_KEYS', 'IMGSVC_WEBHOOK_SECRET_KEY']);
     expect(upload[0]).toEqual({ name: 'REDIS_URL', value: 'redis://r:6379' });
   });
 

@@ -76,8 +76,11 @@ const auth = z
     signingKeysSecretRef: secretKeyRef('signingKeys').describe(
       'Secret key holding the URL-signing key ring, kid:secret[,kid:secret…]; the first signs, all verify (rotate by prepending)',
     ),
+    webhookKeySecretRef: secretKeyRef('webhookKey').describe(
+      'Secret key holding the 32-byte base64 key that seals webhook signing secrets at rest (openssl rand -base64 32); every pod must share it',
+    ),
   })
-  .describe('accounts and signed URLs: both Secrets are read by every pod, never copied into objects the operator owns; by default both keys of the Secret imgsvc-auth');
+  .describe('accounts, signed URLs and webhook secrets: the Secrets are read by every pod, never copied into objects the operator owns; by default keys of the Secret imgsvc-auth');
 
 export const imageServiceSpec = z.object({
   image: z.string().min(1).default(DEFAULT_IMAGE),
@@ -85,7 +88,7 @@ export const imageServiceSpec = z.object({
   imagePullSecrets: z.array(z.object({ name: z.string().min(1) })).optional(),
   redis,
   storage: z.object({ s3 }),
-  auth: auth.prefault({ bootstrapAdminKeySecretRef: { name: 'imgsvc-auth' }, signingKeysSecretRef: { name: 'imgsvc-auth' } }),
+  auth: auth.prefault({ bootstrapAdminKeySecretRef: { name: 'imgsvc-auth' }, signingKeysSecretRef: { name: 'imgsvc-auth' }, webhookKeySecretRef: { name: 'imgsvc-auth' } }),
   publicBaseUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'expected an http:// or https:// URL').optional(),
   config: serviceConfig.prefault({}),
   upload: role(['CPU', 'InFlightRequests'], {

@@ -25,6 +25,7 @@ export function podEnv(input: BuildInput, role: RoleName): IEnvVar[] {
   env.push(
     { name: 'IMGSVC_BOOTSTRAP_ADMIN_KEY', valueFrom: { secretKeyRef: { name: auth.bootstrapAdminKeySecretRef.name, key: auth.bootstrapAdminKeySecretRef.key } } },
     { name: 'IMGSVC_SIGNING_KEYS', valueFrom: { secretKeyRef: { name: auth.signingKeysSecretRef.name, key: auth.signingKeysSecretRef.key } } },
+    { name: 'IMGSVC_WEBHOOK_SECRET_KEY', valueFrom: { secretKeyRef: { name: auth.webhookKeySecretRef.name, key: auth.webhookKeySecretRef.key } } },
   );
   const concurrency = CONCURRENCY_ENV[role];
   if (concurrency) {

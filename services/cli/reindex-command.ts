@@ -11,6 +11,7 @@ import { readBootstrap, restoreAccounts } from '../accounts/restore-accounts.js'
 import { ViewerGrants } from '../accounts/viewer-grants.js';
 import { adoptOwnerless } from '../images/adopt-ownerless.js';
 import { restoreSharing } from '../sharing/restore-sharing.js';
+import { restoreWebhooks } from '../events/webhooks/restore-webhooks.js';
 
 /** `imgsvc reindex`: rebuild the Redis index (accounts, grants, records) from storage. */
 export async function runReindex(flags: ConfigFlags, env: Record<string, string | undefined>): Promise<number> {
@@ -24,13 +25,14 @@ export async function runReindex(flags: ConfigFlags, env: Record<string, string 
       const store = await openObjectStore(config, dataDir);
       const accounts = await restoreAccounts({ store, redis, accounts: new AccountStore(redis, store, undefined), grants: new ViewerGrants(redis, store, undefined), logger });
       const sharing = await restoreSharing({ store, redis, logger });
+      const webhooks = await restoreWebhooks({ store, redis, logger });
       const index = new ImageIndex(redis);
       const result = await reindex(store, index, logger);
       const admin = await readBootstrap(store);
       if (admin) await adoptOwnerless(store, index, admin.adminId, logger);
-      const unreadable = [...accounts.unreadable, ...sharing.unreadable, ...result.unreadable];
+      const unreadable = [...accounts.unreadable, ...sharing.unreadable, ...webhooks.unreadable, ...result.unreadable];
       process.stdout.write(
-        `reindexed ${result.restored} images, ${accounts.users} users, ${accounts.keys} API keys, ${accounts.grants} viewer grants, ${sharing.albums} albums, ${sharing.favorites} favorites and ${sharing.comments} comments from ${describeStore(config, dataDir)}${result.duplicates.length ? `; removed ${result.duplicates.length} duplicates: ${result.duplicates.join(', ')}` : ''}${unreadable.length ? `; ${unreadable.length} objects unreadable: ${unreadable.join(', ')}` : ''}\n`,
+        `reindexed ${result.restored} images, ${accounts.users} users, ${accounts.keys} API keys, ${accounts.grants} viewer grants, ${sharing.albums} albums, ${sharing.favorites} favorites, ${sharing.comments} comments and ${webhooks.webhooks} webhook endpoints from ${describeStore(config, dataDir)}${result.duplicates.length ? `; removed ${result.duplicates.length} duplicates: ${result.duplicates.join(', ')}` : ''}${unreadable.length ? `; ${unreadable.length} objects unreadable: ${unreadable.join(', ')}` : ''}\n`,
       );
       return unreadable.length > 0 ? 2 : 0;
     } finally {

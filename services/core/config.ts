@@ -3,6 +3,7 @@ import { DEFAULT_PRESETS, parsePresets } from './eager-presets.js';
 import { ACCESS_SETTINGS } from './access-settings.js';
 import { PROCESSING_SETTINGS } from './processing-settings.js';
 import { SHARING_SETTINGS } from './sharing-settings.js';
+import { WEBHOOK_SETTINGS } from './webhook-settings.js';
 import { byteSize } from './setting-schemas.js';
 import { parseCorsOrigins } from './cors-origins.js';
 
@@ -182,6 +183,7 @@ const SETTINGS = {
   },
   ...ACCESS_SETTINGS,
   ...SHARING_SETTINGS,
+  ...WEBHOOK_SETTINGS,
   logLevel: {
     env: 'IMGSVC_LOG_LEVEL',
     flag: undefined,
@@ -257,6 +259,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
   }
   if (out.signedUrlTtlSeconds > out.signedUrlMaxTtlSeconds) {
     problems.push(`IMGSVC_SIGNED_URL_TTL: expected at most IMGSVC_SIGNED_URL_MAX_TTL (${out.signedUrlMaxTtlSeconds}) but received ${out.signedUrlTtlSeconds}`);
+  }
+  if (out.webhookRetryBaseMs > out.webhookRetryMaxMs) {
+    problems.push(`IMGSVC_WEBHOOK_RETRY_BASE_MS: expected at most IMGSVC_WEBHOOK_RETRY_MAX_MS (${out.webhookRetryMaxMs}) but received ${out.webhookRetryBaseMs}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;

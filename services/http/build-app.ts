@@ -46,6 +46,11 @@ import { notificationsFor } from '../sharing/notifications.js';
 import { Limiter } from '../ratelimit/limiter.js';
 import { SearchIndex } from '../search/search-index.js';
 import { searchRoutes } from '../search/search-routes.js';
+import type { EndpointStore } from '../events/webhooks/endpoint-store.js';
+import type { SecretBox } from '../events/webhooks/secret-box.js';
+import { webhookRoutes } from '../events/webhooks/webhook-routes.js';
+import { deliveryRoutes } from '../events/webhooks/delivery-routes.js';
+import { DeliveryStore } from '../events/webhooks/delivery-store.js';
 
 export interface AppDeps {
   config: Config;
@@ -65,6 +70,8 @@ export interface AppDeps {
   access: AccessParts;
   /** Where the sharing writers append their events (the index has the same one). */
   events: EventSink;
+  /** Webhook endpoints and the key that seals their secrets. */
+  webhooks: { endpoints: EndpointStore; box: SecretBox };
   roleChecks?: () => Record<string, CheckResult>;
   /** Finds a record in storage while the index is not known intact (lost with Redis, being rebuilt). */
   recordFallback?: (id: string) => Promise<ImageRecord | undefined>;
@@ -159,6 +166,9 @@ export function buildApp(deps: AppDeps): express.Express {
     app.use(favoriteRoutes({ redis: deps.redis, favorites, guard: access.guard, ring: access.signer.ring, view }));
     app.use(albumRoutes({ redis: deps.redis, albums, albumGuard: new AlbumGuard(albums, access.guard), guard: access.guard, ring: access.signer.ring, view }));
     app.use(searchRoutes({ search: new SearchIndex(deps.redis, deps.index, access.guard, access.grants), accounts: access.accounts, ring: access.signer.ring, view }));
+    const hooks = { ...deps.webhooks, allow: config.webhookAllowPrivate };
+    app.use(webhookRoutes(hooks));
+    app.use(deliveryRoutes({ ...hooks, deliveries: new DeliveryStore(deps.redis), ring: access.signer.ring }));
     app.use(analyticsRoutes({ queries: new AnalyticsQueries(deps.redis), guard: access.guard }));
     app.use(
       downloadRoutes({

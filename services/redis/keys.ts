@@ -99,4 +99,22 @@ export const redisKeys = {
   searchTemp: (queryId: string, n: number) => `${P}search:tmp:${queryId}:${n}`,
   /** The event stream other services follow (services/events/): one stream, trimmed by age. */
   events: `${P}events`,
+  /** A webhook endpoint's JSON (the copy of `webhooks/<id>.json` in storage). Tagged `{webhooks}`, see below. */
+  webhook: (id: string) => `${P}{webhooks}:endpoint:${id}`,
+  /** Every webhook endpoint id, score 0 (ULIDs sort by time). */
+  webhooks: `${P}{webhooks}:endpoints`,
+  /** An owner's endpoint ids, score 0. */
+  ownerWebhooks: (ownerId: string) => `${P}{webhooks}:owner:${ownerId}`,
+  /** Admins' endpoints, which receive every event. */
+  allScopeWebhooks: `${P}{webhooks}:all-scope`,
+  /**
+   * Webhook keys share one hash tag: the scripts and transactions that schedule, claim and retry
+   * touch a delivery, the due set and the listings at once, and an endpoint's copy moves with its
+   * indexes. One slot holds webhook bookkeeping only (endpoints are few), not the events.
+   */
+  webhookDelivery: (deliveryId: string) => `${P}{webhooks}:delivery:${deliveryId}`,
+  /** Delivery ids by the time (ms) they are next due; a claimed one is pushed a lease ahead. */
+  webhookDue: `${P}{webhooks}:due`,
+  /** An endpoint's deliveries (score 0, ids sort by event time), all of them or those of one status. */
+  webhookDeliveries: (endpointId: string, status?: string) => `${P}{webhooks}:deliveries:${endpointId}${status ? `:${status}` : ''}`,
 } as const;

@@ -37,6 +37,10 @@ import { listRoutes } from '../http/list-routes.js';
 import { PUBLIC_IMAGE_ROUTES } from '../origin/public-image-handler.js';
 import { startTempSweeps, type TempFolder } from './sweep-temp-files.js';
 import { FsObjectStore } from '../storage/fs-store.js';
+import { EndpointStore } from '../events/webhooks/endpoint-store.js';
+import { restoreWebhooks } from '../events/webhooks/restore-webhooks.js';
+import { loadSecretBox } from '../events/webhooks/secret-box.js';
+import { startWebhooks } from '../events/webhooks/start-webhooks.js';
 
 export interface ServiceHandle {
   readonly url: string;
@@ -125,6 +129,7 @@ export async function startService(
     restoreAccountsLater = async () => {
       await restoreAccounts({ store, redis, accounts: access.accounts, grants: access.grants, logger });
       await restoreSharing({ store, redis, logger });
+      await restoreWebhooks({ store, redis, logger });
     };
     guard.start();
     cleanups.push(() => access.bus.stop());
@@ -139,6 +144,7 @@ export async function startService(
     recorder.start();
     cleanups.push(() => recorder.stop());
 
+    const webhooks = { endpoints: new EndpointStore(redis, store), box: await loadSecretBox(config.webhookSecretKey, dataDir) };
     // One budget for every transform in this process, eager and on demand alike.
     const budget = new MemoryBudget(config.transformMemoryBudget);
     if (config.role === 'all' || config.role === 'resizer') {
@@ -162,6 +168,9 @@ export async function startService(
         applyDelayMs: config.notificationApplyDelayMs,
       });
       cleanups.push(() => feed.stop());
+      // Webhook delivery is background work too: it runs where the resizer runs.
+      const delivering = await startWebhooks({ config, redis, logger, meter: telemetry.meter, ...webhooks });
+      cleanups.push(() => delivering.stop(config.shutdownTimeoutMs));
     }
 
     let accepting = true;
@@ -187,6 +196,7 @@ export async function startService(
       isAccepting: () => accepting,
       access,
       events,
+      webhooks,
       recordFallback,
       roleChecks: (): Record<string, CheckResult> => (resizer ? { resizer: resizer.worker.health() } : {}),
     });

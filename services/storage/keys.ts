@@ -32,3 +32,6 @@ export const FAVORITES_PREFIX = 'favorites/';
 export const commentKey = (imageId: string, commentId: string): string => `comments/${imageId}/${commentId}.json`;
 export const commentPrefix = (imageId: string): string => `comments/${imageId}/`;
 export const COMMENTS_PREFIX = 'comments/';
+/** One object per webhook endpoint (its signing secrets sealed inside): the truth the Redis copy is rebuilt from. */
+export const webhookKey = (endpointId: string): string => `webhooks/${endpointId}.json`;
+export const WEBHOOKS_PREFIX = 'webhooks/';

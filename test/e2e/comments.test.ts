@@ -265,7 +265,7 @@ describe('a Redis wipe', () => {
     } finally {
       process.stdout.write = write;
     }
-    expect(out.join('')).toMatch(/\d+ favorites and \d+ comments/);
+    expect(out.join('')).toMatch(/\d+ favorites, \d+ comments and \d+ webhook endpoints/);
     const after = await snapshot();
     // Cursors are MAC'd, not stored: the same positions give the same cursors.
     expect(after).toEqual(before);

@@ -131,7 +131,7 @@ describe('a Redis wipe', () => {
     } finally {
       process.stdout.write = write;
     }
-    expect(out.join('')).toMatch(/\d+ albums, \d+ favorites and \d+ comments/);
+    expect(out.join('')).toMatch(/\d+ albums, \d+ favorites, \d+ comments and \d+ webhook endpoints/);
     expect(await snapshot()).toEqual(before);
     // And the restored state still takes writes: one favorite per user and image.
     expect((await api(t.url, 'PUT', `/v1/images/${pub}/favorite`, bob.key)).body).toMatchObject({ favoriteCount: 1 });

@@ -7,6 +7,7 @@ import { uploadBytes } from '../helpers/http.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { waitForStatus } from '../helpers/wait-for.js';
 import { jpegVariant } from '../helpers/jpeg-variant.js';
+import { DeliveryStore } from '../../services/events/webhooks/delivery-store.js';
 
 /**
  * The access matrix: every route × every kind of caller × a public and a private image,
@@ -50,6 +51,25 @@ const images: Record<'public' | 'private', { id: string; sha256: string }> = {} 
 const albums: Record<'public' | 'private', string> = {} as never;
 let jpeg: Buffer;
 let counter = 0;
+/** Alice's webhook endpoint. */
+let hook = '';
+
+async function freshHook(): Promise<string> {
+  const made = await api(t.url, 'POST', '/v1/webhooks', alice.key, { url: 'http://127.0.0.1:9/matrix' });
+  expect(made.status).toBe(201);
+  return String(made.body.id);
+}
+
+/** A dead letter of alice's endpoint, written straight into the schedule (not due, then dead). */
+async function deadDelivery(): Promise<string> {
+  const deliveries = new DeliveryStore(t.service.redis);
+  const n = counter++;
+  const id = `01JF${String(n).padStart(22, '0')}`;
+  const d = { id, endpointId: hook, eventId: `${Date.now()}-${n}`, eventType: 'image.updated', body: '{}', windowStart: Date.now() + 3_600_000 };
+  await deliveries.schedule(d);
+  await deliveries.record({ ...d, status: 'dead', attempts: 1, nextAt: null, lastAttemptAt: Date.now(), lastStatus: 500, lastError: 'HTTP 500', doneAt: Date.now() }, 'pending');
+  return id;
+}
 
 const ROWS: Row[] = [
   { route: 'GET /v1/images/:id', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}` }), public: '200 200 200 200 200 401 401 403', private: '404 200 200 404 200 401 401 403' },
@@ -113,6 +133,16 @@ const ROWS: Row[] = [
   { route: 'POST /v1/me/notifications/read', scope: 'write', request: () => ({ path: '/v1/me/notifications/read', body: { all: true } }), ...SAME('401 200 200 200 200 401 401 403') },
   // Open to all (a key must be able to read); what each caller finds is checked in 'search finds only what each caller may see' below.
   { route: 'GET /v1/search', scope: 'read', request: () => ({ path: '/v1/search?q=matrix' }), ...SAME('200 200 200 200 200 401 401 403') },
+  // Webhook endpoints are their owner's and the admins': anyone else gets the 404 of an unknown id.
+  { route: 'POST /v1/webhooks', scope: 'write', request: () => ({ path: '/v1/webhooks', body: { url: 'http://127.0.0.1:9/matrix' } }), ...SAME('401 201 201 201 201 401 401 403') },
+  { route: 'GET /v1/webhooks', scope: 'read', request: () => ({ path: '/v1/webhooks' }), ...SAME('401 200 200 200 200 401 401 403') },
+  { route: 'GET /v1/webhooks/:id', scope: 'read', request: () => ({ path: `/v1/webhooks/${hook}` }), ...SAME('401 200 404 404 200 401 401 403') },
+  { route: 'PATCH /v1/webhooks/:id', scope: 'write', request: () => ({ path: `/v1/webhooks/${hook}`, body: { description: 'matrix' } }), ...SAME('401 200 404 404 200 401 401 403') },
+  { route: 'DELETE /v1/webhooks/:id', scope: 'write', request: async () => ({ path: `/v1/webhooks/${await freshHook()}` }), ...SAME('401 204 404 404 204 401 401 403') },
+  { route: 'POST /v1/webhooks/:id/rotate-secret', scope: 'write', request: () => ({ path: `/v1/webhooks/${hook}/rotate-secret` }), ...SAME('401 200 404 404 200 401 401 403') },
+  { route: 'GET /v1/webhooks/:id/deliveries', scope: 'read', request: () => ({ path: `/v1/webhooks/${hook}/deliveries?status=dead` }), ...SAME('401 200 404 404 200 401 401 403') },
+  // Each cell retries a fresh dead letter of the owner's endpoint.
+  { route: 'POST /v1/webhooks/:id/deliveries/:deliveryId/retry', scope: 'write', request: async () => ({ path: `/v1/webhooks/${hook}/deliveries/${await deadDelivery()}/retry` }), ...SAME('401 200 404 404 200 401 401 403') },
   { route: 'GET /healthz', scope: 'none', request: () => ({ path: '/healthz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /readyz', scope: 'none', request: () => ({ path: '/readyz' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /metrics', scope: 'none', request: () => ({ path: '/metrics' }), ...SAME('200 200 200 200 200 200 200 200') },
@@ -129,6 +159,7 @@ function keyOf(caller: Caller, scope: Scope): string | undefined {
 
 beforeAll(async () => {
   t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off', IMGSVC_COMMENT_RATE: 'off' });
+  t = await startTestService({ IMGSVC_WEBHOOK_ALLOW_PRIVATE: 'loopback', IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off' });
   jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
   alice = await createUser(t.url, t.adminKey, 'alice');
   bob = await createUser(t.url, t.adminKey, 'bob');
@@ -136,6 +167,7 @@ beforeAll(async () => {
   dave = await createUser(t.url, t.adminKey, 'dave');
   expect((await api(t.url, 'PUT', `/v1/me/viewers/${bob.id}`, alice.key)).status).toBe(200);
   keys.owner = alice.key;
+  hook = await freshHook();
   keys.viewer = bob.key;
   keys.stranger = carol.key;
   keys.admin = t.adminKey;
