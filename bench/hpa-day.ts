@@ -3,10 +3,12 @@
  * through the HPAs the constructs generate, with the documented HPA algorithm (cdk8s/hpa-simulator.ts),
  * and prints the replicas per role that they would choose, hour by hour.
  *
- * Costs are this project's own measurements (README, "Benchmarks"): 17 ms of CPU per upload,
- * 120 ms of CPU per image for the eager set (50 px thumbnails and placeholder; bench:resize mean
+ * Costs are this project's own measurements (README, "Benchmarks"), the same as bench/figures.json
+ * (what `imgsvc capacity` plans from): 15.7 ms of CPU per upload (bench:upload, full validation),
+ * 127 ms of CPU per image for the eager set (50 px thumbnails and placeholder; bench:resize mean
  * over the corpus photos, it was 338 ms with the 320/640/1280 px WebP eager too); origin behind a
- * CDN at a 90% hit rate, plus the display size each image's first view makes on demand (242 ms).
+ * CDN at a 90% hit rate at 87.8 µs per cached request (bench:hot-path), plus the display size
+ * each image's first view makes on demand (265 ms, bench:resize's 1280 px WebP first view).
  * Pods take 30 s from creation to ready. Nothing here is asserted: it prints figures.
  */
 import type { IMetricSpec } from 'kubernetes-models/autoscaling/v2/MetricSpec';
@@ -18,18 +20,18 @@ const PEAK_UPLOADS_PER_S = 5_000_000 / 3600;
 const SYNC_S = 15;
 const STARTUP_S = 30;
 const COST = {
-  uploadCpuS: 0.017,
+  uploadCpuS: 0.0157,
   uploadLatencyS: 0.12,
-  resizeCpuS: 0.12,
+  resizeCpuS: 0.127,
   /**
    * Display variants made on demand per upload: one per image is the worst case (every image
    * viewed at one display size); HPA_FIRST_VIEWS sets another share to compare.
    */
   firstViewTransformsPerUpload: Number(process.env.HPA_FIRST_VIEWS ?? 1),
-  firstViewCpuS: 0.242,
+  firstViewCpuS: 0.265,
   /** Image requests per upload reaching the origin after a 90%-hit CDN (20 views per upload). */
   originRequestsPerUpload: 2,
-  originCpuS: 0.009,
+  originCpuS: 0.0000878,
   originLatencyS: 0.017,
 };
 

@@ -16,7 +16,7 @@ const role = {
 export const figuresSchema = z.object({
   upload: z.object({ cpuMsPerUpload: positive, measuredAtBytes: positive, byteCpuMsAtMeasuredSize: figure, ...role }),
   resizer: z.object({ cpuMsPerImage: positive, measuredAtMegapixels: positive, ...role }),
-  origin: z.object({ cpuMsPerRequest: positive, bytesPerView: z.record(z.string(), figure), ...role }),
+  origin: z.object({ cpuMsPerRequest: positive, firstViewCpuMs: figure, firstViewTransformsPerUpload: figure, bytesPerView: z.record(z.string(), figure), ...role }),
   traffic: z.object({ viewsPerImagePerDay: figure, cdnHitRatio: figure }),
   redis: z.object({
     opsPerSecond: positive,

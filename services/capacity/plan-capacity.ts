@@ -52,7 +52,9 @@ export interface Plan {
   viewsPerSecond: number;
   originRequestsPerSecond: number;
   bytesPerView: number;
-  cpuMs: { upload: number; resize: number; originRequest: number };
+  /** `firstView` is one on-demand display size; the origin makes `firstViewsPerSecond` of them. */
+  cpuMs: { upload: number; resize: number; originRequest: number; firstView: number };
+  firstViewsPerSecond: number;
   roles: { upload: RolePlan; resizer: RolePlan; origin: RolePlan; originWithoutCdn: RolePlan };
   coresRequested: { withCdn: number; withoutCdn: number };
   redis: { opsPerSecond: number; opsPerSecondWithoutCdn: number; indexBytes: number; analyticsBytes: number; memoryBytes: number; shardsForMemory: number; shardsForOps: number };
@@ -81,11 +83,16 @@ export function planCapacity(load: Load, figures: Figures, prices: Prices): Plan
   const uploadCpuMs = u.cpuMsPerUpload - u.byteCpuMsAtMeasuredSize + (u.byteCpuMsAtMeasuredSize / u.measuredAtBytes) * load.avgUploadBytes;
   const resizeCpuMs = (figures.resizer.cpuMsPerImage * load.avgMegapixels) / figures.resizer.measuredAtMegapixels;
   const originCpuMs = figures.origin.cpuMsPerRequest;
+  // Display sizes are made on demand by the origin, once per image and size whatever the CDN
+  // does, and decode the whole original like the eager set: in proportion to pixels too.
+  const firstViewCpuMs = (figures.origin.firstViewCpuMs * load.avgMegapixels) / figures.resizer.measuredAtMegapixels;
+  const firstViewsPerSecond = load.viewsPerImagePerDay > 0 ? uploadsPerSecond * figures.origin.firstViewTransformsPerUpload : 0;
+  const firstViewCoreMs = firstViewsPerSecond * firstViewCpuMs;
 
   const upload = role(uploadsPerSecond * uploadCpuMs, figures.upload);
   const resizer = role(uploadsPerSecond * resizeCpuMs, figures.resizer);
-  const origin = role(originRequestsPerSecond * originCpuMs, figures.origin);
-  const originWithoutCdn = role(viewsPerSecond * originCpuMs, figures.origin);
+  const origin = role(originRequestsPerSecond * originCpuMs + firstViewCoreMs, figures.origin);
+  const originWithoutCdn = role(viewsPerSecond * originCpuMs + firstViewCoreMs, figures.origin);
 
   const r = figures.redis;
   const opsPerSecond = uploadsPerSecond * r.commandsPerUpload + originRequestsPerSecond * r.commandsPerOriginView;
@@ -134,7 +141,8 @@ export function planCapacity(load: Load, figures: Figures, prices: Prices): Plan
     viewsPerSecond,
     originRequestsPerSecond,
     bytesPerView,
-    cpuMs: { upload: uploadCpuMs, resize: resizeCpuMs, originRequest: originCpuMs },
+    cpuMs: { upload: uploadCpuMs, resize: resizeCpuMs, originRequest: originCpuMs, firstView: firstViewCpuMs },
+    firstViewsPerSecond,
     roles: { upload, resizer, origin, originWithoutCdn },
     coresRequested,
     redis: {

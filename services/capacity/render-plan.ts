@@ -7,12 +7,12 @@ export function renderPlan(p: Plan): string {
   const row = (label: string, value: string) => out.push(`  ${label.padEnd(28)} ${value}`);
   out.push(`Capacity for ${int(l.uploadsPerHour)} uploads/hour (${int(p.uploadsPerSecond)}/s), ${bytes(l.avgUploadBytes)} and ${l.avgMegapixels} MP per upload`);
   out.push(`  views: ${num(l.viewsPerImagePerDay)} per image per day, ${int(p.viewsPerSecond)}/s; device mix ${Object.entries(l.deviceMix).map(([d, s]) => `${d} ${pct(s)}`).join(', ')}; CDN hit ratio ${pct(l.cdnHitRatio)}; retention ${l.retentionDays} days`);
-  out.push(`  CPU per unit: upload ${l2(p.cpuMs.upload)} ms, resize ${l2(p.cpuMs.resize)} ms, origin request ${p.cpuMs.originRequest} ms`);
+  out.push(`  CPU per unit: upload ${l2(p.cpuMs.upload)} ms, resize ${l2(p.cpuMs.resize)} ms, origin request ${p.cpuMs.originRequest} ms, first view ${l2(p.cpuMs.firstView)} ms`);
   out.push('', 'Fleet (pods at the HPA CPU targets)');
   row('upload', `${l2(p.roles.upload.busyCores)} cores busy, ${plural(p.roles.upload.pods, 'pod')} (max ${p.roles.upload.maxPods})`);
   row('resizer', `${l2(p.roles.resizer.busyCores)} cores busy, ${plural(p.roles.resizer.pods, 'pod')} (max ${p.roles.resizer.maxPods})`);
-  row('origin, behind the CDN', `${l2(p.roles.origin.busyCores)} cores busy, ${plural(p.roles.origin.pods, 'pod')} for ${int(p.originRequestsPerSecond)} requests/s`);
-  row('origin, without a CDN', `${l2(p.roles.originWithoutCdn.busyCores)} cores busy, ${plural(p.roles.originWithoutCdn.pods, 'pod')} for ${int(p.viewsPerSecond)} requests/s`);
+  row('origin, behind the CDN', `${l2(p.roles.origin.busyCores)} cores busy, ${plural(p.roles.origin.pods, 'pod')} for ${int(p.originRequestsPerSecond)} requests/s${firstViews(p)}`);
+  row('origin, without a CDN', `${l2(p.roles.originWithoutCdn.busyCores)} cores busy, ${plural(p.roles.originWithoutCdn.pods, 'pod')} for ${int(p.viewsPerSecond)} requests/s${firstViews(p)}`);
   row('cores requested', `${int(p.coresRequested.withCdn)} with the CDN, ${int(p.coresRequested.withoutCdn)} without`);
   out.push('', 'Redis');
   row('commands/s', `${int(p.redis.opsPerSecond)} (${int(p.redis.opsPerSecondWithoutCdn)} without a CDN); ${plural(p.redis.shardsForOps, 'primary', 'primaries')} for that at the measured rate`);
@@ -38,6 +38,8 @@ export function renderPlan(p: Plan): string {
     : `First chokepoint: ${first.resource}, at ${pct(first.utilisation)} of its ceiling: it saturates when the load grows ${num(1 / first.utilisation)}x.`);
   return `${out.join('\n')}\n`;
 }
+
+const firstViews = (p: Plan) => (p.firstViewsPerSecond > 0 ? ` and ${int(p.firstViewsPerSecond)} first views/s` : '');
 
 const COST_LABELS: Record<keyof CostLines, string> = {
   compute: 'compute (pods)',

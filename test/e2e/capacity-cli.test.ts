@@ -29,16 +29,16 @@ describe('imgsvc capacity', () => {
     const { code, stdout, stderr } = await capacity([]);
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/^Capacity for 5,000,000 uploads\/hour \(1,389\/s\), 3\.42 MB and 6\.29 MP per upload$/m);
-    expect(stdout).toMatch(/CPU per unit: upload 34\.0 ms, resize 338\.0 ms, origin request 0\.0878 ms/);
-    expect(stdout).toMatch(/^ {2}upload +47\.2 cores busy, 68 pods \(max 60\)$/m);
-    expect(stdout).toMatch(/^ {2}resizer +469\.4 cores busy, 294 pods \(max 400\)$/m);
-    expect(stdout).toMatch(/^ {2}origin, behind the CDN +0\.2 cores busy, 1 pod for 2,778 requests\/s$/m);
-    expect(stdout).toMatch(/^ {2}memory +21\.7 TB: index 17\.4 TB, analytics 4\.26 TB; 316 primaries/m);
-    expect(stdout).toMatch(/^ {2}held at 30 days' retention +12\.9 PB$/m);
+    expect(stdout).toMatch(/CPU per unit: upload 31\.7 ms, resize 127\.0 ms, origin request 0\.0878 ms, first view 265\.0 ms/);
+    expect(stdout).toMatch(/^ {2}upload +44\.0 cores busy, 63 pods \(max 60\)$/m);
+    expect(stdout).toMatch(/^ {2}resizer +176\.4 cores busy, 111 pods \(max 400\)$/m);
+    expect(stdout).toMatch(/^ {2}origin, behind the CDN +368\.3 cores busy, 527 pods for 2,778 requests\/s and 1,389 first views\/s$/m);
+    expect(stdout).toMatch(/^ {2}memory +40\.2 TB: index 35\.6 TB, analytics 4\.55 TB; 585 primaries/m);
+    expect(stdout).toMatch(/^ {2}held at 30 days' retention +12\.3 PB$/m);
     expect(stdout).toMatch(/^ {2}total +\$[\d,]+ +\$[\d,]+$/m);
     expect(stdout).toMatch(/^First chokepoint: Redis memory, at [\d,]+% of its ceiling: this load does not fit until it is raised\.$/m);
     const order = [...stdout.slice(stdout.indexOf('Chokepoints')).matchAll(/^ {2}(Redis memory|upload CPU|resizer CPU|Redis ops\/s|origin CPU) /gm)].map((m) => m[1]);
-    expect(order).toEqual(['Redis memory', 'upload CPU', 'resizer CPU', 'Redis ops/s', 'origin CPU']);
+    expect(order).toEqual(['Redis memory', 'origin CPU', 'upload CPU', 'Redis ops/s', 'resizer CPU']);
   });
 
   it('prints the whole plan as JSON, with prices from a file', async () => {
@@ -47,17 +47,17 @@ describe('imgsvc capacity', () => {
     const [plain, dear] = await Promise.all([capacity(['--json']), capacity(['--json', '--prices', prices])]);
     const a = JSON.parse(plain.stdout) as { roles: { upload: { pods: number } }; chokepoints: { resource: string }[]; cost: { withCdn: { compute: number; total: number } }; figures: string };
     const b = JSON.parse(dear.stdout) as typeof a;
-    expect(a.roles.upload.pods).toBe(68);
+    expect(a.roles.upload.pods).toBe(63);
     expect(a.chokepoints[0]!.resource).toBe('Redis memory');
     expect(a.figures).toMatch(/bench\/figures\.json$/);
     expect(b.cost.withCdn.compute).toBeCloseTo(a.cost.withCdn.compute * 2, 6);
   });
 
   it('names another chokepoint when the load changes', async () => {
-    const { code, stdout } = await capacity(['--retention-days', '0.05', '--uploads-per-hour', '4M']);
+    const { code, stdout } = await capacity(['--retention-days', '0.05', '--uploads-per-hour', '3M']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Capacity for 4,000,000 uploads\/hour/m);
-    expect(stdout).toMatch(/^First chokepoint: upload CPU, at 90% of its ceiling: it saturates when the load grows 1\.11x\.$/m);
+    expect(stdout).toMatch(/^Capacity for 3,000,000 uploads\/hour/m);
+    expect(stdout).toMatch(/^First chokepoint: origin CPU, at 78\.9% of its ceiling: it saturates when the load grows 1\.27x\.$/m);
   });
 
   it('refuses bad input with every problem and exit 2', async () => {
