@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { assertScope, requireScope } from '../access/authenticate-request.js';
 import { isAdmin } from '../accounts/principal.js';
-import { queryString } from '../http/query-string.js';
+import { parseQuery } from '../http/openapi/parse-request.js';
+import { eventOperations } from './event-operations.js';
 import { parseEventQuery } from './event-query.js';
 import type { EventReader } from './event-reader.js';
 
@@ -14,7 +15,7 @@ export function eventRoutes(deps: { reader: EventReader }): Router {
   router.get('/v1/events', requireScope('images:read'), async (req, res) => {
     const p = res.locals.principal;
     assertScope(p, 'images:read');
-    const query = parseEventQuery({ after: queryString(req, 'after'), limit: queryString(req, 'limit'), type: queryString(req, 'type') });
+    const query = parseEventQuery(parseQuery(eventOperations.list.query, req, { after: 'invalid_event_id', type: 'unknown_event_type' }));
     const page = await deps.reader.read(query, isAdmin(p) ? undefined : p.userId);
     res.setHeader('Cache-Control', 'private, no-store').json(page);
   });

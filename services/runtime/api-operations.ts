@@ -1,6 +1,9 @@
 import { accountOperations } from '../accounts/account-operations.js';
 import { viewerOperations } from '../accounts/viewer-operations.js';
 import { analyticsOperations } from '../analytics/analytics-operations.js';
+import { eventOperations } from '../events/event-operations.js';
+import { deliveryOperations } from '../events/webhooks/delivery-operations.js';
+import { webhookOperations } from '../events/webhooks/webhook-operations.js';
 import { healthOperations } from '../http/health-operations.js';
 import { buildDocument } from '../http/openapi/build-document.js';
 import { docsOperations } from '../http/openapi/docs-operations.js';
@@ -8,9 +11,12 @@ import type { ApiOperation } from '../http/openapi/operation.js';
 import { imageOperations } from '../images/image-operations.js';
 import { downloadOperations } from '../origin/download-operations.js';
 import { publicImageOperations } from '../origin/public-image-operations.js';
+import { searchOperations } from '../search/search-operations.js';
 import { albumOperations } from '../sharing/album-operations.js';
+import { commentOperations } from '../sharing/comment-operations.js';
 import { favoriteOperations } from '../sharing/favorite-operations.js';
 import { lifecycleOperations } from '../sharing/lifecycle-operations.js';
+import { notificationOperations } from '../sharing/notification-operations.js';
 import { uploadOperations } from '../upload/upload-operations.js';
 
 /**
@@ -26,6 +32,12 @@ const GROUPS: Record<string, ApiOperation>[] = [
   publicImageOperations,
   favoriteOperations,
   albumOperations,
+  commentOperations,
+  notificationOperations,
+  searchOperations,
+  eventOperations,
+  webhookOperations,
+  deliveryOperations,
   analyticsOperations,
   accountOperations,
   viewerOperations,
@@ -43,7 +55,7 @@ export function apiDocument(version = '0.1.0'): Record<string, unknown> {
     title: 'imgsvc',
     version,
     description:
-      'Image service: streaming uploads with dedup, async variants, device-optimized serving at /i/<id>, sharing (albums, favorites, viewers) and analytics. Errors are always the `Error` body with the HTTP status; a caller who may not see an image gets the same 404 as for an unknown id.',
+      'Image service: streaming uploads with dedup, async variants, device-optimized serving at /i/<id>, sharing (albums, favorites, viewers, comments and notifications), search, an event stream with webhooks, and analytics. Errors are always the `Error` body with the HTTP status; a caller who may not see an image gets the same 404 as for an unknown id.',
   });
   return built;
 }

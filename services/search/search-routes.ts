@@ -5,12 +5,12 @@ import { handleSchema } from '../accounts/account-schemas.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import { badRequest } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
-import { queryString } from '../http/query-string.js';
+import { parseQuery } from '../http/openapi/parse-request.js';
 import type { ImageRecord, PublicImage } from '../images/image-record.js';
 import { decodeCursor, encodeCursor, queryDigest } from '../sharing/cursor.js';
-import { foldTag, tagSchema } from '../sharing/metadata.js';
-import { limitOf } from '../sharing/page-params.js';
-import { parseQuery } from './parse-query.js';
+import { foldTag } from '../sharing/metadata.js';
+import { parseQuery as parseTerms } from './parse-query.js';
+import { searchOperations } from './search-operations.js';
 import type { SearchIndex } from './search-index.js';
 
 export interface SearchRouteDeps {
@@ -21,8 +21,7 @@ export interface SearchRouteDeps {
 }
 
 /** `owner`: a user id or a handle; undefined when no such user (the search then finds nothing). */
-async function ownerOf(req: Request, accounts: AccountStore): Promise<string | null | undefined> {
-  const owner = queryString(req, 'owner');
+async function ownerOf(owner: string | undefined, accounts: AccountStore): Promise<string | null | undefined> {
   if (owner === undefined) return null;
   if (isImageId(owner)) return owner;
   if (!handleSchema.safeParse(owner).success) throw badRequest('invalid_parameter', `expected a user id or a handle for owner but received ${JSON.stringify(owner.slice(0, 64))}`);
@@ -35,17 +34,14 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
 
   router.get('/v1/search', readerOrAnonymous(), async (req, res) => {
     const p = res.locals.principal;
-    const terms = parseQuery(queryString(req, 'q'));
-    const tagText = queryString(req, 'tag');
-    const tag = tagText === undefined ? undefined : tagSchema.safeParse(tagText);
-    if (tag && !tag.success) throw badRequest('invalid_parameter', `tag: ${tag.error.issues[0]?.message}`);
-    const folded = tag?.data === undefined ? undefined : foldTag(tag.data);
-    const limit = limitOf(req);
-    const owner = await ownerOf(req, deps.accounts);
-    const ownerText = owner === null ? undefined : (owner ?? `handle:${queryString(req, 'owner')}`);
+    const q = parseQuery(searchOperations.search.query, req);
+    const terms = parseTerms(q.q);
+    const folded = q.tag === undefined ? undefined : foldTag(q.tag);
+    const limit = q.limit ?? 50;
+    const owner = await ownerOf(q.owner, deps.accounts);
+    const ownerText = owner === null ? undefined : (owner ?? `handle:${q.owner}`);
     const digest = queryDigest({ search: JSON.stringify(terms), owner: ownerText, tag: folded });
-    const cursorText = queryString(req, 'cursor');
-    const after = cursorText === undefined ? undefined : decodeCursor(deps.ring, digest, cursorText, 'after').id;
+    const after = q.cursor === undefined ? undefined : decodeCursor(deps.ring, digest, q.cursor, 'after').id;
     res.setHeader('Cache-Control', 'private, no-store');
     if (owner === undefined) {
       res.json({ items: [], nextCursor: null, prefixLimited: false });

@@ -20,5 +20,3 @@ export const commentBodySchema = z
       .refine((s) => [...s].length <= MAX_COMMENT_CHARS, { error: (i) => `expected a comment of at most ${MAX_COMMENT_CHARS} characters but received ${[...String(i.input)].length}` })
       .refine((s) => !COMMENT_CONTROL_RE.test(s), 'expected a comment without control characters (line feeds and tabs are fine)'),
   );
-
-export const newCommentSchema = z.strictObject({ body: commentBodySchema });

@@ -5,11 +5,12 @@ import { decideCommentDelete } from '../access/decide.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import type { KeyRing } from '../access/key-ring.js';
 import { forbidden, notFound, tooManyRequests } from '../core/errors.js';
+import { parseParams } from '../http/openapi/parse-request.js';
 import { parseBody } from '../http/parse-body.js';
 import { redisKeys } from '../redis/keys.js';
 import type { Limiter } from '../ratelimit/limiter.js';
 import { setRateLimitHeaders } from '../ratelimit/rate-limit-headers.js';
-import { newCommentSchema } from './comment-body.js';
+import { commentOperations } from './comment-operations.js';
 import type { Comments } from './comments.js';
 import { queryDigest } from './cursor.js';
 import { pageMembers } from './member-pages.js';
@@ -31,7 +32,7 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
   router.post('/v1/images/:id/comments', requireScope('images:write'), async (req, res) => {
     const p = res.locals.principal;
     assertScope(p, 'images:write');
-    const { body } = parseBody(newCommentSchema, req.body);
+    const { body } = parseBody(commentOperations.create.body, req.body);
     const record = await deps.guard.view(p, req.params.id);
     if (record.commentsEnabled === false) throw forbidden('comments_disabled', 'the owner has turned comments off for this image');
     if (deps.limiter) {
@@ -67,9 +68,10 @@ export function commentRoutes(deps: CommentRouteDeps): Router {
   router.delete('/v1/images/:id/comments/:commentId', requireScope('images:write'), async (req, res) => {
     const p = res.locals.principal;
     assertScope(p, 'images:write');
-    const record = await deps.guard.view(p, req.params.id);
-    const comment = await deps.comments.get(record.id, String(req.params.commentId));
-    if (!comment) throw notFound('comment_not_found', `no comment with id ${String(req.params.commentId)} on this image`);
+    const { id, commentId } = parseParams(commentOperations.remove.params, req);
+    const record = await deps.guard.view(p, id);
+    const comment = await deps.comments.get(record.id, commentId);
+    if (!comment) throw notFound('comment_not_found', `no comment with id ${commentId} on this image`);
     if (decideCommentDelete(p, record, comment.authorId) !== 'allow') throw forbidden('not_author', 'only the author of this comment or the owner of the image may delete it');
     await deps.comments.remove(record, comment, p.userId);
     res.status(204).end();

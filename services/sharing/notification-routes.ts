@@ -1,15 +1,14 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
 import type { Principal } from '../accounts/principal.js';
 import { assertScope, requireScope } from '../access/authenticate-request.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import type { KeyRing } from '../access/key-ring.js';
-import { isImageId } from '../core/ids.js';
 import { parseBody } from '../http/parse-body.js';
 import { redisKeys } from '../redis/keys.js';
 import { queryDigest } from './cursor.js';
 import { pageMembers } from './member-pages.js';
+import { notificationOperations } from './notification-operations.js';
 import type { Notification, Notifications } from './notifications.js';
 import { cursorOf, limitOf, pageCursors } from './page-params.js';
 
@@ -19,15 +18,6 @@ export interface NotificationRouteDeps {
   guard: ImageGuard;
   ring: KeyRing;
 }
-
-const notificationId = z.string({ error: 'expected notification ids as strings' }).refine(isImageId, 'expected 26-character notification ids');
-const readSchema = z
-  .strictObject({
-    ids: z.array(notificationId).min(1, 'expected at least one id').max(500, 'expected at most 500 ids').optional(),
-    upTo: notificationId.optional(),
-    all: z.literal(true, { error: 'expected true for all' }).optional(),
-  })
-  .refine((b) => [b.ids, b.upTo, b.all].filter((v) => v !== undefined).length === 1, 'expected exactly one of ids, upTo or all');
 
 /** Keeps what the caller may still see, asking the guard once per image. */
 async function visibleOnly(guard: ImageGuard, p: Principal, items: Notification[]): Promise<Notification[]> {
@@ -62,7 +52,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): Router {
   router.post('/v1/me/notifications/read', requireScope('images:write'), async (req, res) => {
     const p = res.locals.principal;
     assertScope(p, 'images:write');
-    const body = parseBody(readSchema, req.body);
+    const body = parseBody(notificationOperations.markRead.body, req.body);
     if (body.ids) await deps.notifications.markRead(p.userId, body.ids);
     else if (body.upTo) await deps.notifications.markReadUpTo(p.userId, body.upTo);
     else await deps.notifications.markAllRead(p.userId);

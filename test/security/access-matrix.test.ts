@@ -158,8 +158,7 @@ function keyOf(caller: Caller, scope: Scope): string | undefined {
 }
 
 beforeAll(async () => {
-  t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off', IMGSVC_COMMENT_RATE: 'off' });
-  t = await startTestService({ IMGSVC_WEBHOOK_ALLOW_PRIVATE: 'loopback', IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off' });
+  t = await startTestService({ IMGSVC_WEBHOOK_ALLOW_PRIVATE: 'loopback', IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off', IMGSVC_COMMENT_RATE: 'off' });
   jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
   alice = await createUser(t.url, t.adminKey, 'alice');
   bob = await createUser(t.url, t.adminKey, 'bob');

@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { assertScope } from '../../access/authenticate-request.js';
 import type { KeyRing } from '../../access/key-ring.js';
-import { badRequest, conflict, notFound } from '../../core/errors.js';
+import { conflict, notFound } from '../../core/errors.js';
 import { isImageId } from '../../core/ids.js';
-import { queryString } from '../../http/query-string.js';
+import { parseQuery } from '../../http/openapi/parse-request.js';
 import { queryDigest } from '../../sharing/cursor.js';
 import { cursorOf, limitOf, pageCursors } from '../../sharing/page-params.js';
-import { DELIVERY_STATUSES, publicDelivery, type DeliveryStatus, type DeliveryStore } from './delivery-store.js';
+import { deliveryOperations } from './delivery-operations.js';
+import { publicDelivery, type DeliveryStore } from './delivery-store.js';
 import { endpointFor, type WebhookRouteDeps } from './webhook-routes.js';
 
 /** An endpoint's deliveries (cursor paged, newest first) and the manual retry of dead letters. */
@@ -16,12 +17,9 @@ export function deliveryRoutes(deps: WebhookRouteDeps & { deliveries: DeliverySt
   router.get('/v1/webhooks/:id/deliveries', async (req, res) => {
     assertScope(res.locals.principal, 'images:read');
     const endpoint = await endpointFor(deps, req, res);
-    const status = queryString(req, 'status');
-    if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) {
-      throw badRequest('invalid_parameter', `expected one of ${DELIVERY_STATUSES.join(', ')} for status but received ${JSON.stringify(status)}`);
-    }
+    const { status } = parseQuery(deliveryOperations.list.query.pick({ status: true }), req);
     const digest = queryDigest({ webhook: endpoint.id, status });
-    const page = await deps.deliveries.page(endpoint.id, status as DeliveryStatus | undefined, limitOf(req), cursorOf(req, deps.ring, digest));
+    const page = await deps.deliveries.page(endpoint.id, status, limitOf(req), cursorOf(req, deps.ring, digest));
     res.setHeader('Cache-Control', 'no-store').json({ items: page.items.map(publicDelivery), ...pageCursors(deps.ring, digest, page) });
   });
 

@@ -11,7 +11,7 @@ import type { EndpointStore } from './endpoint-store.js';
 import type { SecretBox } from './secret-box.js';
 import { newWebhookSecret } from './signature.js';
 import { assertWebhookUrl } from './url-guard.js';
-import { createWebhookSchema, patchWebhookSchema } from './webhook-schemas.js';
+import { webhookOperations } from './webhook-operations.js';
 
 /** Endpoints one user may register; an admin's listing shows every endpoint. */
 export const MAX_WEBHOOKS_PER_OWNER = 50;
@@ -39,7 +39,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   router.post('/v1/webhooks', async (req, res) => {
     const p = res.locals.principal;
     assertScope(p, 'images:write');
-    const body = parseBody(createWebhookSchema, req.body);
+    const body = parseBody(webhookOperations.create.body, req.body);
     await assertWebhookUrl(body.url, deps.allow);
     if ((await deps.endpoints.countOf(p.userId)) >= MAX_WEBHOOKS_PER_OWNER) {
       throw conflict('too_many_webhooks', `expected at most ${MAX_WEBHOOKS_PER_OWNER} webhook endpoints per user; delete one first`);
@@ -82,7 +82,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   router.patch('/v1/webhooks/:id', async (req, res) => {
     assertScope(res.locals.principal, 'images:write');
     const found = await endpointFor(deps, req, res);
-    const body = parseBody(patchWebhookSchema, req.body);
+    const body = parseBody(webhookOperations.patch.body, req.body);
     if (body.url !== undefined) await assertWebhookUrl(body.url, deps.allow);
     const current = (await deps.endpoints.read(found.id)) ?? found;
     const now = new Date().toISOString();
