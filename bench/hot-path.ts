@@ -6,7 +6,9 @@
  * of BENCH_ROUNDS rounds, requests/s and µs of server CPU per request, ratios to the floor;
  * then what each part of imgsvc's hit costs, measured in process (bench/lib/hot-path-parts.ts).
  * Uses wrk when installed (apt-get install wrk), else autocannon; nginx when installed
- * (apt-get install nginx-light). BENCH_ACCESS=1 adds the access-control rounds (issue 11).
+ * (apt-get install nginx-light). BENCH_BEFORE_REF=<commit> adds that commit's imgsvc (built in a
+ * worktree) to the rounds, for before/after in one run; BENCH_ACCESS=1 adds the access-control
+ * rounds (issue 11).
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +25,7 @@ import { cpuSeconds } from './lib/proc-cpu.js';
 import { measureParts } from './lib/hot-path-parts.js';
 import { HANDLER_PARTS } from './lib/handler-parts.js';
 import { accessRounds } from './lib/access-rounds.js';
+import { buildBaseline, removeBaseline } from './lib/baseline.js';
 import type { ImageRecord } from '../services/images/image-record.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -54,6 +57,7 @@ async function load(target: Target, round: number): Promise<LoadResult> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const children: Child[] = [];
 let nginx: ReturnType<typeof spawn> | undefined;
+const BEFORE_REF = process.env.BENCH_BEFORE_REF;
 const work = await mkdtemp(join(tmpdir(), 'imgsvc-bench-hot-'));
 try {
   const port = await findFreePort();
@@ -102,6 +106,22 @@ try {
     { label: 'bare node:http, same bytes and headers', url: `http://127.0.0.1:${barePort}/`, headers: CHROME, cpu: () => cpuSeconds(bare.process.pid), results: [] },
   ];
 
+  if (BEFORE_REF) {
+    const bin = buildBaseline(root, BEFORE_REF, join(work, 'before'));
+    const beforePort = await findFreePort();
+    const before = await startChild(process.execPath, [bin, 'serve', '--role', 'all', '--port', String(beforePort), '--data', join(work, 'before-data')], `http://127.0.0.1:${beforePort}/readyz`, {
+      IMGSVC_LOG_LEVEL: 'warn',
+      IMGSVC_REPAIR_INTERVAL_SECONDS: '0',
+    });
+    children.push(before);
+    const beforeBase = `http://127.0.0.1:${beforePort}`;
+    const beforeKey = (await readFile(join(work, 'before-data', 'admin-key'), 'utf8')).trim();
+    const { id: beforeId } = (await (await fetch(`${beforeBase}/v1/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${beforeKey}` }, body: photo })).json()) as { id: string };
+    while (((await (await fetch(`${beforeBase}/v1/images/${beforeId}`, { headers: { authorization: `Bearer ${beforeKey}` } })).json()) as { status: string }).status === 'processing') await new Promise((r) => setTimeout(r, 100));
+    await fetch(`${beforeBase}/i/${beforeId}`, { headers: CHROME }).then((r) => r.arrayBuffer());
+    targets.splice(1, 0, { label: `imgsvc at ${BEFORE_REF} (before), same request`, url: `${beforeBase}/i/${beforeId}`, headers: CHROME, cpu: () => cpuSeconds(before.process.pid), results: [] });
+  }
+
   const nginxPort = await findFreePort();
   const conf = join(work, 'nginx.conf');
   const extra = responseHeaders.filter(([n]) => !['content-type', 'content-length', 'etag', 'cache-control'].includes(n)).map(([n, v]) => `add_header ${n} "${v.replace(/"/g, '\\"')}";`).join(' ');
@@ -127,7 +147,7 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const target of targets) target.results.push(await load(target, round));
   }
-  const floor = targets[1]!;
+  const floor = targets.find((t) => t.label.startsWith('bare'))!;
   const rps = (t: Target) => median(t.results.map((r) => r.requestsPerSecond));
   const cpu = (t: Target) => median(t.results.map((r) => (r.serverCpuMsPerRequest ?? NaN) * 1000));
   console.log('\n| server | requests/s | CPU µs/request | p50 ms | p99 ms | requests/s vs bare | CPU vs bare |');
@@ -149,5 +169,6 @@ try {
 } finally {
   nginx?.kill('SIGTERM');
   for (const child of children) await child.stop();
+  if (BEFORE_REF) removeBaseline(root, join(work, 'before'));
   await rm(work, { recursive: true, force: true });
 }

@@ -15,8 +15,6 @@ export interface Choice {
   vary: string;
 }
 
-/** The request headers negotiation reads; a choice is a pure function of them, the query, the preset and the image. */
-const INPUT_HEADERS = ['accept', 'user-agent', 'sec-ch-width', 'width', 'sec-ch-viewport-width', 'viewport-width', 'sec-ch-dpr', 'dpr', 'save-data', 'ect'] as const;
 /** Inputs longer than this (an attacker's 16 KB User-Agent) are negotiated every time, never remembered. */
 const MAX_KEY_LENGTH = 1_024;
 /** Distinct inputs remembered per image: browsers send a handful of header sets; past it, start over. */
@@ -36,11 +34,12 @@ export class ChoiceMemo {
   constructor(private readonly presets: readonly Preset[]) {}
 
   choose(headers: Readonly<Record<string, string | string[] | undefined>>, query: Readonly<Record<string, unknown>>, queryText: string, preset: string | undefined, record: ImageRecord): Choice {
-    let key = preset === undefined ? queryText : `${preset}/${queryText}`;
-    for (const name of INPUT_HEADERS) {
-      const value = headers[name];
-      key += `\n${value === undefined ? '' : typeof value === 'string' ? value : (value[0] ?? '')}`;
-    }
+    // Every header negotiation reads, in one template: the choice is a pure function of them, the
+    // query, the preset and the image. A missing header is written as NUL, which no header value
+    // may contain (node refuses it), and node joins repeated headers of these names into one
+    // string (only Set-Cookie is ever an array), so two keys are equal only for equal inputs.
+    const h = headers;
+    const key = `${preset ?? '\0'}/${queryText}\n${h.accept ?? '\0'}\n${h['user-agent'] ?? '\0'}\n${h['sec-ch-width'] ?? '\0'}\n${h.width ?? '\0'}\n${h['sec-ch-viewport-width'] ?? '\0'}\n${h['viewport-width'] ?? '\0'}\n${h['sec-ch-dpr'] ?? '\0'}\n${h.dpr ?? '\0'}\n${h['save-data'] ?? '\0'}\n${h.ect ?? '\0'}`;
     if (key.length > MAX_KEY_LENGTH) return this.make(headers, query, preset, record);
     let choices = this.byRecord.get(record);
     const known = choices?.get(key);

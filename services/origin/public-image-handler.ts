@@ -81,11 +81,6 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : nextRequestId();
-    const finish = (tier: string) => {
-      deps.httpMetrics.finished(ROUTE, req.method ?? 'GET', res.statusCode, (performance.now() - started) / 1e3, tier);
-      if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ reqId: requestId, method: req.method, url, status: res.statusCode, tier }, 'request');
-    };
-    const choose = (parsed: Parsed, record: ImageRecord) => choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, record);
 
     try {
       const parsed = parse(req, url, deps, memo);
@@ -93,12 +88,12 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
       // async path goes on from what was already found (record, access, negotiation), not from scratch.
       const cached = deps.records.peek(parsed.id);
       const allowed = cached ? accessNow(cached, parsed.creds, access) : undefined;
-      const choice = cached && allowed ? choose(parsed, cached) : undefined;
+      const choice = cached && allowed ? choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, cached) : undefined;
       // A full-resolution answer waits for its download lease, so it never takes the synchronous path.
       const hot = cached && choice && !fullResolution(cached, choice.negotiated, deps) ? deps.loader.peekKey(choice.key) : undefined;
       if (cached && allowed && choice && hot) {
         respond(req, res, requestId, cached, choice, hot, 'memory', allowed, deps);
-        finish('memory');
+        finish(req, res, requestId, started, 'memory', deps);
         return true;
       }
       deps.httpMetrics.inFlight(1);
@@ -106,19 +101,19 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
         .track(async () => {
           const record = cached ?? (await loadRecord(parsed.id, (id) => deps.records.get(id)));
           const cacheControl = allowed ?? (await accessLater(record, parsed.creds, access));
-          const chosen = choice ?? choose(parsed, record);
+          const chosen = choice ?? choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, record);
           if (fullResolution(record, chosen.negotiated, deps)) {
             const lease = await deps.leases.acquire(leaseHolder(parsed.creds, req.socket.remoteAddress ?? 'unknown', access));
             res.once('close', () => lease.release());
           }
           const variant = await deps.loader.load(record, chosen.negotiated.spec);
           respond(req, res, requestId, record, chosen, variant, variant.tier, cacheControl, deps);
-          finish(variant.tier);
+          finish(req, res, requestId, started, variant.tier, deps);
         })
-        .catch((err: unknown) => fail(err, req, res, requestId, deps, finish))
+        .catch((err: unknown) => fail(err, req, res, requestId, started, deps))
         .finally(() => deps.httpMetrics.inFlight(-1));
     } catch (err) {
-      fail(err, req, res, requestId, deps, finish);
+      fail(err, req, res, requestId, started, deps);
     }
     return true;
   };
@@ -128,12 +123,18 @@ function fullResolution(record: ImageRecord, chosen: Negotiated, deps: PublicIma
   return deps.leases.enabled && record.width >= deps.fullResMinWidth && chosen.spec.width >= record.width;
 }
 
-function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId: string, deps: PublicImageDeps, finish: (tier: string) => void): void {
+/** Metrics and the debug log line of a finished request (no closure per request: this is the hot path). */
+function finish(req: IncomingMessage, res: ServerResponse, requestId: string, started: number, tier: string, deps: PublicImageDeps): void {
+  deps.httpMetrics.finished(ROUTE, req.method ?? 'GET', res.statusCode, (performance.now() - started) / 1e3, tier);
+  if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, tier }, 'request');
+}
+
+function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId: string, started: number, deps: PublicImageDeps): void {
   const error = toAppError(err);
   if (error.status >= 500) deps.logger.error({ err: error.cause ?? err, reqId: requestId, url: req.url }, error.message);
   res.setHeader('X-Request-Id', requestId);
   sendError(res, error, req.method);
-  finish('error');
+  finish(req, res, requestId, started, 'error', deps);
 }
 
 function parse(req: IncomingMessage, url: string, deps: PublicImageDeps, memo: QueryMemo): Parsed {
