@@ -24,11 +24,14 @@ export interface LoadOptions {
   body?: () => Buffer;
   /** The server's pid, to report its CPU time per request. */
   serverPid?: number | undefined;
+  /** CPU seconds of the server so far, when the pid alone does not say it (nginx's workers). */
+  serverCpu?: () => number | undefined;
 }
 
 /** Drives a URL with autocannon and reports throughput and latency percentiles. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const cpuBefore = cpuSeconds(options.serverPid);
+  const cpu = options.serverCpu ?? (() => cpuSeconds(options.serverPid));
+  const cpuBefore = cpu();
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -47,7 +50,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ],
   });
   const ok = result['2xx'];
-  const cpuAfter = cpuSeconds(options.serverPid);
+  const cpuAfter = cpu();
   return {
     serverCpuMsPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && ok > 0 ? ((cpuAfter - cpuBefore) * 1000) / ok : undefined,
     label: options.label,

@@ -24,13 +24,16 @@ export async function runWrk(options: {
   seconds: number;
   headers?: Record<string, string>;
   serverPid?: number | undefined;
+  /** CPU seconds of the server so far, when the pid alone does not say it (nginx's workers). */
+  serverCpu?: () => number | undefined;
 }): Promise<LoadResult> {
   const args = ['-t', '2', '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency'];
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
   args.push(options.url);
-  const before = cpuSeconds(options.serverPid);
+  const cpu = options.serverCpu ?? (() => cpuSeconds(options.serverPid));
+  const before = cpu();
   const { stdout } = await run('wrk', args, { maxBuffer: 1 << 20 });
-  const after = cpuSeconds(options.serverPid);
+  const after = cpu();
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
   const total = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);

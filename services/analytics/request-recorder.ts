@@ -137,7 +137,8 @@ export class RequestRecorder {
     }
     const groups = new Map<string, Group>();
     for (const { event: e, at } of events) {
-      const key = `${e.imageId}\u0000${hourId(at)}\u0000${dayId(at)}\u0000${e.format}\u0000${e.deviceClass}\u0000${e.variant}\u0000${e.tier}`;
+      // The hour implies the day.
+      const key = `${e.imageId}\u0000${hourId(at)}\u0000${e.format}\u0000${e.deviceClass}\u0000${e.variant}\u0000${e.tier}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { e, at, requests: 0, bytes: 0, saved: 0, viewers: new Set() }));
       g.requests++;

@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHash, randomUUID } from 'node:crypto';
 import type { Preset } from '../core/eager-presets.js';
 import { AppError, badRequest, notFound, toAppError } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
-import { negotiate, type Negotiated } from '../core/negotiate.js';
-import { OUTPUT_EXT } from '../core/variant-spec.js';
+import type { Negotiated } from '../core/negotiate.js';
 import type { WorkTracker } from '../core/work-tracker.js';
 import type { RequestRecorder } from '../analytics/request-recorder.js';
 import { imageCacheControl } from '../http/cache-control.js';
@@ -23,7 +21,10 @@ import type { ImageRecord } from '../images/image-record.js';
 import type { RecordCache } from '../images/record-cache.js';
 import { ifNoneMatchHits } from './conditional.js';
 import type { OriginMetrics } from './origin-metrics.js';
-import type { LoadedVariant, VariantLoader } from './variant-loader.js';
+import type { HotVariant, VariantLoader } from './variant-loader.js';
+import { ChoiceMemo, type Choice } from './choice-memo.js';
+import { writeImageHead } from './image-headers.js';
+import { nextRequestId } from '../http/request-ids.js';
 
 export interface PublicImageDeps {
   records: RecordCache;
@@ -44,8 +45,6 @@ export interface PublicImageDeps {
   fullResMinWidth: number;
 }
 
-/** Sent on every image response, so browsers that support Client Hints start sending them. */
-const ACCEPT_CH = 'Sec-CH-DPR, Sec-CH-Width, Sec-CH-Viewport-Width, DPR, Width, Viewport-Width, ECT';
 const ROUTE = '/i/:id';
 /** What this handler serves, for the route list the access matrix checks. */
 export const PUBLIC_IMAGE_ROUTES = ['GET /i/:id', 'GET /i/:id/:preset'];
@@ -55,6 +54,8 @@ interface Parsed {
   id: string;
   preset: string | undefined;
   query: Record<string, string | string[]>;
+  /** The raw query from its `?` (empty without one): what the choice memo keys on. */
+  queryText: string;
   creds: RequestCredentials;
 }
 
@@ -73,16 +74,13 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
     cacheMaxAgeSeconds: deps.cacheMaxAgeSeconds,
   };
   const memo = new QueryMemo();
+  const choices = new ChoiceMemo(deps.presets);
   return (req, res) => {
     const url = req.url ?? '';
     if (!url.startsWith('/i/')) return false;
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
-    const finish = (tier: string) => {
-      deps.httpMetrics.finished(ROUTE, req.method ?? 'GET', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9, tier);
-      if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ reqId: requestId, method: req.method, url, status: res.statusCode, tier }, 'request');
-    };
+    const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : nextRequestId();
 
     try {
       const parsed = parse(req, url, deps, memo);
@@ -90,12 +88,12 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
       // async path goes on from what was already found (record, access, negotiation), not from scratch.
       const cached = deps.records.peek(parsed.id);
       const allowed = cached ? accessNow(cached, parsed.creds, access) : undefined;
-      const negotiated = cached && allowed ? choose(req, parsed, cached, deps) : undefined;
+      const choice = cached && allowed ? choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, cached) : undefined;
       // A full-resolution answer waits for its download lease, so it never takes the synchronous path.
-      const hit = cached && negotiated && !fullResolution(cached, negotiated, deps) ? deps.loader.peek(cached, negotiated.spec) : undefined;
-      if (cached && allowed && negotiated && hit) {
-        respond(req, res, requestId, cached, negotiated, hit, allowed, deps);
-        finish(hit.tier);
+      const hot = cached && choice && !fullResolution(cached, choice.negotiated, deps) ? deps.loader.peekKey(choice.key) : undefined;
+      if (cached && allowed && choice && hot) {
+        respond(req, res, requestId, cached, choice, hot, 'memory', allowed, deps);
+        finish(req, res, requestId, started, 'memory', deps);
         return true;
       }
       deps.httpMetrics.inFlight(1);
@@ -103,44 +101,40 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
         .track(async () => {
           const record = cached ?? (await loadRecord(parsed.id, (id) => deps.records.get(id)));
           const cacheControl = allowed ?? (await accessLater(record, parsed.creds, access));
-          const chosen = negotiated ?? choose(req, parsed, record, deps);
-          if (fullResolution(record, chosen, deps)) {
+          const chosen = choice ?? choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, record);
+          if (fullResolution(record, chosen.negotiated, deps)) {
             const lease = await deps.leases.acquire(leaseHolder(parsed.creds, req.socket.remoteAddress ?? 'unknown', access));
             res.once('close', () => lease.release());
           }
-          const variant = await deps.loader.load(record, chosen.spec);
-          respond(req, res, requestId, record, chosen, variant, cacheControl, deps);
-          finish(variant.tier);
+          const variant = await deps.loader.load(record, chosen.negotiated.spec);
+          respond(req, res, requestId, record, chosen, variant, variant.tier, cacheControl, deps);
+          finish(req, res, requestId, started, variant.tier, deps);
         })
-        .catch((err: unknown) => fail(err, req, res, requestId, deps, finish))
+        .catch((err: unknown) => fail(err, req, res, requestId, started, deps))
         .finally(() => deps.httpMetrics.inFlight(-1));
     } catch (err) {
-      fail(err, req, res, requestId, deps, finish);
+      fail(err, req, res, requestId, started, deps);
     }
     return true;
   };
-}
-
-/**
- * A strong ETag per variant bytes. A public image's names its content hash (shared by every
- * copy of those bytes, so caches may reuse it); a private image's is derived from its id too,
- * so it is no fingerprint of the file for whoever holds a signed URL.
- */
-function variantEtag(record: ImageRecord, variant: string): string {
-  if (record.visibility === 'public') return `"${record.sha256.slice(0, 16)}-${variant}"`;
-  return `"${createHash('sha256').update(`${record.id}\n${record.sha256}`).digest('hex').slice(0, 16)}-${variant}"`;
 }
 
 function fullResolution(record: ImageRecord, chosen: Negotiated, deps: PublicImageDeps): boolean {
   return deps.leases.enabled && record.width >= deps.fullResMinWidth && chosen.spec.width >= record.width;
 }
 
-function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId: string, deps: PublicImageDeps, finish: (tier: string) => void): void {
+/** Metrics and the debug log line of a finished request (no closure per request: this is the hot path). */
+function finish(req: IncomingMessage, res: ServerResponse, requestId: string, started: number, tier: string, deps: PublicImageDeps): void {
+  deps.httpMetrics.finished(ROUTE, req.method ?? 'GET', res.statusCode, (performance.now() - started) / 1e3, tier);
+  if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, tier }, 'request');
+}
+
+function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId: string, started: number, deps: PublicImageDeps): void {
   const error = toAppError(err);
   if (error.status >= 500) deps.logger.error({ err: error.cause ?? err, reqId: requestId, url: req.url }, error.message);
   res.setHeader('X-Request-Id', requestId);
   sendError(res, error, req.method);
-  finish('error');
+  finish(req, res, requestId, started, 'error', deps);
 }
 
 function parse(req: IncomingMessage, url: string, deps: PublicImageDeps, memo: QueryMemo): Parsed {
@@ -148,64 +142,54 @@ function parse(req: IncomingMessage, url: string, deps: PublicImageDeps, memo: Q
     throw new AppError(405, 'method_not_allowed', `${req.method} is not allowed here; use GET or HEAD`, { details: { allow: 'GET, HEAD' } });
   }
   const queryAt = url.indexOf('?');
-  const segments = (queryAt < 0 ? url : url.slice(0, queryAt)).split('/');
-  if (segments.length > 4 || (segments.length === 4 && !segments[3])) throw notFound('not_found', `no route for ${req.method} ${url}`);
-  const id = segments[2] ?? '';
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  // `/i/<id>` or `/i/<id>/<preset>`: no empty preset (a trailing slash), no deeper path.
+  const slash = path.indexOf('/', 3);
+  const id = slash < 0 ? path.slice(3) : path.slice(3, slash);
+  const preset = slash < 0 ? undefined : path.slice(slash + 1);
+  if (preset !== undefined && (!preset || preset.includes('/'))) throw notFound('not_found', `no route for ${req.method} ${url}`);
   if (!isImageId(id)) throw badRequest('invalid_id', `expected a 26-character image id for id but received ${JSON.stringify(id)}`);
   const authorization = req.headers.authorization;
-  if (queryAt < 0) return { id, preset: segments[3], query: {}, creds: { signature: UNSIGNED, authorization } };
+  if (queryAt < 0) return { id, preset, query: NO_QUERY, queryText: '', creds: { signature: UNSIGNED, authorization } };
+  const queryText = url.slice(queryAt);
   const now = Math.floor(Date.now() / 1000);
   const known = memo.get(url);
   if (known) {
     if (known.signature.signed && known.signature.exp <= now) throw signatureExpired();
-    return { id, preset: segments[3], query: known.query, creds: { signature: known.signature, authorization } };
+    return { id, preset, query: known.query, queryText, creds: { signature: known.signature, authorization } };
   }
   // The signature is checked before the record is read, so a bad one says nothing about the image.
   const parsedQuery = parseQuery(url.slice(queryAt + 1));
   const signature = checkSignature(deps.keyRing, url.slice(0, queryAt), parsedQuery, now, deps.signedUrlMaxTtlSeconds);
   const query = queryObject(parsedQuery.params);
   memo.set(url, { query, signature });
-  return { id, preset: segments[3], query, creds: { signature, authorization } };
+  return { id, preset, query, queryText, creds: { signature, authorization } };
 }
 
 const UNSIGNED = { signed: false } as const;
-
-function choose(req: IncomingMessage, parsed: Parsed, record: ImageRecord, deps: PublicImageDeps): Negotiated {
-  return negotiate({ headers: req.headers, query: parsed.query, preset: parsed.preset }, record, deps.presets);
-}
+/** The query of every URL without one: never written to (negotiation only reads it). */
+const NO_QUERY: Record<string, string | string[]> = Object.freeze(Object.create(null) as Record<string, string | string[]>);
 
 function respond(
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
   record: ImageRecord,
-  { spec, vary, deviceClass }: Negotiated,
-  variant: LoadedVariant,
+  { negotiated: { spec, deviceClass }, name, etag, vary }: Choice,
+  variant: HotVariant,
+  tier: string,
   cacheControl: string,
   deps: PublicImageDeps,
 ): void {
-  deps.originMetrics.cacheTier(variant.tier);
-  const etag = variantEtag(record, `${variant.name}.${OUTPUT_EXT[spec.format]}`);
-  const headers: Record<string, string | number> = {
-    ETag: etag,
-    'Cache-Control': cacheControl,
-    'Accept-CH': ACCEPT_CH,
-    'X-Content-Type-Options': 'nosniff',
-    'Access-Control-Allow-Origin': '*',
-    'Timing-Allow-Origin': '*',
-    'X-Request-Id': requestId,
-  };
+  deps.originMetrics.cacheTier(tier);
   // Where the bytes came from says whether someone else viewed the same file: public images only.
-  if (record.visibility === 'public') headers['X-Imgsvc-Cache'] = variant.tier;
-  if (vary.length > 0) headers.Vary = vary.join(', ');
-
+  const head = { etag, cacheControl, requestId, tier: record.visibility === 'public' ? tier : undefined, vary };
   let sent = 0;
   if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-    res.writeHead(304, headers).end();
+    writeImageHead(res, head, undefined);
+    res.end();
   } else {
-    headers['Content-Type'] = variant.contentType;
-    headers['Content-Length'] = variant.data.length;
-    res.writeHead(200, headers);
+    writeImageHead(res, head, { contentType: variant.contentType, length: variant.data.length });
     if (req.method === 'HEAD') res.end();
     else {
       res.end(variant.data);
@@ -220,8 +204,8 @@ function respond(
     saved,
     format: spec.format,
     deviceClass,
-    variant: variant.name,
-    tier: variant.tier,
+    variant: name,
+    tier,
     address: req.socket.remoteAddress,
     userAgent: req.headers['user-agent'],
   });

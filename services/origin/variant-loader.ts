@@ -41,7 +41,8 @@ export interface LoaderOptions {
   onTransformFailure?: (format: string, reason: 'timeout' | 'error') => void;
 }
 
-interface Cached {
+/** A variant in the hot cache. */
+export interface HotVariant {
   data: Buffer;
   name: string;
   contentType: string;
@@ -56,8 +57,8 @@ interface Cached {
  * remembered for a while and answered without trying again.
  */
 export class VariantLoader {
-  private readonly hot: LRUCache<string, Cached>;
-  private readonly flights = new SingleFlight<{ cached: Cached; tier: Tier }>();
+  private readonly hot: LRUCache<string, HotVariant>;
+  private readonly flights = new SingleFlight<{ cached: HotVariant; tier: Tier }>();
   private readonly transforms: LimitFunction;
   private readonly failures: TransformFailures;
 
@@ -77,12 +78,17 @@ export class VariantLoader {
 
   /** The variant from the hot cache, without waiting; undefined on a miss. */
   peek(record: ImageRecord, spec: VariantSpec): LoadedVariant | undefined {
-    const hit = this.hot.get(locate(record, spec).key);
+    const hit = this.hot.get(locateVariant(record, spec).key);
     return hit ? { ...hit, tier: 'memory' } : undefined;
   }
 
+  /** The hot cache's entry for a storage key from `locateVariant`, as it is (the hit path allocates nothing). */
+  peekKey(key: string): HotVariant | undefined {
+    return this.hot.get(key);
+  }
+
   async load(record: ImageRecord, spec: VariantSpec): Promise<LoadedVariant> {
-    const { name, key } = locate(record, spec);
+    const { name, key } = locateVariant(record, spec);
     const hit = this.hot.get(key);
     if (hit) return { ...hit, tier: 'memory' };
     const failed = this.failures.recall(key);
@@ -91,7 +97,7 @@ export class VariantLoader {
     return { ...cached, tier };
   }
 
-  private async fetchOrMake(record: ImageRecord, spec: VariantSpec, key: string, name: string): Promise<{ cached: Cached; tier: Tier }> {
+  private async fetchOrMake(record: ImageRecord, spec: VariantSpec, key: string, name: string): Promise<{ cached: HotVariant; tier: Tier }> {
     const contentType = OUTPUT_MIME[spec.format];
     try {
       const data = await this.store.getBuffer(key);
@@ -145,7 +151,7 @@ export class VariantLoader {
 }
 
 /** A variant's name and storage key: the one derivation both the hot cache and storage use. */
-function locate(record: ImageRecord, spec: VariantSpec): { name: string; key: string } {
+export function locateVariant(record: ImageRecord, spec: VariantSpec): { name: string; key: string } {
   const name = variantName(spec);
   return { name, key: variantKey(record.sha256, name, OUTPUT_EXT[spec.format]) };
 }

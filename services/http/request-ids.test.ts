@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { nextRequestId } from './request-ids.js';
+
+describe('nextRequestId', () => {
+  it('is UUID-shaped and never repeats within a process', () => {
+    const ids = Array.from({ length: 10_000 }, () => nextRequestId());
+    for (const id of ids.slice(0, 10)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
