@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runReindex } from '../../services/cli/reindex-command.js';
+import { reindexCapturing } from '../helpers/reindex.js';
 import { parseEvent } from '../../services/events/event-log.js';
 import { redisKeys } from '../../services/redis/keys.js';
 import { api, createUser, type TestUser } from '../helpers/accounts.js';
@@ -257,15 +257,9 @@ describe('a Redis wipe', () => {
     expect(before.counts).toEqual([3, 1]);
 
     await t.redis.client.flushall();
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-    try {
-      expect(await runReindex({}, t.env)).toBe(0);
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(out.join('')).toMatch(/\d+ favorites, \d+ comments and \d+ webhook endpoints/);
+    const reindexed = await reindexCapturing(t.env);
+    expect(reindexed.code).toBe(0);
+    expect(reindexed.out).toMatch(/\d+ favorites, \d+ comments and \d+ webhook endpoints/);
     const after = await snapshot();
     // Cursors are MAC'd, not stored: the same positions give the same cursors.
     expect(after).toEqual(before);
@@ -283,15 +277,9 @@ describe('a Redis wipe', () => {
     const broken = `comments/${kept}/${'0'.repeat(26)}.json`;
     await t.service.store.put(broken, Buffer.from(JSON.stringify({ id: 'x', body: 1 })));
     await t.redis.client.flushall();
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-    try {
-      expect(await runReindex({}, t.env)).toBe(2);
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(out.join('')).toContain(broken);
+    const reindexed = await reindexCapturing(t.env);
+    expect(reindexed.code).toBe(2);
+    expect(reindexed.out).toContain(broken);
     expect(bodies((await list(undefined, kept)).body)).toEqual(['kept']);
     expect(await commentObjects(erased)).toEqual([]);
     expect(await t.redis.client.exists(redisKeys.comments(erased))).toBe(0);

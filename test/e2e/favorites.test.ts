@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReindex } from '../../services/cli/reindex-command.js';
+import { reindexCapturing } from '../helpers/reindex.js';
 import { api, createUser, type TestUser } from '../helpers/accounts.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
@@ -123,15 +123,9 @@ describe('a Redis wipe', () => {
     expect(before.record).toMatchObject({ favoriteCount: 1, favorited: true });
 
     await t.redis.client.flushall();
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-    try {
-      expect(await runReindex({}, t.env)).toBe(0);
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(out.join('')).toMatch(/\d+ albums, \d+ favorites, \d+ comments and \d+ webhook endpoints/);
+    const reindexed = await reindexCapturing(t.env);
+    expect(reindexed.code).toBe(0);
+    expect(reindexed.out).toMatch(/\d+ albums, \d+ favorites, \d+ comments and \d+ webhook endpoints/);
     expect(await snapshot()).toEqual(before);
     // And the restored state still takes writes: one favorite per user and image.
     expect((await api(t.url, 'PUT', `/v1/images/${pub}/favorite`, bob.key)).body).toMatchObject({ favoriteCount: 1 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReindex } from '../../services/cli/reindex-command.js';
+import { reindexCapturing } from '../helpers/reindex.js';
 import { redisKeys } from '../../services/redis/keys.js';
 import { api, createUser, type TestUser } from '../helpers/accounts.js';
 import { corpusPath } from '../helpers/corpus.js';
@@ -180,13 +180,8 @@ describe('FLUSHALL + reindex', () => {
     const before = await snapshot();
     expect(before.flat().length).toBeGreaterThan(8);
     await t.redis.client.flushall();
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      expect(await runReindex({}, t.env)).toBe(0);
-    } finally {
-      process.stdout.write = write;
-    }
+    const reindexed = await reindexCapturing(t.env);
+    expect(reindexed.code).toBe(0);
     expect(await snapshot()).toEqual(before);
   });
 });
