@@ -60,7 +60,7 @@ for (const [format, rows] of Object.entries(results)) {
   }
 }
 console.log(`\nanchors: JPEG q${ANCHORS.default} median SSIM ${targets.default.toFixed(4)}, JPEG q${ANCHORS.saveData} ${targets.saveData.toFixed(4)}`);
-console.log('| format | default q | bytes vs JPEG q80 | Save-Data q | bytes vs JPEG q60 |\n|---|---:|---:|---:|---:|');
+console.log(`| format | default q | bytes vs JPEG q${ANCHORS.default} | Save-Data q | bytes vs JPEG q${ANCHORS.saveData} |\n|---|---:|---:|---:|---:|`);
 for (const [format, c] of Object.entries(chosen)) {
   const rel = (name: keyof typeof ANCHORS) => (c[name] ? (c[name]!.bytes / sum(anchorRow(name).bytes)).toFixed(2) : 'n/a');
   console.log(`| ${format} | ${c.default?.q ?? 'above grid'} | ${rel('default')} | ${c.saveData?.q ?? 'above grid'} | ${rel('saveData')} |`);
