@@ -35,11 +35,22 @@ describe('configMap', () => {
   it('passes the access, lifecycle and transform settings through, and the service accepts them', () => {
     const data = configMap(
       inputFor({
-        config: { transformMemoryBudget: '2GiB', uploadValidation: 'header', eraseAfter: '6h', trustProxyHops: 1, corsOrigins: 'https://app.example.com', fullResolutionStreams: 0 },
+        config: {
+          transformMemoryBudget: '2GiB',
+          uploadValidation: 'header',
+          eraseAfter: '6h',
+          trustProxyHops: 1,
+          corsOrigins: 'https://app.example.com',
+          fullResolutionStreams: 0,
+          eventRetention: '36h',
+          commentRate: '5/1m',
+          notificationWindow: '10m',
+          webhookAllowPrivate: 'private',
+        },
       }),
     ).data!;
-    expect(data).toMatchObject({ IMGSVC_TRANSFORM_MEMORY_BUDGET: '2GiB', IMGSVC_UPLOAD_VALIDATION: 'header', IMGSVC_ERASE_AFTER: '6h', IMGSVC_TRUST_PROXY: '1', IMGSVC_FULL_RES_STREAMS: '0' });
+    expect(data).toMatchObject({ IMGSVC_TRANSFORM_MEMORY_BUDGET: '2GiB', IMGSVC_UPLOAD_VALIDATION: 'header', IMGSVC_ERASE_AFTER: '6h', IMGSVC_TRUST_PROXY: '1', IMGSVC_FULL_RES_STREAMS: '0', IMGSVC_EVENT_RETENTION: '36h', IMGSVC_COMMENT_RATE: '5/1m', IMGSVC_NOTIFICATION_WINDOW: '10m', IMGSVC_WEBHOOK_ALLOW_PRIVATE: 'private' });
     const config = loadConfig({ ...data, REDIS_URL: 'redis://r:6379' });
-    expect(config).toMatchObject({ transformMemoryBudget: 2 * 1024 ** 3, uploadValidation: 'header', eraseAfterSeconds: 6 * 3600, trustProxyHops: 1, fullResolutionStreams: 0 });
+    expect(config).toMatchObject({ transformMemoryBudget: 2 * 1024 ** 3, uploadValidation: 'header', eraseAfterSeconds: 6 * 3600, trustProxyHops: 1, fullResolutionStreams: 0, eventRetentionMs: 36 * 3_600_000, notificationWindowSeconds: 600, webhookAllowPrivate: 'private' });
   });
 });

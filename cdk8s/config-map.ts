@@ -36,6 +36,10 @@ export function serviceSettings(input: BuildInput): Record<string, string> {
     IMGSVC_TRUST_PROXY: c.trustProxyHops?.toString(),
     IMGSVC_CORS_ORIGINS: c.corsOrigins,
     IMGSVC_FULL_RES_STREAMS: c.fullResolutionStreams?.toString(),
+    IMGSVC_EVENT_RETENTION: c.eventRetention,
+    IMGSVC_COMMENT_RATE: c.commentRate,
+    IMGSVC_NOTIFICATION_WINDOW: c.notificationWindow,
+    IMGSVC_WEBHOOK_ALLOW_PRIVATE: c.webhookAllowPrivate,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined).sort(([a], [b]) => a.localeCompare(b)));
 }

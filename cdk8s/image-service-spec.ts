@@ -59,6 +59,10 @@ const serviceConfig = z.object({
   trustProxyHops: z.number().int().min(0).max(10).optional().describe('IMGSVC_TRUST_PROXY: proxy hops in front (ingress, CDN) whose X-Forwarded-For is trusted for client addresses'),
   corsOrigins: z.string().optional().describe('IMGSVC_CORS_ORIGINS: * or a comma-separated list of origins allowed to read the JSON API'),
   fullResolutionStreams: z.number().int().min(0).max(100).optional().describe('IMGSVC_FULL_RES_STREAMS: full-resolution downloads per user at a time; 0 turns the limit off'),
+  eventRetention: z.string().regex(/^[0-9]{1,7}(s|m|h|d)?$/, 'expected a duration such as 36h or 7d').optional().describe('IMGSVC_EVENT_RETENTION: how long the event stream keeps entries'),
+  commentRate: z.string().regex(/^([0-9]{1,9}\/[0-9]{0,6}(s|m|h)|off)$/, 'expected N/window such as 10/1m, or off').optional().describe('IMGSVC_COMMENT_RATE: comments per user per window'),
+  notificationWindow: z.string().regex(/^[0-9]{1,7}(s|m|h)?$/, 'expected a duration such as 300, 5m or 1h').optional().describe('IMGSVC_NOTIFICATION_WINDOW: comments on one image within it make one notification'),
+  webhookAllowPrivate: z.enum(['none', 'loopback', 'private', 'all']).optional().describe('IMGSVC_WEBHOOK_ALLOW_PRIVATE: which non-public addresses webhook endpoints may resolve to'),
 });
 
 const ingress = z.object({
