@@ -27,16 +27,12 @@ import { HANDLER_PARTS } from './lib/handler-parts.js';
 import { accessRounds } from './lib/access-rounds.js';
 import { buildBaseline, removeBaseline } from './lib/baseline.js';
 import type { ImageRecord } from '../services/images/image-record.js';
+import { CHROME_PHONE_HEADERS } from './lib/chrome-phone.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const CHROME = {
-  accept: 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8',
-  'user-agent': 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
-  'sec-ch-viewport-width': '412',
-  'sec-ch-dpr': '2.625',
-};
+const CHROME = CHROME_PHONE_HEADERS;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const useWrk = await hasWrk();
 if (!useWrk) console.log('wrk not found (apt-get install wrk): using autocannon, which shares the cores with the servers and costs more CPU');

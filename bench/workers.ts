@@ -16,16 +16,12 @@ import { startChild, type Child } from './lib/child.js';
 import { hasWrk, runWrk } from './lib/wrk.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { treeCpuSeconds } from './lib/tree-cpu.js';
+import { CHROME_PHONE_HEADERS } from './lib/chrome-phone.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? cpus().length);
-const CHROME = {
-  accept: 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8',
-  'user-agent': 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
-  'sec-ch-viewport-width': '412',
-  'sec-ch-dpr': '2.625',
-};
+const CHROME = CHROME_PHONE_HEADERS;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const useWrk = await hasWrk();
 const work = await mkdtemp(join(tmpdir(), 'imgsvc-bench-workers-'));

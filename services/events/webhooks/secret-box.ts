@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readOrCreateSecretFile } from '../../storage/local-secret-file.js';
 
 /**
  * Encrypts webhook signing secrets at rest (AES-256-GCM). They cannot be hashed like API keys:
@@ -37,18 +37,7 @@ export class SecretBox {
 export async function loadSecretBox(configured: Buffer | undefined, dataDir: string): Promise<SecretBox> {
   if (configured) return new SecretBox(configured);
   const file = join(dataDir, 'webhook-key');
-  let text: string;
-  try {
-    text = (await readFile(file, 'utf8')).trim();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    text = randomBytes(32).toString('base64');
-    // wx: two processes starting on one data folder cannot both write a different key.
-    await writeFile(file, `${text}\n`, { mode: 0o600, flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-      text = (await readFile(file, 'utf8')).trim();
-    });
-  }
+  const text = await readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'));
   const key = Buffer.from(text, 'base64');
   if (key.length !== 32) throw new Error(`${file}: expected 32 bytes in base64`);
   return new SecretBox(key);
