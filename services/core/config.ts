@@ -46,6 +46,11 @@ const SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(0).max(100).default(5),
   },
+  privateRedisStableSeconds: {
+    env: 'IMGSVC_PRIVATE_REDIS_STABLE_SECONDS',
+    flag: undefined,
+    schema: z.coerce.number().int().min(1).max(86_400).default(30),
+  },
   storage: {
     env: 'IMGSVC_STORAGE',
     flag: undefined,

@@ -28,7 +28,7 @@ export async function connectRedis(
   const dir = join(dataDir, 'redis');
   const privateRedis = config.redisUrl
     ? undefined
-    : await superviseRedis(dir, { maxRestarts: config.privateRedisMaxRestarts, onGiveUp: onFatal, logger });
+    : await superviseRedis(dir, { maxRestarts: config.privateRedisMaxRestarts, stableMs: config.privateRedisStableSeconds * 1000, onGiveUp: onFatal, logger });
   const url = config.redisUrl ?? privateRedis!.url;
   if (privateRedis) logger.info({ redisUrl: url, dir }, 'started a private redis-server (set REDIS_URL to use your own)');
   const redis = createRedisClient(url, logger, name);

@@ -47,7 +47,7 @@ async function tagged(tag: string): Promise<Buffer> {
 describe('the private redis-server of imgsvc serve', () => {
   it('is restarted after kill -9, with its data; after too many crashes serve exits 1 with one line on stderr', async () => {
     const port = await findFreePort();
-    const s = spawnImgsvc(['serve', '--port', String(port)], { cwd, env: { IMGSVC_PRIVATE_REDIS_MAX_RESTARTS: '2' } });
+    const s = spawnImgsvc(['serve', '--port', String(port)], { cwd, env: { IMGSVC_PRIVATE_REDIS_MAX_RESTARTS: '2', IMGSVC_PRIVATE_REDIS_STABLE_SECONDS: '3600' } });
     running.push(s);
     let stderr = '';
     s.child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
