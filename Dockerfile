@@ -11,6 +11,9 @@ COPY services ./services
 COPY operator ./operator
 COPY cdk8s ./cdk8s
 RUN npx tsc -p tsconfig.build.json
+# The web app (/app): built here since scripts are off above.
+COPY web ./web
+RUN npx vite build --config web/vite.config.ts --logLevel warn
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app

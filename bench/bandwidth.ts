@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { findFreePort } from '../services/runtime/free-port.js';
+import { findFreePort } from '../services/redis/free-port.js';
 import { corpusFiles, corpusPath } from '../test/helpers/corpus.js';
 import { startChild } from './lib/child.js';
 import { referenceAt, ssimAgainst } from './lib/ssim.js';

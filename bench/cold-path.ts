@@ -1,17 +1,21 @@
 /**
  * bench:cold-path — on-demand transforms per second: every request asks for a variant that
  * does not exist yet (a fresh width × quality × format combination of a corpus photo), so
- * imgsvc reads the original, decodes, resizes, encodes and stores it; and, in the same run,
+ * imgsvc reads the original, decodes, resizes and encodes it; and, in the same run,
  * ipx (another sharp-based server, from npm) doing the same transform. Both servers run at
  * once and take turns, format by format. Prints per format transforms/s, server CPU per
  * transform, mean bytes and SSIM (against a Lanczos reference, on the jobs up to 640 px) with
  * the ratios to ipx; and how much of imgsvc's transform time is storing the result.
+ *
+ * imgsvc's URLs are signed (minted through the API): an unsigned URL's `q` is ignored and its
+ * width snaps to the ladder (issue 21, item 6), so unsigned jobs would repeat one another.
+ * Signed one-offs with their own quality are kept in memory, not stored, as ipx keeps nothing.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from '../services/runtime/free-port.js';
+import { findFreePort } from '../services/redis/free-port.js';
 import { corpusPath } from '../test/helpers/corpus.js';
 import { startChild } from './lib/child.js';
 import { cpuSeconds } from './lib/proc-cpu.js';
@@ -118,9 +122,26 @@ try {
 
   const ipxPort = await findFreePort();
   const ipx = await startChild(process.execPath, [join(root, 'bench/ipx-server.mjs'), String(ipxPort), peerDir], `http://127.0.0.1:${ipxPort}/health`);
-  const oursUrl = (j: Job) => `http://127.0.0.1:${port}/i/${ids[j.photo]}?w=${j.width}&fmt=${j.format}&q=${j.quality}`;
+  // Every job's URL signed up front, 32 to a call, so minting is not part of the measurement.
+  const signed = new Map<string, string>();
+  const jobKey = (j: Job) => `${j.photo}/${j.width}/${j.format}/${j.quality}`;
+  const allJobs = [...jobs, ...PER_FORMAT.flatMap((f) => perFormat(f))];
+  for (let photo = 0; photo < PHOTOS.length; photo++) {
+    const mine = [...new Map(allJobs.filter((j) => j.photo === photo).map((j) => [jobKey(j), j])).values()];
+    for (let i = 0; i < mine.length; i += 32) {
+      const batch = mine.slice(i, i + 32);
+      const res = await fetch(`http://127.0.0.1:${port}/v1/images/${ids[photo]}/signed-urls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ variants: batch.map((j) => ({ w: j.width, fmt: j.format, q: j.quality })) }),
+      });
+      const urls = ((await res.json()) as { urls: Record<string, string> }).urls;
+      batch.forEach((j, k) => signed.set(jobKey(j), urls[`variant${k}`]!.replace(/^https?:\/\/[^/]+/, `http://127.0.0.1:${port}`)));
+    }
+  }
+  const oursUrl = (j: Job) => signed.get(jobKey(j))!;
   const peerUrl = (j: Job) => `http://127.0.0.1:${ipxPort}/w_${j.width},f_${j.format},q_${j.quality}/${j.photo}.jpg`;
-  const ours = await drive('imgsvc /i/<id>?w=…&fmt=…&q=… (transform + store)', jobs, oursUrl, imgsvc.process.pid);
+  const ours = await drive('imgsvc /i/<id>?w=…&fmt=…&q=…&sig=… (transform)', jobs, oursUrl, imgsvc.process.pid);
   const peer = await drive('ipx /w_…,f_…,q_…/<file>', jobs, peerUrl, ipx.process.pid);
   // Each format alone too, with fresh qualities, so a slow AVIF encode does not hide the others;
   // the two servers take turns, so both see the same minute of this shared machine.
@@ -161,7 +182,7 @@ try {
   }
   console.log(`| the mix | ${(ours.perSecond / peer.perSecond).toFixed(2)}x | ${(ours.cpuMsPerTransform / peer.cpuMsPerTransform).toFixed(2)}x | ${(ours.meanBytes / peer.meanBytes).toFixed(3)}x | | |`);
   console.log(`\nimgsvc's transforms: ${transformCount} made, ${((transformSeconds / Math.max(1, transformCount)) * 1000).toFixed(0)} ms each from original read to encoded bytes (the storing after it, write + fsync + rename, is measured by npm run bench:encoders)`);
-  console.log("(AVIF: imgsvc encodes at effort 2, ipx at sharp's default effort 4; see README, \"Quality\")");
+  console.log("(AVIF: imgsvc encodes at effort 2, ipx at sharp's default effort 4; see BENCHMARKS.md, \"Quality\")");
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -8,15 +8,18 @@
  * Uses wrk when installed (apt-get install wrk), else autocannon; nginx when installed
  * (apt-get install nginx-light). BENCH_BEFORE_REF=<commit> adds that commit's imgsvc (built in a
  * worktree) to the rounds, for before/after in one run; BENCH_ACCESS=1 adds the access-control
- * rounds (issue 11).
+ * rounds (issue 11). Besides `--role all` (every role in one process, the resizer's and event
+ * consumers' Redis loops included), the rounds measure `--role origin` on the same Redis and
+ * data: the serving process as deployed apart.
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from '../services/runtime/free-port.js';
+import { findFreePort } from '../services/redis/free-port.js';
 import { corpusPath } from '../test/helpers/corpus.js';
+import { startTestRedis } from '../test/helpers/redis.js';
 import { startChild, type Child } from './lib/child.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { hasWrk, runWrk } from './lib/wrk.js';
@@ -55,12 +58,12 @@ const children: Child[] = [];
 let nginx: ReturnType<typeof spawn> | undefined;
 const BEFORE_REF = process.env.BENCH_BEFORE_REF;
 const work = await mkdtemp(join(tmpdir(), 'imgsvc-bench-hot-'));
+// One Redis for the `all` and `origin` processes, which share the data folder too.
+const redis = await startTestRedis();
 try {
   const port = await findFreePort();
-  const imgsvc = await startChild(process.execPath, [join(root, 'bin/imgsvc.js'), 'serve', '--role', 'all', '--port', String(port), '--data', join(work, 'data')], `http://127.0.0.1:${port}/readyz`, {
-    IMGSVC_LOG_LEVEL: 'warn',
-    IMGSVC_REPAIR_INTERVAL_SECONDS: '0',
-  });
+  const env = { IMGSVC_LOG_LEVEL: 'warn', IMGSVC_REPAIR_INTERVAL_SECONDS: '0', REDIS_URL: redis.url };
+  const imgsvc = await startChild(process.execPath, [join(root, 'bin/imgsvc.js'), 'serve', '--role', 'all', '--port', String(port), '--data', join(work, 'data')], `http://127.0.0.1:${port}/readyz`, env);
   children.push(imgsvc);
   const base = `http://127.0.0.1:${port}`;
   const key = (await readFile(join(work, 'data', 'admin-key'), 'utf8')).trim();
@@ -97,8 +100,14 @@ try {
   const barePort = await findFreePort();
   const bare = await startChild(process.execPath, [join(root, 'bench/bare-server.mjs'), String(barePort), join(www, 'variant.avif'), join(work, 'headers.json')], `http://127.0.0.1:${barePort}/readyz`);
   children.push(bare);
+  const originPort = await findFreePort();
+  const origin = await startChild(process.execPath, [join(root, 'bin/imgsvc.js'), 'serve', '--role', 'origin', '--port', String(originPort), '--data', join(work, 'data')], `http://127.0.0.1:${originPort}/readyz`, env);
+  children.push(origin);
+  const originUrl = `http://127.0.0.1:${originPort}/i/${id}`;
+  await fetch(originUrl, { headers: CHROME }).then((r) => r.arrayBuffer());
   const targets: Target[] = [
     { label: 'imgsvc /i/<id>, negotiated (Chrome phone headers)', url: `${base}/i/${id}`, headers: CHROME, cpu: () => cpuSeconds(imgsvc.process.pid), results: [] },
+    { label: 'imgsvc --role origin, same request', url: originUrl, headers: CHROME, cpu: () => cpuSeconds(origin.process.pid), results: [] },
     { label: 'bare node:http, same bytes and headers', url: `http://127.0.0.1:${barePort}/`, headers: CHROME, cpu: () => cpuSeconds(bare.process.pid), results: [] },
   ];
 
@@ -166,5 +175,6 @@ try {
   nginx?.kill('SIGTERM');
   for (const child of children) await child.stop();
   if (BEFORE_REF) removeBaseline(root, join(work, 'before'));
+  await redis.stop();
   await rm(work, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
  * through the HPAs the constructs generate, with the documented HPA algorithm (cdk8s/hpa-simulator.ts),
  * and prints the replicas per role that they would choose, hour by hour.
  *
- * Costs are this project's own measurements (README, "Benchmarks"), the same as bench/figures.json
+ * Costs are this project's own measurements (BENCHMARKS.md), the same as bench/figures.json
  * (what `imgsvc capacity` plans from): 15.7 ms of CPU per upload (bench:upload, full validation),
  * 127 ms of CPU per image for the eager set (50 px thumbnails and placeholder; bench:resize mean
  * over the corpus photos, it was 338 ms with the 320/640/1280 px WebP eager too); origin behind a

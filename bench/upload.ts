@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from '../services/runtime/free-port.js';
+import { findFreePort } from '../services/redis/free-port.js';
 import { corpusPath } from '../test/helpers/corpus.js';
 import { startChild } from './lib/child.js';
 import { printResults, runLoad, type LoadResult } from './lib/load.js';
@@ -54,8 +54,16 @@ async function imgsvcRun(label: string, dataDir: string, env: Record<string, str
     process.execPath,
     [join(root, 'bin/imgsvc.js'), 'serve', '--role', 'upload', '--port', String(port), '--data', dataDir],
     `http://127.0.0.1:${port}/readyz`,
-    // One key and one address send everything here: the per-key and per-address limits would answer 429.
-    { IMGSVC_LOG_LEVEL: 'warn', IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', ...env },
+    // One key and one address send everything here: the per-key and per-address limits (requests
+    // and uploads in flight, 8 and 16 by default) would answer 429 to most of the 32 connections.
+    {
+      IMGSVC_LOG_LEVEL: 'warn',
+      IMGSVC_RATE_LIMIT_PER_KEY: 'off',
+      IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off',
+      IMGSVC_UPLOADS_PER_KEY: String(CONNECTIONS * 2),
+      IMGSVC_UPLOADS_PER_ADDRESS: String(CONNECTIONS * 2),
+      ...env,
+    },
   );
   try {
     // Uploads need an API key: the first start writes the bootstrap admin key into the data folder.

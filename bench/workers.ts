@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePort } from '../services/runtime/free-port.js';
+import { findFreePort } from '../services/redis/free-port.js';
 import { corpusPath } from '../test/helpers/corpus.js';
 import { startChild, type Child } from './lib/child.js';
 import { hasWrk, runWrk } from './lib/wrk.js';

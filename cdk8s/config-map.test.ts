@@ -53,4 +53,18 @@ describe('configMap', () => {
     const config = loadConfig({ ...data, REDIS_URL: 'redis://r:6379' });
     expect(config).toMatchObject({ transformMemoryBudget: 2 * 1024 ** 3, uploadValidation: 'header', eraseAfterSeconds: 6 * 3600, trustProxyHops: 1, fullResolutionStreams: 0, eventRetentionMs: 36 * 3_600_000, notificationWindowSeconds: 600, webhookAllowPrivate: 'private' });
   });
+
+  it('turns the per-address connection cap off behind an ingress or a trusted proxy, keeps the default when exposed directly, and honours an explicit value', () => {
+    const cap = (spec: Parameters<typeof inputFor>[0]) => configMap(inputFor(spec)).data!.IMGSVC_CONNECTIONS_PER_ADDRESS;
+    // Exposed directly: the service's own default (256) applies, so nothing is written.
+    expect(cap({})).toBeUndefined();
+    // Every request arrives from the ingress controller's address: a cap per address would cap the site.
+    expect(cap({ ingress: { host: 'img.example.com' } })).toBe('0');
+    expect(cap({ config: { trustProxyHops: 1 } })).toBe('0');
+    expect(cap({ config: { trustProxyHops: 0 } })).toBeUndefined();
+    expect(cap({ ingress: { host: 'img.example.com' }, config: { connectionsPerAddress: 4096 } })).toBe('4096');
+    expect(cap({ config: { connectionsPerAddress: 64 } })).toBe('64');
+    const config = loadConfig({ ...configMap(inputFor({ ingress: { host: 'img.example.com' } })).data!, REDIS_URL: 'redis://r:6379' });
+    expect(config.connectionsPerAddress).toBe(0);
+  });
 });

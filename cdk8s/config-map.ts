@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { metadata, objectName, type BuildInput } from './build-input.js';
+import type { ImageServiceSpec } from './image-service-spec.js';
 
 /**
  * The service's settings that are not secret, as the IMGSVC_* variables its config module reads.
@@ -9,7 +10,6 @@ import { metadata, objectName, type BuildInput } from './build-input.js';
 export function serviceSettings(input: BuildInput): Record<string, string> {
   const { spec } = input;
   const { s3 } = spec.storage;
-  const c = spec.config;
   const env: Record<string, string | undefined> = {
     IMGSVC_HOST: '0.0.0.0',
     IMGSVC_PORT: String(HTTP_PORT),
@@ -22,26 +22,63 @@ export function serviceSettings(input: BuildInput): Record<string, string> {
     IMGSVC_S3_PREFIX: s3.prefix,
     IMGSVC_S3_CHECKSUMS: s3.checksums === 'WhenRequired' ? 'when_required' : 'when_supported',
     IMGSVC_PUBLIC_BASE_URL: spec.publicBaseUrl,
-    IMGSVC_EAGER_PRESETS: c.eagerPresets,
-    IMGSVC_MAX_UPLOAD_BYTES: c.maxUploadBytes,
-    IMGSVC_MAX_PIXELS: c.maxPixels?.toString(),
-    IMGSVC_CACHE_MAX_AGE: c.cacheMaxAgeSeconds?.toString(),
-    IMGSVC_HOT_CACHE_BYTES: c.hotCacheBytes,
-    IMGSVC_ANALYTICS: c.analytics ? 'on' : 'off',
-    IMGSVC_ANALYTICS_RETENTION_DAYS: c.analyticsRetentionDays?.toString(),
-    IMGSVC_LOG_LEVEL: c.logLevel,
-    IMGSVC_TRANSFORM_MEMORY_BUDGET: c.transformMemoryBudget,
-    IMGSVC_UPLOAD_VALIDATION: c.uploadValidation,
-    IMGSVC_ERASE_AFTER: c.eraseAfter,
-    IMGSVC_TRUST_PROXY: c.trustProxyHops?.toString(),
-    IMGSVC_CORS_ORIGINS: c.corsOrigins,
-    IMGSVC_FULL_RES_STREAMS: c.fullResolutionStreams?.toString(),
-    IMGSVC_EVENT_RETENTION: c.eventRetention,
-    IMGSVC_COMMENT_RATE: c.commentRate,
-    IMGSVC_NOTIFICATION_WINDOW: c.notificationWindow,
-    IMGSVC_WEBHOOK_ALLOW_PRIVATE: c.webhookAllowPrivate,
+    ...configEnv(spec.config),
+    // Derived from the ingress when the spec does not set it (see connectionsPerAddress).
+    IMGSVC_CONNECTIONS_PER_ADDRESS: connectionsPerAddress(input),
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+type ServiceConfig = ImageServiceSpec['config'];
+
+/**
+ * The ImageService's `spec.config` keys and the service setting each one sets: the one table the
+ * ConfigMap and docs/configuration.md are both made from (a key without its setting fails the typecheck).
+ */
+export const CONFIG_KEY_ENV = {
+  eagerPresets: 'IMGSVC_EAGER_PRESETS',
+  maxUploadBytes: 'IMGSVC_MAX_UPLOAD_BYTES',
+  maxPixels: 'IMGSVC_MAX_PIXELS',
+  cacheMaxAgeSeconds: 'IMGSVC_CACHE_MAX_AGE',
+  hotCacheBytes: 'IMGSVC_HOT_CACHE_BYTES',
+  analytics: 'IMGSVC_ANALYTICS',
+  analyticsRetentionDays: 'IMGSVC_ANALYTICS_RETENTION_DAYS',
+  logLevel: 'IMGSVC_LOG_LEVEL',
+  transformMemoryBudget: 'IMGSVC_TRANSFORM_MEMORY_BUDGET',
+  uploadValidation: 'IMGSVC_UPLOAD_VALIDATION',
+  eraseAfter: 'IMGSVC_ERASE_AFTER',
+  trustProxyHops: 'IMGSVC_TRUST_PROXY',
+  corsOrigins: 'IMGSVC_CORS_ORIGINS',
+  fullResolutionStreams: 'IMGSVC_FULL_RES_STREAMS',
+  eventRetention: 'IMGSVC_EVENT_RETENTION',
+  commentRate: 'IMGSVC_COMMENT_RATE',
+  notificationWindow: 'IMGSVC_NOTIFICATION_WINDOW',
+  webhookAllowPrivate: 'IMGSVC_WEBHOOK_ALLOW_PRIVATE',
+  connectionsPerAddress: 'IMGSVC_CONNECTIONS_PER_ADDRESS',
+} as const satisfies Record<keyof ServiceConfig, string>;
+
+/** `spec.config` as settings: numbers as text, the one boolean (`analytics`) as `on`/`off`, unset keys left out. */
+function configEnv(config: ServiceConfig): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(CONFIG_KEY_ENV).map(([key, env]) => {
+      const value = config[key as keyof ServiceConfig];
+      return [env, typeof value === 'boolean' ? (value ? 'on' : 'off') : value?.toString()];
+    }),
+  );
+}
+
+/**
+ * The per-address connection cap counts connections by the address the pod sees. Behind an
+ * ingress (or any proxy the spec says it trusts) that is the proxy's address for every client,
+ * so the service's default of 256 would cap the whole site at 256 connections per proxy pod:
+ * there the cap is off and the proxy bounds connections per real client. Exposed directly (no
+ * ingress, no trusted hops), the service default stands. An explicit value always wins.
+ */
+export function connectionsPerAddress(input: BuildInput): string | undefined {
+  const c = input.spec.config;
+  if (c.connectionsPerAddress !== undefined) return String(c.connectionsPerAddress);
+  const behindProxy = input.spec.ingress !== undefined || (c.trustProxyHops ?? 0) > 0;
+  return behindProxy ? '0' : undefined;
 }
 
 export const HTTP_PORT = 8080;

@@ -9,6 +9,7 @@ import { crdYaml } from './crd-yaml.js';
 const crd = imageServiceCrd() as { spec: { versions: { schema: { openAPIV3Schema: Schema }; additionalPrinterColumns: { jsonPath: string }[] }[] } };
 const schema = crd.spec.versions[0]!.schema.openAPIV3Schema;
 const example = parse(readFileSync(new URL('../examples/imageservice.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
+const clusterExample = parse(readFileSync(new URL('../examples/imageservice-redis-cluster.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
 const minimal = { apiVersion: 'imgsvc.io/v1alpha1', kind: 'ImageService', metadata: { name: 'photos' }, spec: { redis: { url: 'redis://r:6379' }, storage: { s3: { bucket: 'images' } } } };
 
 /** What the API server would store for `obj`, or its problems. */
@@ -44,7 +45,13 @@ describe('ImageService CRD', () => {
 
   it('accepts the example and the minimal resource', () => {
     expect(admit(example)).toEqual([]);
+    expect(admit(clusterExample)).toEqual([]);
+    expect(readFileSync(new URL('../charts/imgsvc-operator/examples/imageservice-redis-cluster.yaml', import.meta.url), 'utf8')).toBe(
+      readFileSync(new URL('../examples/imageservice-redis-cluster.yaml', import.meta.url), 'utf8'),
+    );
     expect(admit(minimal)).toEqual([]);
+    expect(admit(with_((o) => (o.spec.redis = { mode: 'cluster', nodes: ['c-0:6379', 'c-1:6379'], tls: true, passwordSecretRef: { name: 'r' } } as never)))).toEqual([]);
+    expect(admit(with_((o) => (o.spec.redis = { mode: 'sentinel', nodes: ['s:26379'], masterName: 'mymaster', database: 1, sentinelPasswordSecretRef: { name: 'r' } } as never)))).toEqual([]);
   });
 
   it('defaults what is left out, and prunes unknown fields', () => {
@@ -56,6 +63,12 @@ describe('ImageService CRD', () => {
   it.each([
     ['both a Redis URL and a Secret', with_((o) => Object.assign(o.spec.redis, { urlSecretRef: { name: 'r' } })), 'set exactly one of url or urlSecretRef'],
     ['neither', with_((o) => (o.spec.redis = {} as never)), 'set exactly one of url or urlSecretRef'],
+    ['a cluster with a url', with_((o) => Object.assign(o.spec.redis, { mode: 'cluster' })), 'mode sentinel and cluster: set nodes, not url or urlSecretRef'],
+    ['a sentinel group without its master name', with_((o) => (o.spec.redis = { mode: 'sentinel', nodes: ['s:26379'] } as never)), 'masterName: required with mode sentinel, and only then'],
+    ['a master name on a cluster', with_((o) => (o.spec.redis = { mode: 'cluster', nodes: ['c:6379'], masterName: 'm' } as never)), 'masterName: required with mode sentinel, and only then'],
+    ['TLS on a standalone url', with_((o) => Object.assign(o.spec.redis, { tls: true })), 'nodes, tls, username and database: only with mode sentinel or cluster'],
+    ['a sentinel password on a cluster', with_((o) => (o.spec.redis = { mode: 'cluster', nodes: ['c:6379'], sentinelPasswordSecretRef: { name: 'r' } } as never)), 'sentinelPasswordSecretRef and database: only with mode sentinel'],
+    ['a node without a port', with_((o) => (o.spec.redis = { mode: 'cluster', nodes: ['c'] } as never)), 'spec.redis.nodes[0]'],
     ['min above max', with_((o) => Object.assign(o.spec, { upload: { autoscaling: { minReplicas: 9, maxReplicas: 2 } } })), 'minReplicas must not exceed maxReplicas'],
     ['a CPU target over 100%', with_((o) => Object.assign(o.spec, { origin: { autoscaling: { metrics: [{ type: 'CPU', target: 120 }] } } })), 'a CPU target is a utilisation percentage'],
     ['queue lag for origin', with_((o) => Object.assign(o.spec, { origin: { autoscaling: { metrics: [{ type: 'QueueLag', target: 5 }] } } })), 'must be equal to one of the allowed values'],

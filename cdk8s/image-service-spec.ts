@@ -11,14 +11,48 @@ export const PLURAL = 'imageservices';
 export const DEFAULT_IMAGE = 'ghcr.io/imgsvc/imgsvc:0.1.0';
 
 const REDIS_ONE_OF = 'set exactly one of url or urlSecretRef';
+const REDIS_NODES = 'mode sentinel and cluster: set nodes, not url or urlSecretRef';
+const REDIS_MASTER = 'masterName: required with mode sentinel, and only then';
+const REDIS_GROUP_ONLY = 'nodes, tls, username and database: only with mode sentinel or cluster (a standalone url says rediss:// and user@ itself)';
+const REDIS_SENTINEL_ONLY = 'sentinelPasswordSecretRef and database: only with mode sentinel';
 
+/** `host:port` of a sentinel or cluster node (IPv6 in brackets). */
+const redisNode = z.string().max(300).regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):[0-9]{1,5}$/, 'expected host:port');
+
+const isGroup = (r: { mode: string }) => r.mode !== 'standalone';
+
+/**
+ * One Redis, a Sentinel-managed primary, or a Redis Cluster. The operator composes REDIS_URL from
+ * the parts (core/redis-url.ts formatRedisUrl); passwords stay in Secrets and reach the pods as
+ * REDIS_PASSWORD and REDIS_SENTINEL_PASSWORD by reference.
+ */
 const redis = z
   .object({
-    url: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional().describe('for development; prefer urlSecretRef, which keeps the password out of the resource'),
-    urlSecretRef: secretKeyRef('url').optional().describe('Secret key holding the redis:// URL'),
+    mode: z.enum(['standalone', 'sentinel', 'cluster']).default('standalone').describe('standalone: one server (url or urlSecretRef); sentinel: a primary found through Sentinel (nodes are the sentinels, masterName the master); cluster: a Redis Cluster (nodes are some of its nodes)'),
+    url: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional().describe('standalone, for development; prefer urlSecretRef, which keeps the password out of the resource'),
+    urlSecretRef: secretKeyRef('url').optional().describe('standalone: Secret key holding the redis:// URL'),
+    nodes: z.array(redisNode).min(1).max(64).optional().describe('sentinel: the sentinels; cluster: seed nodes (any reachable one finds the rest), as host:port'),
+    masterName: z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'expected a Sentinel master name').optional().describe('sentinel: the master name the sentinels monitor'),
+    database: z.number().int().min(0).max(15).optional().describe('sentinel: the database number (a cluster has only 0)'),
+    username: z.string().min(1).max(128).optional().describe('sentinel and cluster: the ACL user of the data nodes'),
+    passwordSecretRef: secretKeyRef('password').optional().describe('Secret key holding the data nodes\' password (REDIS_PASSWORD); with standalone, instead of a password inside the URL'),
+    sentinelPasswordSecretRef: secretKeyRef('sentinelPassword').optional().describe('sentinel: Secret key holding the sentinels\' own password (REDIS_SENTINEL_PASSWORD)'),
+    tls: z.boolean().optional().describe('sentinel and cluster: connect with TLS (rediss+); the CA is the pod\'s (NODE_EXTRA_CA_CERTS for a private one)'),
   })
-  .refine((r) => (r.url === undefined) !== (r.urlSecretRef === undefined), { message: REDIS_ONE_OF })
-  .meta({ 'x-kubernetes-validations': [{ rule: 'has(self.url) != has(self.urlSecretRef)', message: REDIS_ONE_OF }] });
+  .refine((r) => isGroup(r) || (r.url === undefined) !== (r.urlSecretRef === undefined), { message: REDIS_ONE_OF })
+  .refine((r) => !isGroup(r) || (r.nodes !== undefined && r.url === undefined && r.urlSecretRef === undefined), { message: REDIS_NODES })
+  .refine((r) => (r.mode === 'sentinel') === (r.masterName !== undefined), { message: REDIS_MASTER })
+  .refine((r) => isGroup(r) || (r.nodes === undefined && r.tls === undefined && r.username === undefined && r.database === undefined), { message: REDIS_GROUP_ONLY })
+  .refine((r) => r.mode === 'sentinel' || (r.sentinelPasswordSecretRef === undefined && r.database === undefined), { message: REDIS_SENTINEL_ONLY })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: "self.mode != 'standalone' || has(self.url) != has(self.urlSecretRef)", message: REDIS_ONE_OF },
+      { rule: "self.mode == 'standalone' || (has(self.nodes) && !has(self.url) && !has(self.urlSecretRef))", message: REDIS_NODES },
+      { rule: "(self.mode == 'sentinel') == has(self.masterName)", message: REDIS_MASTER },
+      { rule: "self.mode != 'standalone' || !(has(self.nodes) || has(self.tls) || has(self.username) || has(self.database))", message: REDIS_GROUP_ONLY },
+      { rule: "self.mode == 'sentinel' || !(has(self.sentinelPasswordSecretRef) || has(self.database))", message: REDIS_SENTINEL_ONLY },
+    ],
+  });
 
 const s3 = z
   .object({
@@ -57,6 +91,15 @@ const serviceConfig = z.object({
   uploadValidation: z.enum(['full', 'header']).optional().describe('IMGSVC_UPLOAD_VALIDATION: full decode at upload, or header checks with the decode in the resizer'),
   eraseAfter: z.string().regex(/^[0-9]{1,7}(s|m|h|d)?$/, 'expected a duration such as 90m, 1h or 2d').optional().describe('IMGSVC_ERASE_AFTER: time in the trash before erasure'),
   trustProxyHops: z.number().int().min(0).max(10).optional().describe('IMGSVC_TRUST_PROXY: proxy hops in front (ingress, CDN) whose X-Forwarded-For is trusted for client addresses'),
+  connectionsPerAddress: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .describe(
+      'IMGSVC_CONNECTIONS_PER_ADDRESS: open connections one client address may hold, 0 for no cap; unset, 0 when an ingress or trusted proxy hops are configured (every request then comes from a proxy address), else the service default 256',
+    ),
   corsOrigins: z.string().optional().describe('IMGSVC_CORS_ORIGINS: * or a comma-separated list of origins allowed to read the JSON API'),
   fullResolutionStreams: z.number().int().min(0).max(100).optional().describe('IMGSVC_FULL_RES_STREAMS: full-resolution downloads per user at a time; 0 turns the limit off'),
   eventRetention: z.string().regex(/^[0-9]{1,7}(s|m|h|d)?$/, 'expected a duration such as 36h or 7d').optional().describe('IMGSVC_EVENT_RETENTION: how long the event stream keeps entries'),

@@ -2,6 +2,7 @@ import { loadConfig, ConfigError } from '../services/core/config.js';
 import { imageServiceSpec, type ImageServiceSpec } from './image-service-spec.js';
 import { serviceSettings } from './config-map.js';
 import type { BuildInput } from './build-input.js';
+import { redisEnv } from './redis-env.js';
 
 export type ParsedSpec = { ok: true; spec: ImageServiceSpec } | { ok: false; problems: string[] };
 
@@ -17,10 +18,11 @@ export function parseSpec(raw: unknown, identity: Omit<BuildInput, 'spec'>): Par
   }
   const settings = serviceSettings({ ...identity, spec: parsed.data });
   try {
-    // A placeholder URL: the real one may sit in a Secret the operator is not allowed to read.
-    loadConfig({ ...settings, REDIS_URL: 'redis://placeholder:6379' });
+    // The URL composed from spec.redis, or a placeholder when it sits in a Secret the operator may not read.
+    const composed = redisEnv(parsed.data.redis).find((e) => e.name === 'REDIS_URL')?.value;
+    loadConfig({ ...settings, REDIS_URL: composed ?? 'redis://placeholder:6379' });
   } catch (err) {
-    if (err instanceof ConfigError) return { ok: false, problems: err.problems.map((p) => `spec.config → ${p}`) };
+    if (err instanceof ConfigError) return { ok: false, problems: err.problems.map((p) => `${p.startsWith('REDIS_') ? 'spec.redis' : 'spec.config'} → ${p}`) };
     throw err;
   }
   return { ok: true, spec: parsed.data };

@@ -1,6 +1,7 @@
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { BuildInput } from './build-input.js';
 import type { RoleName } from './image-service-spec.js';
+import { redisEnv } from './redis-env.js';
 
 /**
  * Per-pod environment beyond the shared ConfigMap: secrets by reference (never copied into
@@ -9,12 +10,7 @@ import type { RoleName } from './image-service-spec.js';
  */
 export function podEnv(input: BuildInput, role: RoleName): IEnvVar[] {
   const { redis, storage, auth } = input.spec;
-  const env: IEnvVar[] = [];
-  if (redis.urlSecretRef) {
-    env.push({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: redis.urlSecretRef.name, key: redis.urlSecretRef.key } } });
-  } else if (redis.url) {
-    env.push({ name: 'REDIS_URL', value: redis.url });
-  }
+  const env: IEnvVar[] = redisEnv(redis);
   const creds = storage.s3.credentialsSecretRef;
   if (creds) {
     env.push(

@@ -41,7 +41,9 @@ export function verify(headers, body) {
   });
 }
 
-// Deliveries are at least once: remember recent ids so a redelivery is acknowledged without a second purge.
+// Deliveries are at least once: remember recent events so a redelivery is acknowledged without a
+// second purge. An event id is unique within its image's shard of the event stream, so it is kept
+// together with the image and the type (two shards can hand out the same id in one millisecond).
 const seen = new Set();
 
 async function purge(imageId) {
@@ -62,9 +64,10 @@ createServer((req, res) => {
     if (req.method !== 'POST' || !verify(req.headers, body)) return res.writeHead(401).end();
     const event = JSON.parse(body);
     try {
-      if ((event.type === 'image.deleted' || event.type === 'image.visibility_changed') && event.imageId && !seen.has(event.id)) {
+      const once = `${event.id} ${event.type} ${event.imageId}`;
+      if ((event.type === 'image.deleted' || event.type === 'image.visibility_changed') && event.imageId && !seen.has(once)) {
         await purge(event.imageId);
-        seen.add(event.id);
+        seen.add(once);
         if (seen.size > 10_000) seen.delete(seen.values().next().value);
       }
       res.writeHead(204).end();

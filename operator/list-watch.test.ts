@@ -15,12 +15,12 @@ afterAll(() => fake.stop());
 const CM = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' };
 const configMaps = () => fake.type('', 'configmaps');
 
-function watcher(restarts: string[], seen: Map<string, string>, lists: { count: number }) {
+function watcher(restarts: string[], seen: Map<string, string>, lists: { count: number }, namespace = 'default') {
   return new ListWatcher(
     KubeClient.fromKubeconfig(fake.kubeconfig()),
     {
       ref: CM,
-      namespace: 'default',
+      namespace,
       labelSelector: 'team=images',
       onObject: (o: KubernetesObject, deleted) => (deleted ? seen.delete(o.metadata!.name!) : seen.set(o.metadata!.name!, JSON.stringify((o as { data?: unknown }).data ?? {}))),
       onList: () => lists.count++,
@@ -68,14 +68,17 @@ describe('ListWatcher', () => {
   it('reconnects with backoff after dropped connections and failing lists', async () => {
     const seen = new Map<string, string>();
     const restarts: string[] = [];
-    const lw = watcher(restarts, seen, { count: 0 });
-    fake.injectFault({ method: 'GET', path: /\/configmaps$/, status: 500, times: 3 });
+    // A namespace of its own: a request still in flight from an earlier test's watcher must not
+    // take one of the injected faults (it did, now and then, under load).
+    fake.store.create(fake.type('', 'namespaces'), undefined, { metadata: { name: 'backoff' } });
+    const lw = watcher(restarts, seen, { count: 0 }, 'backoff');
+    fake.injectFault({ method: 'GET', path: /\/namespaces\/backoff\/configmaps$/, status: 500, times: 3 });
     lw.start();
     await lw.hasSynced;
     expect(restarts.filter((r) => r === 'error')).toHaveLength(3);
     fake.dropConnections();
     await new Promise((r) => setTimeout(r, 50));
-    fake.store.create(configMaps(), 'default', { metadata: { name: 'after-drop', labels: { team: 'images' } } });
+    fake.store.create(configMaps(), 'backoff', { metadata: { name: 'after-drop', labels: { team: 'images' } } });
     await eventually(() => expect(seen.has('after-drop')).toBe(true));
     lw.stop();
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConfigError, parseSettings } from '../services/core/config.js';
 
 /** The operator's settings, from the environment (the Helm chart sets them); every problem listed at once. */
-const SETTINGS = {
+export const SETTINGS = {
   watchNamespace: { env: 'IMGSVC_OPERATOR_WATCH_NAMESPACE', flag: undefined, schema: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a namespace name').optional() },
   leaseNamespace: { env: 'POD_NAMESPACE', flag: undefined, schema: z.string().min(1).default('default') },
   identity: { env: 'POD_NAME', flag: undefined, schema: z.string().min(1).default(() => `${hostname()}-${process.pid}`) },

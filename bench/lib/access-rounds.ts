@@ -4,7 +4,7 @@
  * before accounts (BENCH_BASELINE_REF, built in a worktree), alternated, medians.
  */
 import { join } from 'node:path';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { startChild, type Child } from './child.js';
 import { buildBaseline, removeBaseline } from './baseline.js';
 import type { LoadResult } from './load.js';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -11,6 +11,9 @@ export function buildBaseline(root: string, ref: string, into: string): string {
   execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', '--force', into, ref], { stdio: 'ignore' });
   if (!existsSync(join(into, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(into, 'node_modules'));
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: into, stdio: 'inherit' });
+  // As `npm run build` does: the Lua scripts are read from dist/ at run time, and tsc does not copy them.
+  const scripts = join(into, 'services/redis/scripts');
+  if (existsSync(scripts)) cpSync(scripts, join(into, 'dist/services/redis/scripts'), { recursive: true });
   return join(into, 'bin/imgsvc.js');
 }
 

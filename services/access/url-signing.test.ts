@@ -32,8 +32,23 @@ const signed = signPath(RING, `/i/${ID}`, [['w', '640'], ['fmt', 'webp']], NOW +
 
 describe('signed URLs', () => {
   it('verifies what it signed, and says until when', () => {
-    expect(check(signed)).toEqual({ signed: true, exp: NOW + 300 });
+    expect(check(signed)).toEqual({ signed: true, exp: NOW + 300, ep: 0 });
     expect(check(`/i/${ID}?w=1`.replace('?w=1', '?w=1'), RING)).toBeDefined();
+  });
+
+  it('binds a URL to its minting key and the image epoch, both covered by the signature', () => {
+    const bound = signPath(RING, `/i/${ID}`, [['w', '640']], NOW + 300, { by: '0123456789abcdef', ep: 3 });
+    expect(bound).toMatch(/&by=0123456789abcdef&ep=3&sig=/);
+    expect(check(bound)).toEqual({ signed: true, exp: NOW + 300, by: '0123456789abcdef', ep: 3 });
+    expect(status(() => check(bound.replace('by=0123456789abcdef', 'by=fedcba9876543210')))).toBe(403);
+    expect(status(() => check(bound.replace('&by=0123456789abcdef', '')))).toBe(403);
+    // Minted from a session: bound to the user (`u` and the user's id), as covered as a key id.
+    const byUser = signPath(RING, `/i/${ID}`, [], NOW + 300, { by: `u${ID}` });
+    expect(check(byUser)).toEqual({ signed: true, exp: NOW + 300, by: `u${ID}`, ep: 0 });
+    expect(status(() => check(byUser.replace(`by=u${ID}`, `by=u${ID.slice(0, -1)}A`)))).toBe(403);
+    expect(status(() => check(bound.replace('ep=3', 'ep=4')))).toBe(403);
+    expect(status(() => check(bound.replace('&ep=3', '')))).toBe(403);
+    expect(status(() => check(`${bound}&ep=3`))).toBe(400);
   });
 
   it('treats a URL without sig, exp or kid as unsigned', () => {

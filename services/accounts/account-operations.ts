@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorResponse, timestampSchema, ulidSchema } from '../http/openapi/common-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
+import { withErrorCode } from '../http/openapi/parse-request.js';
 import { createKeySchema, createUserSchema, updateMeSchema } from './account-schemas.js';
 import { SCOPES } from './scopes.js';
 
@@ -13,6 +14,7 @@ export const userSchema = z
     createdAt: timestampSchema,
     defaultVisibility: z.enum(['public', 'private']),
     allowOriginalDownloads: z.boolean(),
+    shareLocation: z.boolean().describe('whether the GPS position in EXIF is kept as location at upload (off by default)'),
     disabled: z.boolean(),
   })
   .meta({ id: 'User' });
@@ -28,13 +30,14 @@ export const apiKeySchema = z
     expiresAt: timestampSchema.nullable(),
     revokedAt: timestampSchema.nullable(),
     lastUsedAt: timestampSchema.nullable(),
+    parentId: z.string().nullable().describe('the caller\'s key that minted this one; revoking it revokes this one'),
   })
   .meta({ id: 'ApiKey' });
 
 const keyWithState = z.object({ ...apiKeySchema.shape, state: z.enum(['active', 'revoked', 'expired']) });
 
 export const usersQuery = z.object({
-  after: z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'expected a user id for after').optional().describe('the last user id of the previous page'),
+  after: withErrorCode(z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'expected a user id for after').optional().describe('the last user id of the previous page'), 'invalid_cursor'),
   limit: z
     .string()
     .refine((t) => Number.isInteger(Number(t)) && Number(t) >= 1 && Number(t) <= 200, { error: (i) => `expected an integer from 1 to 200 for limit but received ${JSON.stringify(i.input)}` })
@@ -66,7 +69,7 @@ export const accountOperations = defineOperations({
   me: {
     method: 'get', path: '/v1/me', operationId: 'getMe', tags: ['accounts'], auth: 'key',
     summary: 'The caller\'s account and key',
-    responses: { 200: { description: 'The account', json: z.object({ ...userSchema.shape, key: z.object({ id: z.string(), scopes: z.array(z.enum(SCOPES)) }) }) }, 404: errorResponse('The key\'s user no longer exists') },
+    responses: { 200: { description: 'The account', json: z.object({ ...userSchema.shape, key: z.object({ id: z.string(), scopes: z.array(z.enum(SCOPES)) }).nullable().describe('null when the caller signed in with a password (a session)') }) }, 404: errorResponse('The key\'s user no longer exists') },
   },
   updateMe: {
     method: 'patch', path: '/v1/me', operationId: 'updateMe', tags: ['accounts'], auth: 'key', scope: 'images:write',
@@ -75,7 +78,7 @@ export const accountOperations = defineOperations({
   },
   createKey: {
     method: 'post', path: '/v1/keys', operationId: 'createKey', tags: ['accounts'], auth: 'key',
-    summary: 'Create an API key (never wider than the calling key)', body: createKeySchema,
+    summary: 'Create an API key (never wider than the calling key, never expiring after it)', body: createKeySchema,
     responses: {
       201: { description: 'The key and its token, shown only now', json: z.object({ ...apiKeySchema.shape, token: z.string().describe('imgsvc_<id>_<secret>'), note: z.string() }) },
       400: errorResponse('A malformed field, or the user is disabled'),
@@ -90,7 +93,7 @@ export const accountOperations = defineOperations({
   },
   revokeKey: {
     method: 'delete', path: '/v1/keys/:id', operationId: 'revokeKey', tags: ['accounts'], auth: 'key',
-    summary: 'Revoke a key', params: z.object({ id: z.string().describe('the key id (the part after imgsvc_)') }),
+    summary: 'Revoke a key and every key it minted', params: z.object({ id: z.string().describe('the key id (the part after imgsvc_)') }),
     responses: { 200: { description: 'The revoked key', json: keyWithState }, 404: errorResponse('No such key, or another user\'s') },
   },
 });

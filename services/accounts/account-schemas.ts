@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hiddenInText } from '../core/invisible-chars.js';
 import { SCOPES } from './scopes.js';
 
 /** Control characters (C0, DEL, C1) and the Unicode line/paragraph separators. */
@@ -18,7 +19,8 @@ export const displayNameSchema = z
       .string()
       .min(1, 'expected a displayName of 1 to 100 characters')
       .max(100, 'expected a displayName of 1 to 100 characters')
-      .refine((s) => !CONTROL_RE.test(s), 'expected a displayName without control characters'),
+      .refine((s) => !CONTROL_RE.test(s), 'expected a displayName without control characters')
+      .refine((s) => hiddenInText(s) === undefined, { error: (i) => `expected a displayName without invisible or direction-override characters but found ${hiddenInText(String(i.input))}` }),
   );
 
 export const visibilitySchema = z.enum(['public', 'private'], { error: 'expected "public" or "private" for visibility' });
@@ -34,6 +36,7 @@ export const updateMeSchema = z.strictObject({
   displayName: displayNameSchema.optional(),
   defaultVisibility: visibilitySchema.optional(),
   allowOriginalDownloads: z.boolean({ error: 'expected true or false for allowOriginalDownloads' }).optional(),
+  shareLocation: z.boolean({ error: 'expected true or false for shareLocation' }).optional(),
 });
 
 export const createKeySchema = z.strictObject({

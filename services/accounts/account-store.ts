@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
+import { readJsonObject } from '../storage/read-json.js';
 import { conflict, notFound, unavailable } from '../core/errors.js';
 import { newImageId } from '../core/ids.js';
 import { redisKeys } from '../redis/keys.js';
+import { pipelineBySlot } from '../redis/slot-pipeline.js';
 import { apiKeyObjectKey, userKey } from '../storage/keys.js';
-import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import { newToken, type ApiKey } from './api-key.js';
 import type { InvalidationBus } from '../redis/invalidation-bus.js';
 import type { Scope } from './scopes.js';
@@ -73,11 +75,12 @@ export class AccountStore {
 
   async getUsers(ids: string[]): Promise<User[]> {
     if (ids.length === 0) return [];
-    const values = await this.redis.mget(ids.map((id) => redisKeys.user(id)));
-    return values.flatMap((v) => (v ? [JSON.parse(v) as User] : []));
+    // Each user under their own tag: reads grouped by slot, not one MGET across slots.
+    const values = await pipelineBySlot<string | null>(this.redis, ids.map(redisKeys.user), (p, key) => p.get(key));
+    return values.flatMap(([err, v]) => (!err && v ? [JSON.parse(v) as User] : []));
   }
 
-  async updateUser(id: string, change: Partial<Pick<User, 'displayName' | 'defaultVisibility' | 'allowOriginalDownloads' | 'disabledAt'>>): Promise<User> {
+  async updateUser(id: string, change: Partial<Pick<User, 'displayName' | 'defaultVisibility' | 'allowOriginalDownloads' | 'shareLocation' | 'variantSizes' | 'disabledAt'>>): Promise<User> {
     const user = await this.getUser(id);
     if (!user) throw notFound('user_not_found', `no user with id ${id}`);
     const next: User = { ...user, ...change };
@@ -87,14 +90,37 @@ export class AccountStore {
     return next;
   }
 
-  async createKey(user: User, input: { name: string; scopes: Scope[]; expiresAt?: Date | undefined }, now = new Date()): Promise<{ key: ApiKey; token: string }> {
+  /** Re-enables a disabled user (their keys work again unless revoked). */
+  async enableUser(id: string): Promise<User> {
+    const user = await this.getUser(id);
+    if (!user) throw notFound('user_not_found', `no user with id ${id}`);
+    if (!user.disabledAt) return user;
+    const { disabledAt: _d, ...next } = user;
+    await this.writeJson(userKey(id), next);
+    await this.indexUser(next);
+    await this.bus?.publish('user', id);
+    return next;
+  }
+
+  /**
+   * Deletes the account: its keys are revoked (their objects kept, so the audit trail stays),
+   * then the user object goes from storage and the index. The handle becomes free.
+   */
+  async deleteUser(user: User): Promise<void> {
+    for (const key of await this.listKeys(user.id)) await this.revokeKey(key);
+    await this.store.delete(userKey(user.id));
+    await this.redis.multi().del(redisKeys.user(user.id)).del(redisKeys.handle(user.handle)).zrem(redisKeys.users, user.id).exec();
+    await this.bus?.publish('user', user.id);
+  }
+
+  async createKey(user: User, input: { name: string; scopes: Scope[]; expiresAt?: Date | undefined; parentId?: string | undefined }, now = new Date()): Promise<{ key: ApiKey; token: string }> {
     return this.storeKey(user, input, newToken(), now);
   }
 
   /** Stores a key whose token was chosen elsewhere (the Kubernetes Secret of the first admin key). */
   async storeKey(
     user: User,
-    input: { name: string; scopes: Scope[]; expiresAt?: Date | undefined },
+    input: { name: string; scopes: Scope[]; expiresAt?: Date | undefined; parentId?: string | undefined },
     made: { id: string; token: string; hash: string },
     now = new Date(),
   ): Promise<{ key: ApiKey; token: string }> {
@@ -106,6 +132,7 @@ export class AccountStore {
       scopes: [...new Set(input.scopes)],
       createdAt: now.toISOString(),
       ...(input.expiresAt ? { expiresAt: input.expiresAt.toISOString() } : {}),
+      ...(input.parentId ? { parentId: input.parentId } : {}),
     };
     await this.writeJson(apiKeyObjectKey(key.id), key);
     await this.indexKey(key);
@@ -113,7 +140,8 @@ export class AccountStore {
   }
 
   async getKey(id: string): Promise<ApiKey | undefined> {
-    const [json, used] = await this.redis.mget(redisKeys.apiKey(id), redisKeys.apiKeyUsed(id));
+    // Two global keys (two slots): two GETs, not one MGET.
+    const [json, used] = await Promise.all([this.redis.get(redisKeys.apiKey(id)), this.redis.get(redisKeys.apiKeyUsed(id))]);
     if (!json) return undefined;
     const key = JSON.parse(json) as ApiKey;
     return used ? { ...key, lastUsedAt: used } : key;
@@ -134,7 +162,27 @@ export class AccountStore {
     return keys.filter((k): k is ApiKey => k !== undefined);
   }
 
+  /**
+   * Revokes a key and every key it minted, and theirs in turn. Each revocation is written to
+   * storage first, so a crash part-way leaves a prefix of the tree revoked and revoking the root
+   * again (it is idempotent) finishes the rest. A user's keys are few, so the tree is found from
+   * their key list rather than an index of its own.
+   */
   async revokeKey(key: ApiKey, now = new Date()): Promise<ApiKey> {
+    const all = await this.listKeys(key.userId);
+    const children = new Map<string, ApiKey[]>();
+    for (const k of all) if (k.parentId) children.set(k.parentId, [...(children.get(k.parentId) ?? []), k]);
+    const seen = new Set<string>();
+    const revokeTree = async (k: ApiKey): Promise<ApiKey> => {
+      seen.add(k.id);
+      const revoked = await this.revokeOne(k, now);
+      for (const child of children.get(k.id) ?? []) if (!seen.has(child.id)) await revokeTree(child);
+      return revoked;
+    };
+    return revokeTree(key);
+  }
+
+  private async revokeOne(key: ApiKey, now: Date): Promise<ApiKey> {
     if (key.revokedAt) return key;
     const { lastUsedAt: _used, ...stored } = key;
     const next: ApiKey = { ...stored, revokedAt: now.toISOString() };
@@ -154,16 +202,16 @@ export class AccountStore {
   }
 
   async indexUser(user: User): Promise<void> {
-    await this.redis
-      .multi()
-      .set(redisKeys.user(user.id), JSON.stringify(user))
-      .set(redisKeys.handle(user.handle), user.id)
-      .zadd(redisKeys.users, 0, user.id)
-      .exec();
+    // The user's own key, then the global handle and user list: idempotent steps, each one key.
+    await this.redis.set(redisKeys.user(user.id), JSON.stringify(user));
+    await this.redis.set(redisKeys.handle(user.handle), user.id);
+    await this.redis.zadd(redisKeys.users, 0, user.id);
   }
 
   async indexKey(key: ApiKey): Promise<void> {
-    await this.redis.multi().set(redisKeys.apiKey(key.id), JSON.stringify(key)).sadd(redisKeys.userKeys(key.userId), key.id).exec();
+    // The key by id (global: a token names the key, not its user), then the user's list: two steps.
+    await this.redis.set(redisKeys.apiKey(key.id), JSON.stringify(key));
+    await this.redis.sadd(redisKeys.userKeys(key.userId), key.id);
   }
 
   private async writeJson(key: string, value: unknown): Promise<void> {
@@ -171,11 +219,6 @@ export class AccountStore {
   }
 
   private async readJson<T>(key: string): Promise<T | undefined> {
-    try {
-      return JSON.parse((await this.store.getBuffer(key)).toString('utf8')) as T;
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) return undefined;
-      throw err;
-    }
+    return readJsonObject<T>(this.store, key);
   }
 }

@@ -1,5 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseToken, TOKEN_LENGTH } from '../core/api-token-format.js';
 import type { Scope } from './scopes.js';
+
+export { parseToken, TOKEN_LENGTH };
 
 /**
  * API keys look like `imgsvc_<key id: 16 hex>_<secret: 32 random bytes, base64url>`. The key
@@ -7,8 +10,6 @@ import type { Scope } from './scopes.js';
  * the whole token is stored. SHA-256 without a salt or stretching is right here: the secret
  * is 256 random bits, so there is nothing for a dictionary attack to guess.
  */
-const TOKEN_RE = /^imgsvc_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-export const TOKEN_LENGTH = 67;
 
 export interface ApiKey {
   id: string;
@@ -21,6 +22,8 @@ export interface ApiKey {
   expiresAt?: string;
   revokedAt?: string;
   lastUsedAt?: string;
+  /** The caller's own key that minted this one: revoking it revokes this one too. */
+  parentId?: string;
 }
 
 /** A key as its owner may see it: never the hash, never the secret. */
@@ -34,6 +37,7 @@ export interface PublicApiKey {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  parentId: string | null;
 }
 
 export function newToken(): { id: string; token: string; hash: string } {
@@ -44,13 +48,6 @@ export function newToken(): { id: string; token: string; hash: string } {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-/** The key id of a well-formed token, or undefined: decided before any lookup. */
-export function parseToken(token: string): { id: string } | undefined {
-  if (token.length !== TOKEN_LENGTH) return undefined;
-  const m = TOKEN_RE.exec(token);
-  return m ? { id: m[1]! } : undefined;
 }
 
 /** Constant-time comparison of the presented token with the stored hash. */
@@ -79,5 +76,16 @@ export function publicKey(key: ApiKey): PublicApiKey {
     expiresAt: key.expiresAt ?? null,
     revokedAt: key.revokedAt ?? null,
     lastUsedAt: key.lastUsedAt ?? null,
+    parentId: key.parentId ?? null,
   };
+}
+
+/**
+ * A minted key's expiry: what was asked, but never past the minting key's own expiry, so an
+ * expiring key (an admin's included) cannot make a key that outlives it. Absent means never.
+ */
+export function childExpiry(minting: Pick<ApiKey, 'expiresAt'> | undefined, requested: Date | undefined): Date | undefined {
+  const cap = minting?.expiresAt ? new Date(minting.expiresAt) : undefined;
+  if (!cap) return requested;
+  return requested && requested.getTime() < cap.getTime() ? requested : cap;
 }

@@ -7,6 +7,7 @@ import { withShortLock } from '../redis/short-lock.js';
 import { bootstrapKey, USERS_PREFIX } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { AccountStore } from './account-store.js';
+import type { PasswordStore } from './password-store.js';
 import { hashToken, newToken, parseToken } from './api-key.js';
 import { readBootstrap } from './restore-accounts.js';
 import { SCOPES } from './scopes.js';
@@ -16,6 +17,8 @@ export interface Bootstrap {
   /** Present only when this start created the admin and generated its key: shown once. */
   token?: string;
   tokenFile?: string;
+  /** With `token`: a one-time set-password link's token for the admin (see passwordLinkUrl). */
+  passwordLinkToken?: string;
 }
 
 /**
@@ -31,6 +34,8 @@ export async function bootstrapAdmin(deps: {
   dataDir: string;
   configuredKey: string | undefined;
   logger: Logger;
+  /** When given, the first start also makes a set-password link for the admin. */
+  passwords?: { store: PasswordStore; linkTtlMs: number };
 }): Promise<Bootstrap> {
   return withShortLock(deps.redis, redisKeys.bootstrapLock, async () => {
     const existing = await readBootstrap(deps.store);
@@ -50,6 +55,7 @@ export async function bootstrapAdmin(deps: {
     if (deps.configuredKey) return { adminId: admin.id };
     const tokenFile = join(deps.dataDir, 'admin-key');
     await writeFile(tokenFile, `${made.token}\n`, { mode: 0o600 });
-    return { adminId: admin.id, token: made.token, tokenFile };
+    const link = deps.passwords ? await deps.passwords.store.createLink(admin.id, deps.passwords.linkTtlMs) : undefined;
+    return { adminId: admin.id, token: made.token, tokenFile, ...(link ? { passwordLinkToken: link.token } : {}) };
   }, { ttlMs: 30_000, waitMs: 30_000 });
 }

@@ -1,6 +1,10 @@
 import type { Scope } from './scopes.js';
 
-/** Who is asking: nobody in particular, or a user through one of their API keys. */
+/**
+ * Who is asking: nobody in particular, or a user through one of their API keys or a session
+ * (a person signed in with a password; `keyId` is then `session:<hash prefix>`, which names
+ * the session for rate limits and logs).
+ */
 export type Principal =
   | { readonly kind: 'anonymous' }
   | {
@@ -9,6 +13,8 @@ export type Principal =
       readonly role: 'admin' | 'user';
       readonly keyId: string;
       readonly scopes: readonly Scope[];
+      /** Set when the caller came with the session cookie: sha256 of the session's secret. */
+      readonly sessionId?: string;
     };
 
 export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });

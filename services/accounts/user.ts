@@ -11,19 +11,21 @@ export interface User {
   defaultVisibility: Visibility;
   /** Whether others who may see this user's images may download their originals (per image overrides). */
   allowOriginalDownloads?: boolean;
+  /** Whether the GPS position in this user's photos' EXIF is kept (`location`); off unless they turn it on. */
+  shareLocation?: boolean;
+  /**
+   * Sizes anyone may ask of this user's images exactly (`300`, `640x480`, `x200`), besides the
+   * operator's; other explicit sizes from unsigned URLs snap to the width ladder.
+   */
+  variantSizes?: string[];
   disabledAt?: string;
 }
 
-export interface PublicUser {
-  id: string;
-  handle: string;
-  displayName: string;
-  role: Role;
-  createdAt: string;
-  defaultVisibility: Visibility;
-  allowOriginalDownloads: boolean;
-  disabled: boolean;
-}
+/**
+ * A user as the API shows them: derived from User, so a field added there is either shown here
+ * or left out on purpose (variant sizes have their own route; `disabledAt` shows as `disabled`).
+ */
+export type PublicUser = Omit<Required<User>, 'variantSizes' | 'disabledAt'> & { disabled: boolean };
 
 export function publicUser(u: User): PublicUser {
   return {
@@ -34,6 +36,7 @@ export function publicUser(u: User): PublicUser {
     createdAt: u.createdAt,
     defaultVisibility: u.defaultVisibility,
     allowOriginalDownloads: u.allowOriginalDownloads ?? false,
+    shareLocation: u.shareLocation ?? false,
     disabled: u.disabledAt !== undefined,
   };
 }

@@ -31,12 +31,17 @@ export class ViewerGrants {
 
   async revoke(ownerId: string, viewerId: string): Promise<void> {
     await this.store.delete(grantKey(ownerId, viewerId));
-    await this.redis.multi().srem(redisKeys.viewers(ownerId), viewerId).srem(redisKeys.viewing(viewerId), ownerId).exec();
+    // Two users' keys (two tags): two idempotent steps, the owner's side (what access reads) first.
+    await this.redis.srem(redisKeys.viewers(ownerId), viewerId);
+    await this.redis.srem(redisKeys.viewing(viewerId), ownerId);
     await this.bus?.publish('viewers', ownerId);
   }
 
   async index(ownerId: string, viewerId: string): Promise<void> {
-    await this.redis.multi().sadd(redisKeys.viewers(ownerId), viewerId).sadd(redisKeys.viewing(viewerId), ownerId).exec();
+    // Two users' keys (two tags): two idempotent steps after the grant's object in storage;
+    // a crash between them is repaired by the retry or by the rebuild from storage.
+    await this.redis.sadd(redisKeys.viewers(ownerId), viewerId);
+    await this.redis.sadd(redisKeys.viewing(viewerId), ownerId);
   }
 
   async viewersOf(ownerId: string): Promise<string[]> {

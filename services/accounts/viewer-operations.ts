@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { errorResponse, ulidSchema } from '../http/openapi/common-schemas.js';
+import { errorResponse } from '../http/openapi/common-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
 import { userSchema } from './account-operations.js';
 
-export const viewerParams = z.object({ userId: ulidSchema.describe('the viewer\'s user id') });
+export const viewerParams = z.object({
+  userId: z
+    .string()
+    .regex(/^(?:[0-7][0-9A-HJKMNP-TV-Z]{25}|[a-zA-Z0-9][a-zA-Z0-9._-]{1,31})$/, 'expected a 26-character user id or a handle')
+    .describe('the viewer\'s user id or handle'),
+});
 
 export const viewerOperations = defineOperations({
   grant: {

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { badRequest } from '../core/errors.js';
-import { redisKeys } from '../redis/keys.js';
+import { allShards } from '../core/shards.js';
+import { redisKeys, shardCount } from '../redis/keys.js';
+import { pipelineBySlot } from '../redis/slot-pipeline.js';
 import { analyticsKeys } from './analytics-keys.js';
 import { DAY_MS, dayId, daysBetween, hourId, hoursBetween, HOUR_MS } from './time-buckets.js';
 
@@ -93,7 +95,7 @@ export class AnalyticsQueries {
   }
 
   async summary(): Promise<Record<string, unknown>> {
-    const [fleet, uploads] = await Promise.all([this.redis.hgetall(analyticsKeys.fleet), this.redis.zcard(redisKeys.allImages)]);
+    const [fleet, uploads] = await Promise.all([this.redis.hgetall(analyticsKeys.fleet), countImages(this.redis)]);
     const tiers = prefixed(fleet, 'tier:');
     const served = (tiers.memory ?? 0) + (tiers.storage ?? 0);
     const transforms = tiers.transform ?? 0;
@@ -136,4 +138,11 @@ function parseRange(query: { from?: string | undefined; to?: string | undefined;
   const maxDays = granularity === 'hour' ? 31 : 92;
   if (to - from > maxDays * DAY_MS) throw badRequest('invalid_parameter', `expected at most ${maxDays} days between from and to at ${granularity} granularity`);
   return { from, to, granularity };
+}
+
+/** Images in the index: the shards' id sets summed. */
+async function countImages(redis: Redis): Promise<number> {
+  const keys = allShards(shardCount()).map((s) => redisKeys.allImages(s));
+  const replies = await pipelineBySlot<number>(redis, keys, (p, key) => p.zcard(key));
+  return replies.reduce((n, [err, c]) => n + (err ? 0 : Number(c)), 0);
 }

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { requireAdmin, requireScope } from '../access/authenticate-request.js';
+import { route } from '../access/api-route.js';
 import type { ImageGuard } from '../access/image-guard.js';
-import { parseQuery } from '../http/openapi/parse-request.js';
-import { statsQuery, topQuery } from './analytics-operations.js';
+import { analyticsOperations as ops } from './analytics-operations.js';
 import type { AnalyticsQueries } from './analytics-queries.js';
+import { PRIVATE_CACHE_CONTROL } from '../http/cache-control.js';
 
 /**
  * The analytics API. An image's statistics are its owner's (and admins'); the fleet-wide
@@ -12,20 +12,19 @@ import type { AnalyticsQueries } from './analytics-queries.js';
 export function analyticsRoutes(deps: { queries: AnalyticsQueries; guard: ImageGuard }): Router {
   const router = Router();
 
-  router.get('/v1/images/:id/stats', requireScope('images:read'), async (req, res) => {
-    const record = await deps.guard.manage(res.locals.principal, req.params.id);
-    const stats = await deps.queries.imageStats(record.id, parseQuery(statsQuery, req));
-    res.setHeader('Cache-Control', 'private, no-store').json(stats);
+  route(router, ops.stats, async ({ res, principal, params, query }) => {
+    const record = await deps.guard.manage(principal, params.id);
+    const stats = await deps.queries.imageStats(record.id, query);
+    res.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL).json(stats);
   });
 
-
-  router.get('/v1/analytics/top', requireAdmin(), async (req, res) => {
-    const top = await deps.queries.top(parseQuery(topQuery, req));
-    res.setHeader('Cache-Control', 'private, no-store').json(top);
+  route(router, ops.top, async ({ res, query }) => {
+    const top = await deps.queries.top(query);
+    res.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL).json(top);
   });
 
-  router.get('/v1/analytics/summary', requireAdmin(), async (_req, res) => {
-    res.setHeader('Cache-Control', 'private, no-store').json(await deps.queries.summary());
+  route(router, ops.summary, async ({ res }) => {
+    res.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL).json(await deps.queries.summary());
   });
 
   return router;

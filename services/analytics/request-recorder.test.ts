@@ -4,7 +4,7 @@ import { createLogger } from '../core/logger.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
 import { analyticsKeys } from './analytics-keys.js';
 import { AnalyticsQueries } from './analytics-queries.js';
-import { RequestRecorder, type ServedEvent } from './request-recorder.js';
+import { analyticsGroup, RequestRecorder, type ServedEvent } from './request-recorder.js';
 import { ViewerHasher } from './viewer-hash.js';
 
 let r: TestRedis;
@@ -95,6 +95,30 @@ describe('RequestRecorder and AnalyticsQueries against a real Redis', () => {
     expect(Math.abs(count - 5000) / 5000).toBeLessThan(0.03);
     const dump = JSON.stringify(await r.client.keys('*')) + JSON.stringify(await r.client.hgetall(analyticsKeys.image('A')));
     expect(dump).not.toContain('10.0.');
+  });
+
+  it('writes the same whether the serving path hands its group key or not, and bounds the events held', async () => {
+    const clock = { now: T0 };
+    const sequence = (withGroup: boolean) => {
+      const recorder = new RequestRecorder(r.client, logger, createTelemetry({ role: 'test' }).meter, { now: () => clock.now, maxPendingEvents: 5, hasher: ViewerHasher.withSecret(Buffer.alloc(32, 7)) });
+      const group = analyticsGroup('A', 'avif', 'phone', 'w640-q65');
+      for (let i = 0; i < 4; i++) recorder.record(event(withGroup ? { group, address: `203.0.113.${i % 2}` } : { address: `203.0.113.${i % 2}` }));
+      recorder.record(event({ format: 'webp', ...(withGroup ? { group: analyticsGroup('A', 'webp', 'phone', 'w640-q65') } : {}) }));
+      recorder.record(event({})); // the sixth: over the bound, dropped and counted
+      return recorder.flush();
+    };
+    const snapshot = async () => ({
+      image: await r.client.hgetall(analyticsKeys.image('A')),
+      viewers: await r.client.pfcount(analyticsKeys.imageViewers('A', '20261122')),
+      top: await r.client.zrange(analyticsKeys.top('2026112209', 'requests'), 0, -1, 'WITHSCORES'),
+    });
+    await sequence(false);
+    const plain = await snapshot();
+    await r.client.flushall();
+    await sequence(true);
+    expect(await snapshot()).toEqual(plain);
+    expect(plain.image).toMatchObject({ requests: '5', 'fmt:avif': '4', 'fmt:webp': '1' });
+    expect(plain.viewers).toBe(3); // two addresses with 'ua', and 203.0.113.7
   });
 
   it('salts viewer ids per day, so days cannot be linked', () => {

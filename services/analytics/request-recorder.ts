@@ -2,9 +2,10 @@ import type { Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { analyticsKeys } from './analytics-keys.js';
-import { dayId, hourId } from './time-buckets.js';
+import { dayId, hourId, HOUR_MS } from './time-buckets.js';
 import { keptUserAgent } from './viewer-agent.js';
 import type { ViewerHasher } from './viewer-hash.js';
+import { SlotBatch } from '../redis/slot-pipeline.js';
 
 /** One image request, as the serving path hands it over: references only, no work. */
 export interface ServedEvent {
@@ -22,7 +23,34 @@ export interface ServedEvent {
   /** Hashed into a daily-salted viewer id at flush time, then dropped; never stored. */
   address?: string | undefined;
   userAgent?: string | undefined;
+  /**
+   * imageId, format, deviceClass and variant in one string that stands for them one to one,
+   * when the caller keeps one already (the serving path's choice memo): events are folded by it
+   * as they arrive, and a string reused across hits is hashed once, not built and hashed per hit.
+   */
+  group?: string;
 }
+
+/** Identical events (same image, hour, format, device, variant, tier) folded into one. */
+interface Group {
+  /** What the group's events share (copied from the first: the event itself holds its User-Agent, up to 16 KB). */
+  e: Pick<ServedEvent, 'imageId' | 'format' | 'deviceClass' | 'variant' | 'tier'>;
+  at: number;
+  requests: number;
+  bytes: number;
+  saved: number;
+  /** Viewers seen: address → the User-Agents (as kept) seen from it. */
+  viewers: Map<string, Set<string>>;
+}
+
+/** hour number → tier → group key → group. */
+type Pending = Map<number, Map<string, Map<string, Group>>>;
+
+/** The group of an event (see ServedEvent.group): NUL cannot occur in an id, a format, a device class or a variant name. */
+export function analyticsGroup(imageId: string, format: string | undefined, deviceClass: string | undefined, variant: string | undefined): string {
+  return `${imageId}\u0000${format}\u0000${deviceClass}\u0000${variant}`;
+}
+const groupKey = (e: ServedEvent) => analyticsGroup(e.imageId, e.format, e.deviceClass, e.variant);
 
 export interface RecorderOptions {
   flushIntervalMs?: number;
@@ -38,14 +66,17 @@ export interface RecorderOptions {
 }
 
 /**
- * Records every image request without making a response wait on Redis: `record` appends the
- * event to a bounded buffer; a timer aggregates the buffer and writes it as one pipelined
+ * Records every image request without making a response wait on Redis: `record` folds the
+ * event into its group (same image, hour, format, device, variant, tier: traffic is mostly
+ * repeats) within a bounded count of events; a timer writes the groups as one pipelined
  * batch (per-image totals and breakdowns, hourly buckets, hourly top lists, daily
  * distinct-viewer HyperLogLogs, fleet totals), with retention TTLs. When Redis is slow or
  * down, the buffer stays bounded and what is lost is counted, never silently dropped.
  */
 export class RequestRecorder {
-  private pending: { event: ServedEvent; at: number }[] = [];
+  /** Events are folded into their group as they arrive: a hit costs a few map lookups and additions. */
+  private pending: Pending = new Map();
+  private pendingEvents = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly flushIntervalMs: number;
@@ -79,12 +110,33 @@ export class RequestRecorder {
 
   record(event: ServedEvent): void {
     if (this.options.enabled === false) return;
-    if (this.pending.length >= this.maxPendingEvents) {
+    if (this.pendingEvents >= this.maxPendingEvents) {
       this.dropped.add(1, { reason: 'buffer_full' });
       return;
     }
-    const userAgent = keptUserAgent(event.userAgent);
-    this.pending.push({ event: userAgent === event.userAgent ? event : { ...event, userAgent }, at: this.now() });
+    this.pendingEvents++;
+    const at = this.now();
+    const hour = Math.floor(at / HOUR_MS);
+    let tiers = this.pending.get(hour);
+    if (!tiers) this.pending.set(hour, (tiers = new Map()));
+    const tier = event.tier ?? '';
+    let groups = tiers.get(tier);
+    if (!groups) tiers.set(tier, (groups = new Map()));
+    const key = event.group ?? groupKey(event);
+    let g = groups.get(key);
+    if (!g) {
+      const { imageId, format, deviceClass, variant } = event;
+      groups.set(key, (g = { e: { imageId, format, deviceClass, variant, tier: event.tier }, at, requests: 0, bytes: 0, saved: 0, viewers: new Map() }));
+    }
+    g.requests++;
+    g.bytes += event.bytes;
+    g.saved += event.saved ?? 0;
+    if (event.address !== undefined) {
+      const userAgent = keptUserAgent(event.userAgent) ?? '';
+      const agents = g.viewers.get(event.address);
+      if (agents) agents.add(userAgent);
+      else g.viewers.set(event.address, new Set([userAgent]));
+    }
   }
 
   start(): void {
@@ -105,14 +157,17 @@ export class RequestRecorder {
     this.timer = undefined;
     await this.flush();
     // A flush may have been running when stop was called: write what arrived meanwhile.
-    if (this.pending.length > 0) await this.flush();
+    if (this.pendingEvents > 0) await this.flush();
   }
 
   private async write(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const events = this.pending;
-    this.pending = [];
-    const pipeline = this.redis.pipeline();
+    if (this.pendingEvents === 0) return;
+    const pending = this.pending;
+    const eventCount = this.pendingEvents;
+    this.pending = new Map();
+    this.pendingEvents = 0;
+    // One pipeline per slot: a cluster refuses a pipeline that spans nodes.
+    const batch = new SlotBatch(this.redis);
     const ttl = this.retentionSeconds;
     const incr = new Map<string, Map<string, number>>();
     const add = (key: string, field: string, n: number) => {
@@ -125,30 +180,8 @@ export class RequestRecorder {
     const top = new Map<string, Map<string, number>>();
     const viewers = new Map<string, Set<string>>();
 
-    // First fold identical events (same image, hour, format, device, variant, tier) together:
-    // traffic is dominated by repeats, so the per-key work below runs once per group.
-    interface Group {
-      e: ServedEvent;
-      at: number;
-      requests: number;
-      bytes: number;
-      saved: number;
-      viewers: Set<string>;
-    }
-    const groups = new Map<string, Group>();
-    for (const { event: e, at } of events) {
-      // The hour implies the day.
-      const key = `${e.imageId}\u0000${hourId(at)}\u0000${e.format}\u0000${e.deviceClass}\u0000${e.variant}\u0000${e.tier}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { e, at, requests: 0, bytes: 0, saved: 0, viewers: new Set() }));
-      g.requests++;
-      g.bytes += e.bytes;
-      g.saved += e.saved ?? 0;
-      if (e.address !== undefined) g.viewers.add(`${e.address}\n${e.userAgent ?? ''}`);
-    }
-
     const hashed = new Map<string, string>();
-    for (const { e, at, requests, bytes, saved, viewers: seen } of groups.values()) {
+    for (const { e, at, requests, bytes, saved, viewers: seen } of allGroups(pending)) {
       const hour = hourId(at);
       for (const key of [analyticsKeys.image(e.imageId), analyticsKeys.imageHour(e.imageId, hour), analyticsKeys.fleet, analyticsKeys.fleetHour(hour)]) {
         add(key, 'requests', requests);
@@ -175,39 +208,44 @@ export class RequestRecorder {
         const key = analyticsKeys.imageViewers(e.imageId, dayId(at));
         let set = viewers.get(key);
         if (!set) viewers.set(key, (set = new Set()));
-        for (const viewer of seen) {
-          const cacheKey = `${dayId(at)}\n${viewer}`;
-          let hash = hashed.get(cacheKey);
-          if (hash === undefined) {
-            const cut = viewer.indexOf('\n');
-            hash = this.options.hasher.hash(viewer.slice(0, cut), viewer.slice(cut + 1), at);
-            hashed.set(cacheKey, hash);
+        for (const [address, agents] of seen) {
+          for (const userAgent of agents) {
+            const cacheKey = `${dayId(at)}\n${address}\n${userAgent}`;
+            let hash = hashed.get(cacheKey);
+            if (hash === undefined) {
+              hash = this.options.hasher.hash(address, userAgent, at);
+              hashed.set(cacheKey, hash);
+            }
+            set.add(hash);
           }
-          set.add(hash);
         }
       }
     }
 
-    for (const [key, fields] of incr) for (const [field, n] of fields) pipeline.hincrby(key, field, n);
+    for (const [key, fields] of incr) for (const [field, n] of fields) batch.on(key).hincrby(key, field, n);
     for (const [key, members] of top) {
-      for (const [member, n] of members) if (n > 0) pipeline.zincrby(key, n, member);
+      for (const [member, n] of members) if (n > 0) batch.on(key).zincrby(key, n, member);
       expiring.add(key);
     }
     for (const [key, set] of viewers) {
-      pipeline.pfadd(key, ...set);
+      batch.on(key).pfadd(key, ...set);
       expiring.add(key);
     }
-    for (const key of expiring) pipeline.expire(key, ttl);
+    for (const key of expiring) batch.on(key).expire(key, ttl);
 
     try {
-      const results = await pipeline.exec();
-      const failed = results?.find(([err]) => err);
+      const results = await batch.exec();
+      const failed = results.find(([err]) => err);
       if (failed) throw failed[0];
-      this.flushedEvents.add(events.length);
+      this.flushedEvents.add(eventCount);
     } catch (err) {
       // Re-queueing could double count whatever part of the pipeline did apply; count the loss instead.
-      this.dropped.add(events.length, { reason: 'redis_error' });
-      this.logger.warn({ err, events: events.length }, 'analytics flush failed; events dropped');
+      this.dropped.add(eventCount, { reason: 'redis_error' });
+      this.logger.warn({ err, events: eventCount }, 'analytics flush failed; events dropped');
     }
   }
+}
+
+function* allGroups(pending: Pending): Generator<Group> {
+  for (const tiers of pending.values()) for (const groups of tiers.values()) yield* groups.values();
 }

@@ -26,6 +26,24 @@ export const figuresSchema = z.object({
     analyticsBytesPerImageDay: figure,
     analyticsRetentionDays: figure,
     maxMemoryBytes: positive,
+    /**
+     * The tiered index (issue 20), by key kind from bench:redis-footprint. When given, the index
+     * is hot for `coldAfterDays` and cold after (its record read from storage), the search index
+     * is added per image, and events cost only while retained; `bytesPerImage` is then unused.
+     */
+    tiers: z
+      .object({
+        hotIndexBytesPerImage: figure,
+        coldIndexBytesPerImage: figure,
+        coldAfterDays: figure,
+        searchBytesPerImage: figure,
+        eventBytesPerImage: figure,
+        eventRetentionHours: figure,
+        replicasPerPrimary: figure,
+        /** Primaries one Redis Cluster runs well (its specification: up to 1,000 nodes, replicas included). */
+        maxPrimaries: positive,
+      })
+      .optional(),
   }),
   storage: z.object({ averageOriginalBytes: positive, variantBytesPerImage: figure, manifestBytesPerImage: figure, objectsWrittenPerImage: figure }),
 });

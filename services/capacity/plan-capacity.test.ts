@@ -122,9 +122,14 @@ describe('the checked-in figures (bench/figures.json)', () => {
     expect(p.roles.origin.maxPods).toBe(400);
   });
 
-  it('name Redis memory as the first chokepoint for 5 M uploads/hour kept 30 days, then the origin', () => {
+  // Changed with issue 20: on the sharded, tiered index Redis memory is a cluster's node count
+  // (309 primaries at 30 days), no longer the first wall; it is again at a year.
+  it('name the origin as the first chokepoint for 5 M uploads/hour kept 30 days, and Redis memory second at a year', () => {
     const p = planCapacity(brief, real, DEFAULT_PRICES);
-    expect(p.chokepoints.map((c) => c.resource)).toEqual(['Redis memory', 'origin CPU', 'upload CPU', 'Redis ops/s', 'resizer CPU']);
+    expect(p.chokepoints.map((c) => c.resource)).toEqual(['origin CPU', 'upload CPU', 'resizer CPU', 'Redis memory', 'Redis ops/s']);
+    expect(p.redis.horizons.map((h) => [h.days, h.primaries])).toEqual([[30, 114], [365, 576]]);
+    // A year of images outgrows a 500-primary cluster (576 primaries, with the marginal per-image figures of bench:redis-footprint), second only to the origin.
+    expect(planCapacity({ ...brief, retentionDays: 365 }, real, DEFAULT_PRICES).chokepoints.slice(0, 2).map((c) => c.resource)).toEqual(['origin CPU', 'Redis memory']);
     expect(p.roles.upload.pods).toBe(63);
     expect(p.roles.resizer.pods).toBe(111);
     expect(p.roles.origin.pods).toBe(527);
@@ -136,5 +141,34 @@ describe('parsePrices', () => {
     expect(parsePrices({ cpuCoreHour: 0.1 })).toEqual({ ...DEFAULT_PRICES, cpuCoreHour: 0.1 });
     expect(() => parsePrices({ cpuCoreHours: 0.1 })).toThrow(/bad prices/);
     expect(() => parsePrices({ egressGb: -1 })).toThrow(/egressGb/);
+  });
+});
+
+describe('planCapacity with the tiered index (issue 20)', () => {
+  const tiered: Figures = {
+    ...figures,
+    redis: { ...figures.redis, tiers: { hotIndexBytesPerImage: 1000, coldIndexBytesPerImage: 300, coldAfterDays: 30, searchBytesPerImage: 500, eventBytesPerImage: 400, eventRetentionHours: 12, replicasPerPrimary: 1, maxPrimaries: 10 } },
+  };
+
+  it('holds images hot for their first days, cold after, search per image and events only while retained', () => {
+    const perDay = 86_400_000;
+    // 10 days, all hot: 86.4 M/day × 10 × (1000 + 500) + 3.6 M/h × 12 h × 400 B, plus 7 days of analytics.
+    const p = planCapacity(base, tiered, DEFAULT_PRICES);
+    expect(p.redis.indexBytes).toBe(perDay * 10 * 1500 + 3_600_000 * 12 * 400);
+    // The horizons: 30 days all hot; a year is 30 hot days and 335 cold ones.
+    const [month, year] = p.redis.horizons;
+    expect(month).toMatchObject({ days: 30, memoryBytes: perDay * 30 * 1500 + 3_600_000 * 12 * 400 + perDay * 7 * 1000 });
+    expect(year!.memoryBytes).toBe(perDay * (30 * 1000 + 335 * 300 + 365 * 500) + 3_600_000 * 12 * 400 + perDay * 7 * 1000);
+    expect(year!.primaries).toBe(Math.ceil(year!.memoryBytes / 100e9));
+    expect(year!.nodes).toBe(2 * year!.primaries);
+    // The memory ceiling is the cluster's: 10 primaries of 100 GB.
+    const memory = p.chokepoints.find((c) => c.resource === 'Redis memory')!;
+    expect(memory.capacity).toBe(10 * 100e9);
+  });
+
+  it('without tiers, the flat figure as before, and the horizons still printed', () => {
+    const p = planCapacity(base, figures, DEFAULT_PRICES);
+    expect(p.redis.horizons.map((h) => h.days)).toEqual([30, 365]);
+    expect(p.redis.horizons[0]!.memoryBytes).toBe(86_400_000 * (30 * 5000 + 7 * 1000));
   });
 });

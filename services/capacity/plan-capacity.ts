@@ -57,13 +57,24 @@ export interface Plan {
   firstViewsPerSecond: number;
   roles: { upload: RolePlan; resizer: RolePlan; origin: RolePlan; originWithoutCdn: RolePlan };
   coresRequested: { withCdn: number; withoutCdn: number };
-  redis: { opsPerSecond: number; opsPerSecondWithoutCdn: number; indexBytes: number; analyticsBytes: number; memoryBytes: number; shardsForMemory: number; shardsForOps: number };
+  redis: { opsPerSecond: number; opsPerSecondWithoutCdn: number; indexBytes: number; analyticsBytes: number; memoryBytes: number; shardsForMemory: number; shardsForOps: number; horizons: RedisHorizon[] };
   storage: { bytesPerImage: number; growthBytesPerDay: number; growthBytesPerMonth: number; heldBytes: number; putsPerSecond: number };
   egress: { clientBytesPerMonth: number; originBytesPerMonthWithCdn: number };
   cost: { withCdn: CostLines; withoutCdn: CostLines };
   /** Every bounded resource, the one that saturates first at the top. */
   chokepoints: Chokepoint[];
 }
+
+/** Redis sized for images kept `days`: memory, primaries (for memory and for commands/s, the larger) and nodes with replicas. */
+export interface RedisHorizon {
+  days: number;
+  memoryBytes: number;
+  primaries: number;
+  nodes: number;
+}
+
+/** The horizons `imgsvc capacity` always prints, whatever the retention asked. */
+export const REDIS_HORIZONS_DAYS = [30, 365] as const;
 
 export const HOURS_PER_MONTH = 730;
 const GB = 1e9;
@@ -97,10 +108,18 @@ export function planCapacity(load: Load, figures: Figures, prices: Prices): Plan
   const r = figures.redis;
   const opsPerSecond = uploadsPerSecond * r.commandsPerUpload + originRequestsPerSecond * r.commandsPerOriginView;
   const opsPerSecondWithoutCdn = uploadsPerSecond * r.commandsPerUpload + viewsPerSecond * r.commandsPerOriginView;
-  const indexBytes = uploadsPerDay * load.retentionDays * r.bytesPerImage;
+  const indexBytesFor = (days: number) => indexBytesHeld(r, uploadsPerDay, days);
+  const indexBytes = indexBytesFor(load.retentionDays);
   // Analytics keys are written for an image the day it is viewed and expire after their retention.
-  const analyticsBytes = load.viewsPerImagePerDay > 0 ? uploadsPerDay * Math.min(load.retentionDays, r.analyticsRetentionDays) * r.analyticsBytesPerImageDay : 0;
+  const analyticsBytesFor = (days: number) => (load.viewsPerImagePerDay > 0 ? uploadsPerDay * Math.min(days, r.analyticsRetentionDays) * r.analyticsBytesPerImageDay : 0);
+  const analyticsBytes = analyticsBytesFor(load.retentionDays);
   const memoryBytes = indexBytes + analyticsBytes;
+  const shardsForOps = Math.max(1, Math.ceil(opsPerSecond / r.opsPerSecond));
+  const horizons = REDIS_HORIZONS_DAYS.map((days): RedisHorizon => {
+    const memory = indexBytesFor(days) + analyticsBytesFor(days);
+    const primaries = Math.max(shardsForOps, Math.ceil(memory / r.maxMemoryBytes));
+    return { days, memoryBytes: memory, primaries, nodes: primaries * (1 + (r.tiers?.replicasPerPrimary ?? 1)) };
+  });
 
   const s = figures.storage;
   const bytesPerImage = load.avgUploadBytes + s.variantBytesPerImage + s.manifestBytesPerImage;
@@ -131,8 +150,7 @@ export function planCapacity(load: Load, figures: Figures, prices: Prices): Plan
     cpuChoke('upload CPU', upload, figures.upload),
     cpuChoke('resizer CPU', resizer, figures.resizer),
     cpuChoke('origin CPU', origin, figures.origin),
-    { resource: 'Redis ops/s' as const, demand: opsPerSecond, capacity: r.opsPerSecond, utilisation: opsPerSecond / r.opsPerSecond, unit: 'commands/s on one primary' },
-    { resource: 'Redis memory' as const, demand: memoryBytes, capacity: r.maxMemoryBytes, utilisation: memoryBytes / r.maxMemoryBytes, unit: 'on one primary (its assumed maxmemory)' },
+    ...redisChokes(r, opsPerSecond, memoryBytes),
   ].sort((a, b) => b.utilisation - a.utilisation);
 
   return {
@@ -152,13 +170,45 @@ export function planCapacity(load: Load, figures: Figures, prices: Prices): Plan
       analyticsBytes,
       memoryBytes,
       shardsForMemory: Math.max(1, Math.ceil(memoryBytes / r.maxMemoryBytes)),
-      shardsForOps: Math.max(1, Math.ceil(opsPerSecond / r.opsPerSecond)),
+      shardsForOps,
+      horizons,
     },
     storage: { bytesPerImage, growthBytesPerDay, growthBytesPerMonth: (growthBytesPerDay * HOURS_PER_MONTH) / 24, heldBytes, putsPerSecond: uploadsPerSecond * s.objectsWrittenPerImage },
     egress: { clientBytesPerMonth, originBytesPerMonthWithCdn },
     cost: { withCdn, withoutCdn },
     chokepoints,
   };
+}
+
+/**
+ * The index Redis holds for images kept `days`. Tiered (issue 20): each image is hot for its
+ * first `coldAfterDays` (its record in Redis) and cold after (dedup and listing entries only);
+ * the search index stays per image; events are held for their retention only, whatever the
+ * images' retention. Without tiers: the flat per-image figure.
+ */
+export function indexBytesHeld(r: Figures['redis'], uploadsPerDay: number, days: number): number {
+  const t = r.tiers;
+  if (!t) return uploadsPerDay * days * r.bytesPerImage;
+  const hotDays = Math.min(days, t.coldAfterDays);
+  const coldDays = Math.max(0, days - t.coldAfterDays);
+  const events = (uploadsPerDay / 24) * Math.min(t.eventRetentionHours, days * 24) * t.eventBytesPerImage;
+  return uploadsPerDay * (hotDays * t.hotIndexBytesPerImage + coldDays * t.coldIndexBytesPerImage + days * t.searchBytesPerImage) + events;
+}
+
+/**
+ * Redis' ceilings: one primary with the flat figures; with the tiered ones (the sharded
+ * keyspace, issue 20) a Redis Cluster of up to `maxPrimaries` primaries, since every key and
+ * atomic step lives in one of the shards spread over them.
+ */
+function redisChokes(r: Figures['redis'], opsPerSecond: number, memoryBytes: number): Chokepoint[] {
+  const primaries = r.tiers?.maxPrimaries ?? 1;
+  const where = primaries === 1 ? 'on one primary' : `on a Redis Cluster of ${primaries} primaries`;
+  const ops = r.opsPerSecond * primaries;
+  const memory = r.maxMemoryBytes * primaries;
+  return [
+    { resource: 'Redis ops/s', demand: opsPerSecond, capacity: ops, utilisation: opsPerSecond / ops, unit: `commands/s ${where}` },
+    { resource: 'Redis memory', demand: memoryBytes, capacity: memory, utilisation: memoryBytes / memory, unit: `${where} (each at the assumed maxmemory)` },
+  ];
 }
 
 function role(coreMsPerSecond: number, f: { coresPerPod: number; cpuTarget: number; maxPods: number }): RolePlan {

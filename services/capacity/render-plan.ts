@@ -17,6 +17,9 @@ export function renderPlan(p: Plan): string {
   out.push('', 'Redis');
   row('commands/s', `${int(p.redis.opsPerSecond)} (${int(p.redis.opsPerSecondWithoutCdn)} without a CDN); ${plural(p.redis.shardsForOps, 'primary', 'primaries')} for that at the measured rate`);
   row('memory', `${bytes(p.redis.memoryBytes)}: index ${bytes(p.redis.indexBytes)}, analytics ${bytes(p.redis.analyticsBytes)}; ${plural(p.redis.shardsForMemory, 'primary', 'primaries')} at the assumed maxmemory`);
+  for (const h of p.redis.horizons) {
+    row(`images kept ${h.days === 365 ? '1 year' : `${h.days} days`}`, `${bytes(h.memoryBytes)}: ${plural(h.primaries, 'primary', 'primaries')}, ${plural(h.nodes, 'node')} with replicas`);
+  }
   out.push('', 'Storage');
   row('per image', `${bytes(p.storage.bytesPerImage)} (original, eager variants, manifest)`);
   row('growth', `${bytes(p.storage.growthBytesPerDay)}/day, ${bytes(p.storage.growthBytesPerMonth)}/month`);

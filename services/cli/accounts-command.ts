@@ -1,43 +1,50 @@
-import { resolve } from 'node:path';
 import { AccountStore } from '../accounts/account-store.js';
 import { createUserSchema } from '../accounts/account-schemas.js';
 import { keyState, publicKey } from '../accounts/api-key.js';
 import { isScope, scopesForRole, isSubsetOf, type Scope } from '../accounts/scopes.js';
 import { publicUser } from '../accounts/user.js';
-import type { ConfigFlags } from '../core/config.js';
+import type { Config, ConfigFlags } from '../core/config.js';
+import { PasswordStore } from '../accounts/password-store.js';
+import { passwordLinkUrl } from '../accounts/password-routes.js';
 import { AppError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
 import { InvalidationBus } from '../redis/invalidation-bus.js';
-import { connectRedis } from '../runtime/connect-redis.js';
-import { openObjectStore } from '../storage/open-store.js';
-import { cliConfig } from './cli-config.js';
+import { connectRedis, type RedisConnection } from '../runtime/connect-redis.js';
+import { PrivateRedisInUseError } from '../redis/private-redis.js';
+import type { Logger } from '../core/logger.js';
+import { readRunningService } from './running-service.js';
+import { runStoreCommand } from './store-command.js';
 
-type Action = (accounts: AccountStore, out: (line: string) => void) => Promise<void>;
+type Action = (accounts: AccountStore, out: (line: string) => void, ctx: { passwords: PasswordStore; config: Config }) => Promise<void>;
 
 /**
  * `imgsvc users …` and `imgsvc keys …`: account administration against the configured Redis
  * and storage, the same store the service uses (so a revocation here reaches every pod).
  */
-export async function runAccounts(flags: ConfigFlags, env: Record<string, string | undefined>, action: Action): Promise<number> {
-  const config = cliConfig(flags, env);
-  if (!config) return 1;
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const dataDir = resolve(config.dataDir);
-  try {
-    const { redis, close } = await connectRedis(config, dataDir, logger, 'accounts');
-    try {
-      const store = await openObjectStore(config, dataDir);
+export function runAccounts(flags: ConfigFlags, env: Record<string, string | undefined>, action: Action): Promise<number> {
+  return runStoreCommand(
+    flags,
+    env,
+    'accounts',
+    async ({ config, logger, redis, store }) => {
       const accounts = new AccountStore(redis, store, new InvalidationBus(redis, logger));
-      await action(accounts, (line) => process.stdout.write(`${line}\n`));
+      await action(accounts, (line) => process.stdout.write(`${line}\n`), { passwords: new PasswordStore(store, redis), config });
       return 0;
-    } finally {
-      await close();
-    }
+    },
+    { connect: connectShared, codeFor: (err) => (err instanceof AppError && err.status < 500 ? 2 : 1) },
+  );
+}
+
+/**
+ * The Redis of the service running on this data folder when it owns the private one (two
+ * redis-servers on one set of files would corrupt them), else the configured or a private one.
+ */
+async function connectShared(config: Config, dataDir: string, logger: Logger): Promise<RedisConnection> {
+  try {
+    return await connectRedis(config, dataDir, logger, 'accounts');
   } catch (err) {
-    process.stderr.write(`imgsvc: ${err instanceof Error ? err.message : String(err)}\n`);
-    return err instanceof AppError && err.status < 500 ? 2 : 1;
-  } finally {
-    logger.flush();
+    const running = err instanceof PrivateRedisInUseError ? readRunningService(dataDir) : undefined;
+    if (!running) throw err;
+    return connectRedis({ ...config, redisUrl: running.redisUrl }, dataDir, logger, 'accounts');
   }
 }
 
@@ -64,6 +71,23 @@ export function disableUserAction(userId: string): Action {
     const user = await accounts.getUser(userId);
     if (!user) throw new AppError(404, 'user_not_found', `no user with id ${userId}`);
     out(JSON.stringify(publicUser(await accounts.updateUser(userId, { disabledAt: user.disabledAt ?? new Date().toISOString() }))));
+  };
+}
+
+/**
+ * `imgsvc users passwd <handle>`: prints a one-time link that sets the user's password (the
+ * password itself never passes through a terminal, a shell history or this process).
+ */
+export function passwordLinkAction(handle: string, baseUrl: string | undefined): Action {
+  return async (accounts, out, { passwords, config }) => {
+    const user = await accounts.userByHandle(handle.toLowerCase());
+    if (!user) throw new AppError(404, 'user_not_found', `no user with the handle ${JSON.stringify(handle)}`);
+    const { token, expiresAt } = await passwords.createLink(user.id, config.passwordLinkTtlMs);
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const base = baseUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+    out(`Set the password of "${user.handle}" with this one-time link (valid until ${expiresAt}):`);
+    out('');
+    out(`    ${passwordLinkUrl(base, token)}`);
   };
 }
 

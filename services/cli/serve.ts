@@ -4,6 +4,10 @@ import { createLogger } from '../core/logger.js';
 import { PrivateRedisInUseError, RedisServerMissingError } from '../redis/private-redis.js';
 import { startService } from '../runtime/start-service.js';
 import type { Bootstrap } from '../accounts/bootstrap.js';
+import type { Config } from '../core/config.js';
+import { writeRunningService } from './running-service.js';
+import { passwordLinkUrl } from '../accounts/password-routes.js';
+import { partsFor } from '../runtime/role-parts.js';
 
 /**
  * `imgsvc serve`: start, then on SIGTERM or SIGINT drain and exit 0. A second signal exits at
@@ -17,7 +21,7 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
   try {
     service = await startService(config, {
       // Before the listening line, so whoever waits for it has the key already.
-      onBootstrap: (b) => printBootstrap(b, `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`),
+      onBootstrap: (b) => printBootstrap(b, `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`, config),
       logger,
       onFatal: (err) => {
         logger.fatal({ err }, 'cannot go on');
@@ -35,6 +39,9 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
     process.stderr.write(`imgsvc: ${portHint(err) ?? message}\n`);
     return 1;
   }
+
+  const forgetRunning = writeRunningService(config.dataDir, { url: service.url, redisUrl: service.redisUrl, pid: process.pid });
+  printServing(service.url, service.redisUrl, config);
 
   const stopped = new Promise<void>((resolveStopped) => {
     let signals = 0;
@@ -54,13 +61,37 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
     process.on('SIGINT', onSignal);
   });
   await stopped;
+  forgetRunning();
   logger.flush();
   return 0;
 }
 
+/**
+ * The plain lines a person reads after the JSON log's listening line: where to go, and the Redis
+ * the other commands on this data folder share (`imgsvc users|keys` connect to it).
+ */
+function printServing(url: string, redisUrl: string, config: Config): void {
+  const parts = partsFor(config.role);
+  const lines = [`imgsvc: serving ${url} (role ${config.role})`];
+  // The banner names what is worth opening in this role: the table says what it serves.
+  if (parts.imageApi) lines.push(`  web app:   ${url}/app`);
+  if (parts.uploads) lines.push(`  API docs:  ${url}/docs   (OpenAPI: ${url}/openapi.json)`);
+  if (parts.publicImages && !parts.uploads) lines.push(`  images:    ${url}/i/<id>   (this role serves images only; uploads go to a process with --role upload or all)`);
+  lines.push(`  Redis:     ${redisUrl}${config.redisUrl ? '' : ` (private, files in ${config.dataDir}/redis; imgsvc users|keys use it while this runs)`}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 /** The first start's admin key, shown once on the terminal (never through the logger). */
-function printBootstrap(b: Bootstrap, url: string): void {
+function printBootstrap(b: Bootstrap, url: string, config: Config): void {
   if (!b.token) return;
+  // An upload is shown only where one works.
+  const upload = partsFor(config.role).uploads
+    ? [
+        `It is also in ${b.tokenFile} (readable by you only). Upload with it:`,
+        '',
+        `    curl -H "Authorization: Bearer $(cat ${b.tokenFile})" -H 'Content-Type: image/jpeg' --data-binary @photo.jpg ${url}/v1/images`,
+      ]
+    : [`It is also in ${b.tokenFile} (readable by you only). This process has role ${config.role}: upload through a process with --role upload or all.`];
   process.stdout.write(
     [
       '',
@@ -68,10 +99,13 @@ function printBootstrap(b: Bootstrap, url: string): void {
       '',
       `    ${b.token}`,
       '',
-      `It is also in ${b.tokenFile} (readable by you only). Upload with it:`,
+      ...upload,
       '',
-      `    curl -H "Authorization: Bearer $(cat ${b.tokenFile})" -H 'Content-Type: image/jpeg' --data-binary @photo.jpg ${url}/v1/images`,
+      `Try the API in a browser at ${url}/docs (Authorize with the key).`,
       '',
+      ...(b.passwordLinkToken
+        ? ['To sign in to the web app as "admin", set a password with this one-time link:', '', `    ${passwordLinkUrl(url, b.passwordLinkToken)}`, '']
+        : []),
       '',
     ].join('\n'),
   );

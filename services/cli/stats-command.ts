@@ -4,6 +4,8 @@
  * deployment, local or behind an ingress, with no Redis credentials.
  */
 import { clientKey } from './client-key.js';
+import { readClientSettings } from './client-settings.js';
+import { serviceUrl } from './running-service.js';
 
 export interface StatsFlags {
   url?: string;
@@ -30,8 +32,13 @@ interface Top {
 }
 
 export async function runStats(flags: StatsFlags, env: Record<string, string | undefined>, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const base = (flags.url ?? env.IMGSVC_URL ?? `http://127.0.0.1:${env.IMGSVC_PORT ?? 8080}`).replace(/\/+$/, '');
-  const key = clientKey(flags.key, env);
+  const { settings, problems } = readClientSettings(flags, env);
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`imgsvc stats: ${p}\n`);
+    return 1;
+  }
+  const base = serviceUrl(settings);
+  const key = clientKey(settings);
   const getJson = <T>(url: string) => getJsonWith<T>(url, key);
   try {
     const summary = await getJson<Summary>(`${base}/v1/analytics/summary`);

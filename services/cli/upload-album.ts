@@ -5,14 +5,9 @@
  * idempotent: a rerun adds what a killed run did not, and re-adding an item changes nothing.
  */
 import { errorMessage, send } from './http-send.js';
-import { withRetry, type UploadTarget } from './upload-one.js';
-
-/** What the line of one file says about the album: its position there, or why it is not in it. */
-export interface AlbumOutcome {
-  id: string;
-  position?: number;
-  error?: string;
-}
+import type { UploadTarget } from './upload-types.js';
+import { withRetry } from './with-retry.js';
+import type { AlbumOutcome } from './upload-types.js';
 
 /** Undefined when the album is the caller's own; otherwise the sentence to print before exiting. */
 export async function checkAlbum(target: UploadTarget, albumId: string): Promise<string | undefined> {

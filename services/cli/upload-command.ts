@@ -1,3 +1,4 @@
+import { parseByteSize } from '../core/byte-size.js';
 /**
  * `imgsvc upload <files or folders…>`: sends images to a running service with an API key, a
  * few at a time, skipping whatever the owner already stored (by SHA-256), so an interrupted run
@@ -8,11 +9,14 @@ import pLimit from 'p-limit';
 import { isImageId } from '../core/ids.js';
 import { addToAlbum, checkAlbum } from './upload-album.js';
 import { clientKey } from './client-key.js';
+import { readClientSettings } from './client-settings.js';
 import { collectCandidates } from './upload-files.js';
-import { uploadOne, type FileResult } from './upload-one.js';
+import { uploadOne } from './upload-one.js';
+import type { FileResult } from './upload-types.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { barReporter, jsonReporter, type UploadReporter } from './upload-progress.js';
 import { anyFailed, summaryLine, tally } from './upload-report.js';
+import { serviceUrl } from './running-service.js';
 
 export interface UploadFlags {
   url?: string;
@@ -22,6 +26,7 @@ export interface UploadFlags {
   tags?: string;
   album?: string;
   json?: boolean;
+  resumableAbove?: string;
 }
 
 export interface UploadIo {
@@ -30,9 +35,9 @@ export interface UploadIo {
 }
 
 /** Pure: the flags checked at the boundary, every problem collected. */
-export function parseUploadFlags(flags: UploadFlags, env: Record<string, string | undefined>): { base: string; concurrency: number; query: Record<string, string>; album?: string } | { problems: string[] } {
-  const problems: string[] = [];
-  const base = (flags.url ?? env.IMGSVC_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+export function parseUploadFlags(flags: UploadFlags, env: Record<string, string | undefined>): { base: string; concurrency: number; query: Record<string, string>; album?: string; resumableAbove: number } | { problems: string[] } {
+  const { settings, problems } = readClientSettings(flags, env);
+  const base = serviceUrl(settings);
   if (!/^https?:\/\/[^/]+/.test(base)) problems.push(`expected an http(s) URL for --url but received ${JSON.stringify(base)}`);
   const concurrency = Number(flags.concurrency ?? '4');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) problems.push(`expected an integer from 1 to 64 for --concurrency but received ${JSON.stringify(flags.concurrency)}`);
@@ -42,8 +47,10 @@ export function parseUploadFlags(flags: UploadFlags, env: Record<string, string 
     query.visibility = flags.visibility;
   }
   if (flags.tags !== undefined) query.tags = flags.tags;
+  const resumableAbove = parseByteSize(flags.resumableAbove ?? '8MiB');
+  if (resumableAbove === undefined) problems.push(`expected a size such as 8MiB or 20000000 for --resumable-above but received ${JSON.stringify(flags.resumableAbove)}`);
   if (flags.album !== undefined && !isImageId(flags.album)) problems.push(`expected a 26-character album id for --album but received ${JSON.stringify(flags.album)}`);
-  return problems.length > 0 ? { problems } : { base, concurrency, query, ...(flags.album !== undefined ? { album: flags.album } : {}) };
+  return problems.length > 0 ? { problems } : { base, concurrency, query, resumableAbove: resumableAbove!, ...(flags.album !== undefined ? { album: flags.album } : {}) };
 }
 
 export async function runUpload(paths: string[], flags: UploadFlags, env: Record<string, string | undefined>, io: UploadIo = process, retry?: RetryPolicy): Promise<number> {
@@ -52,18 +59,26 @@ export async function runUpload(paths: string[], flags: UploadFlags, env: Record
     for (const p of parsed.problems) io.stderr.write(`imgsvc upload: ${p}\n`);
     return 2;
   }
-  const key = clientKey(flags.key, env);
+  // The settings were checked just above (parseUploadFlags reports their problems).
+  const key = clientKey(readClientSettings(flags, env).settings);
   if (!key) {
     io.stderr.write('imgsvc upload: uploads need an API key: pass --key, set IMGSVC_API_KEY, or run where ./data/admin-key is\n');
     return 2;
   }
-  const target = { base: parsed.base, key, query: parsed.query, ...(retry ? { retry } : {}) };
+  // Ctrl-C before the first file is sent (album check, walking the folders): say so, then 130.
+  const onEarlyInterrupt = () => {
+    io.stderr.write('\nimgsvc upload: interrupted before anything was sent\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', onEarlyInterrupt);
+  const target = { base: parsed.base, key, query: parsed.query, resumableAbove: parsed.resumableAbove, ...(retry ? { retry } : {}) };
   const album = parsed.album;
   // Checked before anything is sent, so a typo in the id does not leave a folder uploaded outside its album.
   if (album !== undefined) {
     const problem = await checkAlbum(target, album);
     if (problem) {
       io.stderr.write(`imgsvc upload: --album: ${problem}; nothing was uploaded\n`);
+      process.off('SIGINT', onEarlyInterrupt);
       return 1;
     }
   }
@@ -71,7 +86,8 @@ export async function runUpload(paths: string[], flags: UploadFlags, env: Record
   const candidates = await collectCandidates(paths);
   const reporter: UploadReporter = flags.json || !io.stdout.isTTY ? jsonReporter(io.stdout, io.stderr) : barReporter(io.stdout);
   const files = candidates.filter((c) => c.kind === 'file');
-  reporter.start(files.length, files.reduce((s, f) => s + f.bytes, 0));
+  // Every path is reported once (skipped and unreadable ones too), so the count ends at its total.
+  reporter.start(candidates.length, files.reduce((s, f) => s + f.bytes, 0));
 
   const results: FileResult[] = [];
   const report = (r: FileResult) => {
@@ -98,6 +114,7 @@ export async function runUpload(paths: string[], flags: UploadFlags, env: Record
     io.stderr.write('\nimgsvc upload: interrupted; run the same command again to resume (stored files are not sent again)\n');
     process.exit(130);
   };
+  process.off('SIGINT', onEarlyInterrupt);
   process.once('SIGINT', onInterrupt);
   const limit = pLimit(parsed.concurrency);
   // Once a file could not reach the service through all its retries, the others would only

@@ -75,8 +75,8 @@ describe('parseUploadFlags', () => {
     });
   });
   it('defaults to the local service and IMGSVC_URL', () => {
-    expect(parseUploadFlags({}, {})).toEqual({ base: 'http://127.0.0.1:8080', concurrency: 4, query: {} });
-    expect(parseUploadFlags({ tags: 'a,b' }, { IMGSVC_URL: 'https://img.example.com/' })).toEqual({ base: 'https://img.example.com', concurrency: 4, query: { tags: 'a,b' } });
+    expect(parseUploadFlags({}, {})).toEqual({ base: 'http://127.0.0.1:8080', concurrency: 4, query: {}, resumableAbove: 8 * 1024 * 1024 });
+    expect(parseUploadFlags({ tags: 'a,b' }, { IMGSVC_URL: 'https://img.example.com/' })).toEqual({ base: 'https://img.example.com', concurrency: 4, query: { tags: 'a,b' }, resumableAbove: 8 * 1024 * 1024 });
   });
 });
 

@@ -3,41 +3,11 @@ import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AlbumOutcome } from './upload-album.js';
+import type { FileResult, UploadHooks, UploadTarget } from './upload-types.js';
+import { withRetry } from './with-retry.js';
 import { describeFsError } from './upload-files.js';
-import { errorMessage, send, type SentResponse } from './http-send.js';
-import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.js';
-
-export type UploadStatus = 'created' | 'existing' | 'skipped' | 'failed';
-
-/** One line of the report: what happened to one path. */
-export interface FileResult {
-  file: string;
-  status: UploadStatus;
-  id?: string;
-  url?: string;
-  bytes: number;
-  error?: string;
-  /** With `--album`: where the image went in the album, or why it did not. */
-  album?: AlbumOutcome;
-  /** The service could not be reached even after the retries (not printed). */
-  unreachable?: boolean;
-}
-
-export interface UploadTarget {
-  base: string;
-  key: string;
-  /** visibility, tags: forwarded as given; the server validates them. */
-  query: Record<string, string>;
-  retry?: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/** Progress hooks: bytes sent (negative when a refused attempt is rolled back), and bytes not sent because the server has them. */
-export interface UploadHooks {
-  onBytes(n: number): void;
-  onAlreadyStored(n: number): void;
-}
+import { errorMessage, send } from './http-send.js';
+import { uploadResumable } from './upload-resumable.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.jpe': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif',
@@ -66,6 +36,7 @@ export async function uploadOne(path: string, bytes: number, target: UploadTarge
       return { file: path, status: 'existing', id, url: `${target.base}/i/${id}`, bytes };
     }
     if (head.status !== 404) return { file: path, status: 'failed', bytes, error: `lookup refused: ${errorMessage(head)}` };
+    if (target.resumableAbove !== undefined && bytes > target.resumableAbove) return await uploadResumable(path, bytes, target, hooks);
 
     const query = new URLSearchParams({ ...target.query, filename: basename(path) });
     const headers = { ...auth, 'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream', 'content-length': String(bytes) };
@@ -94,34 +65,6 @@ export async function uploadOne(path: string, bytes: number, target: UploadTarge
     if (e.code === 'ENOENT' || e.code === 'EACCES') return { file: path, status: 'failed', bytes, error: `cannot read: ${describeFsError(err)}` };
     return { file: path, status: 'failed', bytes, error: `network: ${e.code ?? e.message}`, unreachable: true };
   }
-}
-
-/** One request tried again while the answer says "later" (429, 503) or the network dropped it. */
-export async function withRetry(target: UploadTarget, attempt: () => Promise<SentResponse>): Promise<SentResponse> {
-  const sleep = target.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let n = 1; ; n++) {
-    let res: SentResponse | undefined;
-    let failure: unknown;
-    try {
-      res = await attempt();
-    } catch (err) {
-      // A file that cannot be read is not going to get better by waiting.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw err;
-      failure = err;
-    }
-    const delay = retryDelay(res ? { status: res.status, retryAfter: header(res, 'retry-after') } : { networkError: true }, n, target.retry ?? DEFAULT_RETRY, Date.now(), Math.random());
-    if (delay === undefined) {
-      if (res) return res;
-      throw failure;
-    }
-    await sleep(delay);
-  }
-}
-
-function header(res: SentResponse, name: string): string | null {
-  const v = res.headers[name];
-  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
 }
 
 async function sha256File(path: string): Promise<string> {

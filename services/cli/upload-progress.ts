@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { FileResult } from './upload-one.js';
+import type { FileResult } from './upload-types.js';
 import { formatBytes, jsonLine, problemLine } from './upload-report.js';
 
 /** Where the command tells what is happening: JSON lines for machines, or a bar for a person. */

@@ -1,4 +1,4 @@
-import type { FileResult, UploadStatus } from './upload-one.js';
+import type { FileResult, UploadStatus } from './upload-types.js';
 
 /** The machine-readable line for one file: every key present, null when it does not apply. */
 export function jsonLine(r: FileResult): string {

@@ -1,22 +1,9 @@
 import { z } from 'zod';
-import { parseKeyRing } from '../access/key-ring.js';
-import { parseToken } from '../accounts/api-key.js';
-import { parseRateSpec } from './rate-spec.js';
-import { durationMs } from './setting-schemas.js';
+import { parseToken } from './api-token-format.js';
+import { parseKeyRing } from './signing-key-spec.js';
+import { durationMs, rateSpec } from './setting-schemas.js';
 
-function rateLimit(fallback: string) {
-  return z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      const spec = parseRateSpec(text);
-      if (spec === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'expected N/window such as 600/1m, 20/10s or 5000/1h, or off' });
-        return z.NEVER;
-      }
-      return spec;
-    });
-}
+const RATE_EXAMPLES = '600/1m, 20/10s or 5000/1h';
 
 /**
  * The settings of accounts, access and the image lifecycle: URL signing, the first admin key,
@@ -46,10 +33,20 @@ export const ACCESS_SETTINGS = {
     flag: undefined,
     schema: z.coerce.number().int().min(10).max(31_536_000).default(300),
   },
+  /** The longest lifetime a signed URL may be minted with (and verified with): one day unless set. */
   signedUrlMaxTtlSeconds: {
     env: 'IMGSVC_SIGNED_URL_MAX_TTL',
     flag: undefined,
-    schema: z.coerce.number().int().min(10).max(31_536_000).default(604_800),
+    schema: z.coerce.number().int().min(10).max(31_536_000).default(86_400),
+  },
+  /**
+   * How long a shared cache (a CDN) may keep a response to a signed URL minted by someone other
+   * than the owner: the origin refuses it the moment the minter's access ends, a CDN only after this.
+   */
+  signedUrlDelegatedMaxAgeSeconds: {
+    env: 'IMGSVC_SIGNED_URL_DELEGATED_MAX_AGE',
+    flag: undefined,
+    schema: z.coerce.number().int().min(0).max(86_400).default(60),
   },
   bootstrapAdminKey: {
     env: 'IMGSVC_BOOTSTRAP_ADMIN_KEY',
@@ -60,10 +57,10 @@ export const ACCESS_SETTINGS = {
       .refine((t) => parseToken(t) !== undefined, 'expected an API key of the form imgsvc_<16 hex>_<43 base64url characters>')
       .optional(),
   },
-  rateLimitPerKey: { env: 'IMGSVC_RATE_LIMIT_PER_KEY', flag: undefined, schema: rateLimit('1200/1m') },
-  rateLimitPerAddress: { env: 'IMGSVC_RATE_LIMIT_PER_ADDRESS', flag: undefined, schema: rateLimit('600/1m') },
-  rateLimitAuthFailures: { env: 'IMGSVC_RATE_LIMIT_AUTH_FAILURES', flag: undefined, schema: rateLimit('20/1m') },
-  rateLimitImages: { env: 'IMGSVC_RATE_LIMIT_IMAGES', flag: undefined, schema: rateLimit('off') },
+  rateLimitPerKey: { env: 'IMGSVC_RATE_LIMIT_PER_KEY', flag: undefined, schema: rateSpec('1200/1m', RATE_EXAMPLES) },
+  rateLimitPerAddress: { env: 'IMGSVC_RATE_LIMIT_PER_ADDRESS', flag: undefined, schema: rateSpec('600/1m', RATE_EXAMPLES) },
+  rateLimitAuthFailures: { env: 'IMGSVC_RATE_LIMIT_AUTH_FAILURES', flag: undefined, schema: rateSpec('20/1m', RATE_EXAMPLES) },
+  rateLimitImages: { env: 'IMGSVC_RATE_LIMIT_IMAGES', flag: undefined, schema: rateSpec('off', RATE_EXAMPLES) },
   trustProxyHops: {
     env: 'IMGSVC_TRUST_PROXY',
     flag: undefined,
@@ -90,7 +87,9 @@ export const ACCESS_SETTINGS = {
     schema: z.coerce.number().int().min(1).max(86_400).default(60),
   },
   /** How long the event stream keeps its entries (trimmed by age on every append). */
-  eventRetentionMs: { env: 'IMGSVC_EVENT_RETENTION', flag: undefined, schema: durationMs('7d', 60_000) },
+  eventRetentionMs: { env: 'IMGSVC_EVENT_RETENTION', flag: undefined, schema: durationMs('12h', 60_000) },
+  /** The event entries' stored form: `legacy` while pods of a version before the compact form still run. */
+  eventEntries: { env: 'IMGSVC_EVENT_ENTRIES', flag: undefined, schema: z.enum(['compact', 'legacy']).default('compact') },
   fullResMinWidth: {
     env: 'IMGSVC_FULL_RES_MIN_WIDTH',
     flag: undefined,

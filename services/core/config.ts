@@ -3,9 +3,13 @@ import { DEFAULT_PRESETS, parsePresets } from './eager-presets.js';
 import { ACCESS_SETTINGS } from './access-settings.js';
 import { PROCESSING_SETTINGS } from './processing-settings.js';
 import { SHARING_SETTINGS } from './sharing-settings.js';
+import { SESSION_SETTINGS } from './session-settings.js';
 import { WEBHOOK_SETTINGS } from './webhook-settings.js';
+import { DURABILITY_SETTINGS } from './durability-settings.js';
+import { LIMIT_SETTINGS } from './limit-settings.js';
 import { byteSize } from './setting-schemas.js';
 import { parseCorsOrigins } from './cors-origins.js';
+import { REDIS_SETTINGS, redisSettingProblems } from './redis-settings.js';
 
 export const ROLES = ['all', 'upload', 'resizer', 'origin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,34 +27,12 @@ export interface ConfigFlags {
  * Every setting: the environment variable that sets it, its flag (if any), and how it is
  * validated. Reading process.env happens only here and in the CLI that passes it in.
  */
-const SETTINGS = {
+export const SETTINGS = {
   role: { env: 'IMGSVC_ROLE', flag: '--role', schema: z.enum(ROLES).default('all') },
   host: { env: 'IMGSVC_HOST', flag: '--host', schema: z.string().min(1).default('127.0.0.1') },
   port: { env: 'IMGSVC_PORT', flag: '--port', schema: z.coerce.number().int().min(0).max(65535).default(8080) },
   dataDir: { env: 'IMGSVC_DATA_DIR', flag: '--data', schema: z.string().min(1).default('./data') },
-  redisUrl: {
-    env: 'REDIS_URL',
-    flag: undefined,
-    schema: z
-      .string()
-      .regex(/^(rediss?|unix):\/\//, 'expected a redis://, rediss:// or unix:// URL')
-      .optional(),
-  },
-  redisWaitSeconds: {
-    env: 'IMGSVC_REDIS_WAIT_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().min(0).max(600).default(15),
-  },
-  privateRedisMaxRestarts: {
-    env: 'IMGSVC_PRIVATE_REDIS_MAX_RESTARTS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(0).max(100).default(5),
-  },
-  privateRedisStableSeconds: {
-    env: 'IMGSVC_PRIVATE_REDIS_STABLE_SECONDS',
-    flag: undefined,
-    schema: z.coerce.number().int().min(1).max(86_400).default(30),
-  },
+  ...REDIS_SETTINGS,
   storage: {
     env: 'IMGSVC_STORAGE',
     flag: undefined,
@@ -189,6 +171,9 @@ const SETTINGS = {
   ...ACCESS_SETTINGS,
   ...SHARING_SETTINGS,
   ...WEBHOOK_SETTINGS,
+  ...SESSION_SETTINGS,
+  ...DURABILITY_SETTINGS,
+  ...LIMIT_SETTINGS,
   logLevel: {
     env: 'IMGSVC_LOG_LEVEL',
     flag: undefined,
@@ -223,6 +208,8 @@ export interface Setting {
   schema: z.ZodType;
   /** Its value is never echoed in an error message. */
   secret?: boolean;
+  /** How its value is echoed in an error message (a URL without its passwords). */
+  redact?: (raw: string) => string;
 }
 
 /**
@@ -245,7 +232,11 @@ export function parseSettings<S extends Record<string, Setting>>(
     } else {
       const source = fromFlag !== undefined ? setting.flag : setting.env;
       const message = parsed.error.issues.map((i) => i.message).join('; ');
-      const received = 'secret' in setting && setting.secret ? `${raw?.length ?? 0} characters, not shown` : JSON.stringify(raw);
+      const redact = 'redact' in setting ? setting.redact : undefined;
+      const received =
+        'secret' in setting && setting.secret
+          ? `${raw?.length ?? 0} characters, not shown`
+          : JSON.stringify(redact && raw !== undefined ? redact(raw) : raw);
       problems.push(`${source}: ${message} (received ${received})`);
     }
   }
@@ -268,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
   if (out.webhookRetryBaseMs > out.webhookRetryMaxMs) {
     problems.push(`IMGSVC_WEBHOOK_RETRY_BASE_MS: expected at most IMGSVC_WEBHOOK_RETRY_MAX_MS (${out.webhookRetryMaxMs}) but received ${out.webhookRetryBaseMs}`);
   }
+  problems.push(...redisSettingProblems(out));
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }

@@ -12,7 +12,7 @@ export interface Preset {
 }
 
 /**
- * The eager set (see README, "Eager variants"): what a page needs at once, the 50 px grid
+ * The eager set (see docs/resizer.md, "Eager variants"): what a page needs at once, the 50 px grid
  * thumbnail in every format the origin may pick, made with the placeholder from one small
  * intermediate (measured: about 30 ms of CPU for a 4 MP JPEG, all of it). Display sizes are made
  * on the first request by the origin's single-flight transform and stored: eager 320/640/1280 px

@@ -1,11 +1,13 @@
 import { parseAccept, qualityFor } from './accept.js';
 import { DEVICE_DEFAULTS, deviceClassOf, type DeviceClass } from './device-class.js';
+import { SIZE_HINTS, SIZE_HINT_VARY, type NegotiationHeader } from './client-hints.js';
 import { badRequest, AppError } from './errors.js';
 import type { Preset } from './eager-presets.js';
 import type { SupportedFormat } from './image-formats.js';
-import { DEFAULT_QUALITY, MAX_QUALITY, MIN_QUALITY, SAVE_DATA_QUALITY } from './quality.js';
+import { MAX_QUALITY, MIN_QUALITY, qualityOf, type ImageQualities } from './quality.js';
 import { FITS, OUTPUT_MIME, type Fit, type OutputFormat, type VariantSpec } from './variant-spec.js';
 import { MAX_OUTPUT_WIDTH, snapWidth } from './width-ladder.js';
+import { SNAP_ALL, sizeAllowed, type SizePolicy } from './variant-sizes.js';
 
 /** The request inputs negotiation may read (header names lower-case, as node gives them). */
 export interface ImageRequest {
@@ -21,6 +23,8 @@ export interface SourceImage {
   format: SupportedFormat;
   hasAlpha: boolean;
   frames: number;
+  /** Found by the resizer's quality search; absent until then, and for alpha and animations. */
+  qualities?: ImageQualities | undefined;
 }
 
 export interface Negotiated {
@@ -28,6 +32,18 @@ export interface Negotiated {
   /** Request headers the choice depended on, for `Vary` (empty when the URL decides everything). */
   vary: string[];
   deviceClass: DeviceClass;
+  /**
+   * Whether storage keeps this variant: a ladder width (or the original's), no box, the tuned
+   * quality; presets and what the origin chose itself. Anything else (a signed or allow-listed
+   * exact size, a box, a signed `q`) is a one-off, kept in the memory cache only, so storage
+   * holds at most rungs × formats on-demand variants per image whatever the URLs ask.
+   */
+  stored: boolean;
+  /**
+   * The query of the URL whose answer this is (`w=480&fmt=webp`), when an unsigned URL's
+   * explicit size was snapped (its `q`, if any, ignored): sent as Content-Location.
+   */
+  canonical?: string;
 }
 
 export const MAX_DPR = 3;
@@ -41,12 +57,18 @@ const KNOWN_PARAMS = new Set(['w', 'h', 'dpr', 'fit', 'fmt', 'q', 'anim']);
  * image's recorded dimensions. Explicit parameters win; otherwise format comes from `Accept`,
  * size from Client Hints or, without them, the User-Agent's device class, quality from the
  * tuned table lowered by `Save-Data` or a 2G `ECT` (unless the URL fixes format and size).
- * Chosen widths snap up to the ladder, explicit ones are kept exactly; none exceeds the
+ * Chosen widths snap up to the ladder; explicit ones too, unless the URL is signed or the size
+ * allow-listed (`policy`), when they are kept exactly (issue 21, item 6: otherwise anyone could
+ * make us render and store every width). `q` counts only in a signed URL. None exceeds the
  * original. Throws 400 for malformed parameters and 406 when no acceptable format exists.
  */
-export function negotiate(request: ImageRequest, source: SourceImage, presets: readonly Preset[]): Negotiated {
+export function negotiate(request: ImageRequest, source: SourceImage, presets: readonly Preset[], policy: SizePolicy = SNAP_ALL): Negotiated {
   const q = parseQuery(request.query);
-  const header = (name: string) => first(request.headers[name]);
+  // An unsigned URL's quality is ignored: every q from 1 to 100 would be another file, and the
+  // tuned quality (per image, by SSIM) is what the service would pick anyway.
+  const explicitQuality = policy.signed ? q.q : undefined;
+  const header = (name: NegotiationHeader) => first(request.headers[name]);
+  const hint = (forms: readonly [NegotiationHeader, NegotiationHeader]) => header(forms[0]) ?? header(forms[1]);
   const vary = new Set<string>();
   const deviceClass = deviceClassOf(header('user-agent'));
 
@@ -57,7 +79,7 @@ export function negotiate(request: ImageRequest, source: SourceImage, presets: r
   // everyone, so a CDN can cache it without Vary: Save-Data/ECT must not change its quality.
   const fixedByUrl = q.fmt !== undefined && (request.preset !== undefined || q.w !== undefined || q.h !== undefined);
   const lowDataMode = () => {
-    if (q.q !== undefined || fixedByUrl) return false;
+    if (explicitQuality !== undefined || fixedByUrl) return false;
     vary.add('Save-Data').add('ECT');
     const ect = header('ect')?.toLowerCase();
     return header('save-data')?.toLowerCase() === 'on' || ect === '2g' || ect === 'slow-2g';
@@ -66,6 +88,7 @@ export function negotiate(request: ImageRequest, source: SourceImage, presets: r
   let width: number;
   let height: number | undefined;
   let fit: Fit | undefined;
+  let snapped = false;
   if (request.preset !== undefined) {
     const preset = presets.find((p) => p.name === request.preset);
     if (!preset) {
@@ -73,14 +96,19 @@ export function negotiate(request: ImageRequest, source: SourceImage, presets: r
     }
     width = Math.min(preset.width, source.width);
   } else if (q.w !== undefined || q.h !== undefined) {
-    const dpr = q.dpr ?? 1;
+    const exact = policy.signed || sizeAllowed(policy.allowed, q.w, q.h);
+    // An allow-listed size renders at whole DPRs only (1, 2, 3): a fraction would be one more file per value.
+    const dpr = q.dpr === undefined ? 1 : exact && !policy.signed ? Math.ceil(q.dpr) : q.dpr;
     const aspect = source.width / source.height;
     const fromHeight = q.h !== undefined ? q.h * aspect : Infinity;
     // `inside` (the default) fits within both; a box fit fills the width and crops or pads the height.
     const cssWidth = q.w === undefined ? fromHeight : q.fit === undefined || q.fit === 'inside' ? Math.min(q.w, fromHeight) : q.w;
-    // Explicit sizes are honoured exactly (capped at the original, never upscaled), not snapped:
-    // the page asked for these pixels, and a 300×300 crop must come back 300×300.
-    width = exactWidth(cssWidth * dpr, source.width);
+    // A signed or allow-listed size is honoured exactly (capped at the original, never
+    // upscaled): whoever signed or listed it chose these pixels, and a 300×300 crop must come
+    // back 300×300. Any other snaps up to the ladder like a chosen width; a box keeps its
+    // proportions at the snapped width.
+    width = exact ? exactWidth(cssWidth * dpr, source.width) : snapWidth(Math.min(cssWidth * dpr, MAX_OUTPUT_WIDTH), source.width);
+    snapped = !exact;
     if (q.w !== undefined && q.h !== undefined && q.fit !== undefined && q.fit !== 'inside') {
       // A box: keep its proportions when the width is capped, and never upscale the height either.
       fit = q.fit;
@@ -91,11 +119,11 @@ export function negotiate(request: ImageRequest, source: SourceImage, presets: r
       }
     }
   } else {
-    for (const h of ['Sec-CH-Width', 'Width', 'Sec-CH-Viewport-Width', 'Viewport-Width', 'Sec-CH-DPR', 'DPR']) vary.add(h);
+    for (const h of SIZE_HINT_VARY) vary.add(h);
     const lowData = lowDataMode();
-    const dprHint = positive(header('sec-ch-dpr') ?? header('dpr'));
-    const widthHint = positive(header('sec-ch-width') ?? header('width'));
-    const viewportHint = positive(header('sec-ch-viewport-width') ?? header('viewport-width'));
+    const dprHint = positive(hint(SIZE_HINTS.dpr));
+    const widthHint = positive(hint(SIZE_HINTS.width));
+    const viewportHint = positive(hint(SIZE_HINTS.viewportWidth));
     let target: number;
     if (widthHint !== undefined) {
       // Width is already in device pixels; under Save-Data, serve it at 1x.
@@ -110,22 +138,37 @@ export function negotiate(request: ImageRequest, source: SourceImage, presets: r
     width = snapWidth(Math.min(target, MAX_OUTPUT_WIDTH), source.width);
   }
 
-  const quality = q.q ?? (lowDataMode() ? SAVE_DATA_QUALITY[format] : DEFAULT_QUALITY[format]);
+  const quality = explicitQuality ?? qualityOf(format, width, lowDataMode(), source.qualities);
+  const box = height !== undefined && fit !== undefined ? { height, fit } : undefined;
   const spec: VariantSpec = {
     format,
     width,
     quality,
     animated: animatedSource && (format === 'webp' || format === 'gif'),
-    ...(height !== undefined && fit !== undefined ? { height, fit } : {}),
+    ...box,
   };
-  return { spec, vary: [...vary], deviceClass };
+  const stored = request.preset !== undefined || (box === undefined && explicitQuality === undefined && snapWidth(width, source.width) === width);
+  const negotiated: Negotiated = { spec, vary: [...vary], deviceClass, stored };
+  if (snapped) negotiated.canonical = canonicalQuery(width, box, q);
+  return negotiated;
+}
+
+/** The parameters that ask for exactly this variant again, in a fixed order: one URL per answer. */
+function canonicalQuery(width: number, box: { height: number; fit: Fit } | undefined, q: ParsedQuery): string {
+  let query = `w=${width}`;
+  if (box) query += `&h=${box.height}&fit=${box.fit}`;
+  if (q.fmt !== undefined) query += `&fmt=${q.fmt}`;
+  if (q.anim !== undefined) query += `&anim=${q.anim ? 1 : 0}`;
+  return query;
 }
 
 function negotiateFormat(accept: string | undefined, source: SourceImage, animated: boolean, vary: Set<string>): OutputFormat {
   vary.add('Accept');
   const family: OutputFormat = animated ? 'gif' : source.hasAlpha ? 'png' : 'jpeg';
   // Preference when q-values tie: smallest first. Animated sources skip AVIF (sharp writes still AVIF only).
-  const candidates: OutputFormat[] = animated ? ['webp', 'gif'] : ['avif', 'webp', family];
+  // Formats the quality search found no smaller than JPEG for this image are not offered.
+  const skip = source.qualities?.skip;
+  const candidates: OutputFormat[] = animated ? ['webp', 'gif'] : (['avif', 'webp', family] as OutputFormat[]).filter((f) => !skip?.includes(f as 'webp'));
   if (!accept) return family;
   const ranges = parseAccept(accept);
   let best: { format: OutputFormat; q: number } | undefined;
@@ -139,7 +182,13 @@ function negotiateFormat(accept: string | undefined, source: SourceImage, animat
   for (const format of ['jpeg', 'png', 'gif'] as const) {
     if (qualityFor(ranges, OUTPUT_MIME[format], false) > 0) return format;
   }
-  throw new AppError(406, 'not_acceptable', `none of the image types this image can be served as is acceptable; available: ${candidates.map((f) => OUTPUT_MIME[f]).join(', ')}`);
+  // A client that takes only a format the search set aside still gets it, bigger or not.
+  for (const format of skip ?? []) {
+    if (!animated && qualityFor(ranges, OUTPUT_MIME[format], true) > 0) return format;
+  }
+  // Every type the loop above could have answered with: the candidates and the fallback families.
+  const available = [...new Set([...candidates, 'jpeg', 'png', 'gif'] as OutputFormat[])].map((f) => OUTPUT_MIME[f]);
+  throw new AppError(406, 'not_acceptable', `none of the image types this image can be served as is acceptable; available: ${available.join(', ')}`);
 }
 
 interface ParsedQuery {

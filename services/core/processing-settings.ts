@@ -1,12 +1,39 @@
 import { z } from 'zod';
 import { availableParallelism } from 'node:os';
 import { byteSize } from './setting-schemas.js';
+import { parseSizes } from './variant-sizes.js';
 
 /**
  * The settings of the work on images: on-demand transforms and their bounds, the resizer's
  * consumer, and the periodic sweeps. Composed into the service's one settings table (config.ts).
  */
 export const PROCESSING_SETTINGS = {
+  /**
+   * Sizes any URL may ask for exactly (`300,640x480,x200`); every other explicit size from an
+   * unsigned URL snaps to the width ladder. Empty by default: sign the URL, or list the size
+   * here or in the owner's own list (PUT /v1/me/variant-sizes).
+   */
+  variantSizes: {
+    env: 'IMGSVC_VARIANT_SIZES',
+    flag: undefined,
+    schema: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        const parsed = parseSizes(text);
+        if ('problems' in parsed) {
+          for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+          return z.NEVER;
+        }
+        return parsed.sizes;
+      }),
+  },
+  /** The resizer's per-image quality search (services/imaging/choose-quality.ts); off serves the fixed table. */
+  qualitySearch: {
+    env: 'IMGSVC_QUALITY_SEARCH',
+    flag: undefined,
+    schema: z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
+  },
   transformConcurrency: {
     env: 'IMGSVC_TRANSFORM_CONCURRENCY',
     flag: undefined,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseByteSize } from './byte-size.js';
+import { parseRateSpec } from './rate-spec.js';
 
 /** A byte count setting (`52428800`, `50MiB`), shared by the settings tables. */
 export function byteSize(fallback: number) {
@@ -29,5 +30,20 @@ export function durationMs(fallback: string, minMs = 1000) {
         return z.NEVER;
       }
       return ms;
+    });
+}
+
+/** A rate limit setting (`N/window`, or `off`); `examples` goes into the message for a bad one. */
+export function rateSpec(fallback: string, examples: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const spec = parseRateSpec(text);
+      if (spec === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected N/window such as ${examples}, or off` });
+        return z.NEVER;
+      }
+      return spec;
     });
 }

@@ -31,5 +31,7 @@ export const WEBHOOK_SETTINGS = {
   webhookRetryMaxMs: { env: 'IMGSVC_WEBHOOK_RETRY_MAX_MS', flag: undefined, schema: ms(10, 86_400_000, 3 * 3_600_000) },
   webhookRetryWindowMs: { env: 'IMGSVC_WEBHOOK_RETRY_WINDOW_MS', flag: undefined, schema: ms(100, 7 * 86_400_000, 86_400_000) },
   webhookConcurrency: { env: 'IMGSVC_WEBHOOK_CONCURRENCY', flag: undefined, schema: z.coerce.number().int().min(1).max(1000).default(16) },
+  /** Fairness: the most attempts one owner's endpoints hold at once in a worker (capped by IMGSVC_WEBHOOK_CONCURRENCY). */
+  webhookOwnerConcurrency: { env: 'IMGSVC_WEBHOOK_OWNER_CONCURRENCY', flag: undefined, schema: z.coerce.number().int().min(1).max(1000).default(4) },
   webhookPollMs: { env: 'IMGSVC_WEBHOOK_POLL_MS', flag: undefined, schema: ms(10, 60_000, 1_000) },
 } as const;

@@ -1,5 +1,8 @@
+import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../core/errors.js';
+import { parseQuery } from '../http/openapi/parse-request.js';
+import { eventOperations } from './event-operations.js';
 import { checkResumePoint, compareStreamIds, parseEventQuery, type StreamState } from './event-query.js';
 
 const codeOf = (f: () => unknown): string | undefined => {
@@ -10,6 +13,17 @@ const codeOf = (f: () => unknown): string | undefined => {
     return err instanceof AppError ? `${err.status} ${err.code}` : 'thrown';
   }
 };
+
+// route() parses with the operation's schema alone, which refuses a parameter given twice: with that parameter's own code.
+describe('GET /v1/events parameters given twice', () => {
+  it.each([
+    [{ after: ['1-0', '2-0'] }, '400 invalid_event_id'],
+    [{ type: ['image.ready', 'image.deleted'] }, '400 unknown_event_type'],
+    [{ limit: ['1', '2'] }, '400 invalid_parameter'],
+  ])('%o: %s', (query, code) => {
+    expect(codeOf(() => parseQuery(eventOperations.list.query, { query } as unknown as Request))).toBe(code);
+  });
+});
 
 describe('parseEventQuery', () => {
   it('defaults and parses', () => {
@@ -44,10 +58,13 @@ describe('checkResumePoint', () => {
     ['the newest id', '20-0', trimmed, undefined],
     ['before the first, nothing ever trimmed', '0', intact, undefined],
     ['before the oldest retained, after trimming', '9-5', trimmed, '410 events_trimmed'],
-    ['past the newest', '20-1', intact, '400 event_id_in_future'],
+    ['past the newest and ahead of the clock', `${Date.now() + 60_000}-0`, intact, '400 event_id_in_future'],
+    ['past the newest within its millisecond', '20-1', intact, '400 event_id_in_future'],
+    ['past the newest, a later millisecond in the past: the stream was lost (a Redis wipe)', '25-0', intact, '410 events_trimmed'],
+    ['a wiped stream, a reader at an hour-old cursor', `${Date.now() - 3_600_000}-0`, { firstId: undefined, lastGeneratedId: '0-0', length: 0, entriesAdded: 0 }, '410 events_trimmed'],
     ['everything trimmed, reader at the newest', '20-0', emptied, undefined],
     ['everything trimmed, reader behind', '19-0', emptied, '410 events_trimmed'],
-    ['a stream never written', '1-0', { firstId: undefined, lastGeneratedId: '0-0', length: 0, entriesAdded: 0 }, '400 event_id_in_future'],
+    ['a stream never written, an id from the future', `${Date.now() + 60_000}-0`, { firstId: undefined, lastGeneratedId: '0-0', length: 0, entriesAdded: 0 }, '400 event_id_in_future'],
   ])('%s', (_name, after, state, code) => {
     expect(codeOf(() => checkResumePoint(after, state))).toBe(code);
   });

@@ -1,13 +1,12 @@
+import { eventShownTo } from '../access/event-visibility.js';
 import type { ImgsvcEvent } from './event-types.js';
 
 /**
- * An event as a non-admin reader is shown it. Whose favorite it was stays the favoriting
- * user's business, as in the rest of the API (an owner sees counts, not who): an owner
- * reading a favorite event about their image by someone else gets neither actor nor userId.
+ * An event about a user's own things as that (non-admin) user is shown it. The decision lives in
+ * `access/event-visibility.ts`, and webhook payloads use the same one. Callers pass only events
+ * whose `ownerId` is the reader (the reader filters by owner first); anything else is shown as
+ * its bare envelope, never whole.
  */
 export function eventForUser(e: ImgsvcEvent, readerId: string): ImgsvcEvent {
-  if ((e.type !== 'favorite.added' && e.type !== 'favorite.removed') || e.data.userId === readerId) return e;
-  const { actorId: _a, ...rest } = e;
-  const { userId: _u, favoriteId: _f, ...data } = e.data;
-  return { ...rest, data };
+  return eventShownTo(e, { userId: readerId, admin: false }) ?? { id: e.id, type: e.type, version: e.version, occurredAt: e.occurredAt, ownerId: e.ownerId, data: {} };
 }

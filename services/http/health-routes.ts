@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
+import { healthOperations as ops } from './health-operations.js';
+import { openRoute } from './openapi/register-route.js';
 
 export interface HealthDeps {
   redis: Redis;
@@ -22,11 +24,11 @@ export interface CheckResult {
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
 
-  router.get('/healthz', (_req, res) => {
+  openRoute(router, ops.healthz, ({ res }) => {
     res.setHeader('Cache-Control', 'no-store').json({ status: 'ok', role: deps.role });
   });
 
-  router.get('/readyz', async (_req, res) => {
+  openRoute(router, ops.readyz, async ({ res }) => {
     const [redis, storage] = await Promise.all([
       probe(async () => {
         await deps.redis.ping();
@@ -42,7 +44,7 @@ export function healthRoutes(deps: HealthDeps): Router {
       .json({ status: ready ? 'ready' : 'not_ready', role: deps.role, checks: { redis, storage, accepting, ...roles } });
   });
 
-  router.get('/metrics', (req, res) => deps.telemetry.handleScrape(req, res));
+  openRoute(router, ops.metrics, ({ req, res }) => deps.telemetry.handleScrape(req, res));
 
   return router;
 }

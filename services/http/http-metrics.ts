@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { FastMetrics } from '../telemetry/fast-metrics.js';
 import { LATENCY_BUCKETS_SECONDS } from '../telemetry/telemetry.js';
 import { IN_FLIGHT_METRIC } from '../telemetry/autoscaling-metrics.js';
@@ -18,15 +19,56 @@ export function createHttpMetrics(fast: FastMetrics) {
   );
   const inFlight = fast.gauge(IN_FLIGHT_METRIC, 'HTTP requests being handled now');
   const servedBytes = fast.counter('imgsvc_served_bytes', 'Image bytes sent in response bodies, by route, format and device class', 'By');
+  // The series of the last call: the image route answers the same route, method,
+  // status and tier over and over, so a repeat reuses the keys and attributes instead of building
+  // two template strings, two attribute objects and a status string per request.
+  let lastFinished: FinishedSeries | undefined;
+  let lastServed: ServedSeries | undefined;
   return {
     inFlight: (delta: number) => inFlight.add('', {}, delta),
     /** One finished request: the counter and the latency histogram. */
     finished(route: string, method: string, status: number, seconds: number, tier = ''): void {
-      requests.add(`${route}|${method}|${status}`, { route, method, status: String(status) });
-      duration.record(`${route}|${method}|${tier}`, tier ? { route, method, tier } : { route, method }, seconds);
+      let s = lastFinished;
+      if (s === undefined || s.route !== route || s.method !== method || s.status !== status || s.tier !== tier) {
+        s = lastFinished = {
+          route,
+          method,
+          status,
+          tier,
+          requestsKey: `${route}|${method}|${status}`,
+          requestsAttributes: { route, method, status: String(status) },
+          durationKey: `${route}|${method}|${tier}`,
+          durationAttributes: tier ? { route, method, tier } : { route, method },
+        };
+      }
+      requests.add(s.requestsKey, s.requestsAttributes);
+      duration.record(s.durationKey, s.durationAttributes, seconds);
     },
     served(route: string, format: string, deviceClass: string, bytes: number): void {
-      servedBytes.add(`${route}|${format}|${deviceClass}`, { route, format, device_class: deviceClass }, bytes);
+      let s = lastServed;
+      if (s === undefined || s.route !== route || s.format !== format || s.deviceClass !== deviceClass) {
+        s = lastServed = { route, format, deviceClass, key: `${route}|${format}|${deviceClass}`, attributes: { route, format, device_class: deviceClass } };
+      }
+      servedBytes.add(s.key, s.attributes, bytes);
     },
   };
+}
+
+interface FinishedSeries {
+  route: string;
+  method: string;
+  status: number;
+  tier: string;
+  requestsKey: string;
+  requestsAttributes: Attributes;
+  durationKey: string;
+  durationAttributes: Attributes;
+}
+
+interface ServedSeries {
+  route: string;
+  format: string;
+  deviceClass: string;
+  key: string;
+  attributes: Attributes;
 }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../core/logger.js';
 import type { HttpMetrics } from './http-metrics.js';
+import { requestIdOf } from './request-ids.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express types its locals through this global namespace.
@@ -13,7 +13,10 @@ declare global {
   }
 }
 
-const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
+/** URLs that carry a credential in their path (a set-password link's token) are logged without it. */
+export function loggableUrl(url: string): string {
+  return url.replace(/^(\/v1\/password-links\/)[^/?#]*/, '$1<redacted>');
+}
 
 /** Paths whose every hit would drown the access log (probes and scrapes). */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -25,8 +28,7 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export function requestContext(deps: { logger: Logger; metrics: HttpMetrics }): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(req.headers['x-request-id']);
     res.locals.requestId = requestId;
     res.locals.log = deps.logger.child({ reqId: requestId });
     res.setHeader('X-Request-Id', requestId);
@@ -43,7 +45,7 @@ export function requestContext(deps: { logger: Logger; metrics: HttpMetrics }): 
       deps.metrics.finished(route, req.method, status, seconds);
       const level = status >= 500 ? 'error' : QUIET_PATHS.has(req.path) ? 'trace' : req.method === 'GET' || req.method === 'HEAD' ? 'debug' : 'info';
       res.locals.log[level](
-        { method: req.method, url: req.originalUrl, route, status, ms: Math.round(seconds * 1e4) / 10 },
+        { method: req.method, url: loggableUrl(req.originalUrl), route, status, ms: Math.round(seconds * 1e4) / 10 },
         'request',
       );
     };

@@ -16,3 +16,11 @@ export function nextRequestId(): string {
   counter = (counter + 1) % 0x1_0000_0000_0000;
   return prefix + counter.toString(16).padStart(12, '0');
 }
+
+/** A caller's `X-Request-Id` is kept when it is sane (it ends up in logs and a response header). */
+const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The request's id: the caller's `X-Request-Id` when it is sane, else a fresh one. */
+export function requestIdOf(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : nextRequestId();
+}

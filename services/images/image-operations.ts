@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { visibilitySchema } from '../accounts/account-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
 import { errorResponse, timestampSchema } from '../http/openapi/common-schemas.js';
-import { metadataPatch } from '../sharing/metadata.js';
+import { metadataPatch } from './metadata.js';
 import { imageSchema } from './image-schemas.js';
 
 export const imageIdParams = z.object({ id: z.string().describe('the image id (a ULID)') });
@@ -80,6 +80,16 @@ export const imageOperations = defineOperations({
       200: { description: 'The URLs by name (presets by their name, variants as variant0…)', json: z.object({ id: z.string(), urls: z.record(z.string(), z.string()), expiresAt: timestampSchema }) },
       400: errorResponse('Malformed body, an unknown preset or a ttl over the maximum'),
       403: errorResponse('The key lacks images:read'),
+      404: notFound,
+    },
+  },
+  revokeSignedUrls: {
+    method: 'post', path: '/v1/images/:id/signed-urls/revoke', operationId: 'revokeSignedUrls', tags: ['images'], auth: 'key', scope: 'images:write',
+    summary: 'Invalidate every signed URL of the image minted so far (owner or admin)',
+    params: imageIdParams,
+    responses: {
+      200: { description: 'The record; URLs minted from now on work, earlier ones answer 403 signature_revoked', json: imageSchema, headers: ETAG },
+      403: errorResponse('Not the owner (nor an admin), or the key lacks images:write'),
       404: notFound,
     },
   },

@@ -1,6 +1,7 @@
 import type { Visibility } from '../accounts/user.js';
-import { formatInfo, isSupportedFormat, type SupportedFormat } from '../core/image-formats.js';
-import type { ImageMetadata } from '../sharing/metadata.js';
+import { formatInfo, type SupportedFormat } from '../core/image-formats.js';
+import type { ImageMetadata } from './metadata.js';
+import type { ImageQualities } from '../core/quality.js';
 
 export type ImageStatus = 'processing' | 'ready' | 'failed';
 
@@ -43,66 +44,10 @@ export interface ImageRecord {
   allowOriginalDownload?: boolean;
   /** Set (false) only while the owner has turned comments off; absent, as in older manifests, means on. */
   commentsEnabled?: false;
-}
-
-/** Fields a newer record may lack; an update removes them from the Redis hash. */
-export const OPTIONAL_FIELDS = ['error', 'placeholder', 'deletedAt', 'allowOriginalDownload', 'commentsEnabled'] as const;
-
-/** Redis hash fields are strings; this is the one place that encodes them. */
-export function recordToHash(r: ImageRecord): Record<string, string> {
-  const hash: Record<string, string> = {
-    id: r.id,
-    ownerId: r.ownerId,
-    visibility: r.visibility,
-    sha256: r.sha256,
-    format: r.format,
-    width: String(r.width),
-    height: String(r.height),
-    bytes: String(r.bytes),
-    orientation: String(r.orientation),
-    hasAlpha: r.hasAlpha ? '1' : '0',
-    frames: String(r.frames),
-    status: r.status,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    variants: JSON.stringify(r.variants),
-    meta: JSON.stringify(r.meta),
-    revision: String(r.revision),
-  };
-  if (r.error !== undefined) hash.error = r.error;
-  if (r.placeholder !== undefined) hash.placeholder = r.placeholder;
-  if (r.deletedAt !== undefined) hash.deletedAt = r.deletedAt;
-  if (r.allowOriginalDownload !== undefined) hash.allowOriginalDownload = r.allowOriginalDownload ? '1' : '0';
-  if (r.commentsEnabled === false) hash.commentsEnabled = '0';
-  return hash;
-}
-
-export function recordFromHash(h: Record<string, string>): ImageRecord | undefined {
-  if (!h.id || !h.sha256 || !h.format || !isSupportedFormat(h.format)) return undefined;
-  return {
-    id: h.id,
-    ownerId: h.ownerId ?? '',
-    visibility: h.visibility === 'private' ? 'private' : 'public',
-    sha256: h.sha256,
-    format: h.format,
-    width: Number(h.width),
-    height: Number(h.height),
-    bytes: Number(h.bytes),
-    orientation: Number(h.orientation ?? 1),
-    hasAlpha: h.hasAlpha === '1',
-    frames: Number(h.frames ?? 1),
-    status: (h.status as ImageStatus | undefined) ?? 'processing',
-    createdAt: h.createdAt ?? '',
-    updatedAt: h.updatedAt ?? h.createdAt ?? '',
-    variants: h.variants ? (JSON.parse(h.variants) as VariantInfo[]) : [],
-    meta: h.meta ? (JSON.parse(h.meta) as ImageMetadata) : { tags: [] },
-    revision: Number(h.revision ?? 0),
-    ...(h.error !== undefined ? { error: h.error } : {}),
-    ...(h.placeholder !== undefined ? { placeholder: h.placeholder } : {}),
-    ...(h.deletedAt !== undefined ? { deletedAt: h.deletedAt } : {}),
-    ...(h.allowOriginalDownload !== undefined ? { allowOriginalDownload: h.allowOriginalDownload === '1' } : {}),
-    ...(h.commentsEnabled === '0' ? { commentsEnabled: false as const } : {}),
-  };
+  /** Per-image encoder qualities from the resizer's quality search (core/quality.ts). */
+  qualities?: ImageQualities;
+  /** Bumped by the owner to invalidate every signed URL of the image minted before; absent is 0. */
+  signingEpoch?: number;
 }
 
 export interface PublicImage {

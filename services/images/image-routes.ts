@@ -1,22 +1,21 @@
 import { Router, type Request } from 'express';
-import { readerOrAnonymous, requireScope } from '../access/authenticate-request.js';
+import { route } from '../access/api-route.js';
 import type { ImageGuard } from '../access/image-guard.js';
-import { signedUrlsFor, type UrlSigner } from '../access/signed-urls.js';
+import { signedUrlsFor, signingBinding, type UrlSigner } from '../access/signed-urls.js';
 import { signPath } from '../access/url-signing.js';
 import { actorOf } from '../accounts/principal.js';
 import { badRequest, preconditionFailed } from '../core/errors.js';
 import { hidden } from '../access/image-guard.js';
-import { applyMetadata } from '../sharing/metadata.js';
+import { applyMetadata } from './metadata.js';
 import { buildSrcset } from '../core/srcset.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { parseBody } from '../http/parse-body.js';
-import { parseQuery } from '../http/openapi/parse-request.js';
-import { patchImageSchema, signedUrlsSchema, srcsetQuery, VARIANT_PARAMS } from './image-operations.js';
+import { imageOperations as ops, VARIANT_PARAMS } from './image-operations.js';
 import type { ImageIndex } from './image-index.js';
 import { recordEtag, type ImageRecord, type PublicImage } from './image-record.js';
 import type { RecordWriter } from './record-writer.js';
 import type { Favorites } from '../sharing/favorites.js';
 import type { Comments } from '../sharing/comments.js';
+import { cacheControlFor } from '../http/cache-control.js';
 
 export interface ImageRouteDeps {
   index: ImageIndex;
@@ -33,24 +32,22 @@ export interface ImageRouteDeps {
 
 /** Private records and everything derived from them must not sit in a shared cache. */
 function cacheFor(record: ImageRecord, publicValue: string): string {
-  return record.visibility === 'private' ? 'private, no-store' : publicValue;
+  return cacheControlFor(record.visibility, publicValue);
 }
 
 export function imageRoutes(deps: ImageRouteDeps): Router {
   const router = Router();
 
-  router.get('/v1/images/:id', readerOrAnonymous(), async (req, res) => {
-    const p = res.locals.principal;
-    const record = await deps.guard.view(p, req.params.id);
+  route(router, ops.getImage, async ({ req, res, principal: p, params }) => {
+    const record = await deps.guard.view(p, params.id);
     const [favorites, commentCount] = await Promise.all([deps.favorites?.state(record.id, p.kind === 'user' ? p.userId : undefined), deps.comments?.count(record.id)]);
     // The body names the caller's own favorite now, so no shared cache may keep it.
     res.setHeader('Cache-Control', cacheFor(record, 'private, no-cache')).setHeader('ETag', recordEtag(record));
     res.json({ ...deps.view(record, req), ...favorites, ...(commentCount !== undefined ? { commentCount } : {}) });
   });
 
-  router.patch('/v1/images/:id', requireScope('images:write'), async (req, res) => {
-    const change = parseBody(patchImageSchema, req.body);
-    const record = await deps.guard.manage(res.locals.principal, req.params.id);
+  route(router, ops.patchImage, async ({ req, res, principal, params, body: change }) => {
+    const record = await deps.guard.manage(principal, params.id);
     const ifMatch = req.get('if-match');
     const updated = await deps.writer.update(record.id, (current) => {
       // Checked under the record's lock, so two editors of one version cannot both win.
@@ -69,7 +66,7 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
         meta: applyMetadata(current.meta, change),
         updatedAt: new Date().toISOString(),
       };
-    }, actorOf(res.locals.principal));
+    }, actorOf(principal));
     if (change.visibility && change.visibility !== record.visibility) {
       res.locals.log.info({ imageId: record.id, visibility: change.visibility }, 'visibility changed');
     }
@@ -77,24 +74,23 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
   });
 
   // Ready-to-paste <picture> markup with explicit URLs, for CDNs that do not vary on headers.
-  router.get('/v1/images/:id/srcset', readerOrAnonymous(), async (req, res) => {
-    const record = await deps.guard.view(res.locals.principal, req.params.id);
+  route(router, ops.srcset, async ({ req, res, principal, params, query }) => {
+    const record = await deps.guard.view(principal, params.id);
     const base = publicBaseUrl(req, deps.publicBaseUrl);
     const exp = Math.floor(Date.now() / 1000) + deps.signer.defaultTtlSeconds;
     const markup = buildSrcset(
       { id: record.id, width: record.width, height: record.height, hasAlpha: record.hasAlpha, animated: record.frames > 1 },
       base,
-      parseQuery(srcsetQuery, req),
-      record.visibility === 'private' ? (path, params) => `${base}${signPath(deps.signer.ring, path, params, exp)}` : undefined,
+      query,
+      record.visibility === 'private' ? (path, signed) => `${base}${signPath(deps.signer.ring, path, signed, exp, signingBinding(principal, record))}` : undefined,
     );
     res.setHeader('Cache-Control', cacheFor(record, 'public, max-age=3600'));
     res.json(markup);
   });
 
   // Fresh signed URLs for chosen presets or explicit parameters (any visibility; public ones need none).
-  router.post('/v1/images/:id/signed-urls', requireScope('images:read'), async (req, res) => {
-    const body = parseBody(signedUrlsSchema, req.body);
-    const record = await deps.guard.view(res.locals.principal, req.params.id);
+  route(router, ops.signedUrls, async ({ req, res, principal, params, body }) => {
+    const record = await deps.guard.view(principal, params.id);
     const ttl = body.ttlSeconds ?? deps.signer.defaultTtlSeconds;
     if (ttl > deps.signer.maxTtlSeconds) throw badRequest('ttl_too_long', `expected ttlSeconds of at most ${deps.signer.maxTtlSeconds} but received ${ttl}`);
     const known = new Set(deps.signer.presets.map((p) => p.name));
@@ -108,8 +104,19 @@ export function imageRoutes(deps: ImageRouteDeps): Router {
         params: VARIANT_PARAMS.flatMap((k) => (v[k] === undefined ? [] : [[k, String(v[k])] as [string, string]])),
       })),
     ];
-    const { urls, expiresAt } = signedUrlsFor(record, publicBaseUrl(req, deps.publicBaseUrl), deps.signer, ttl, Date.now(), wanted.length > 0 ? wanted : undefined);
+    const { urls, expiresAt } = signedUrlsFor(record, publicBaseUrl(req, deps.publicBaseUrl), deps.signer, ttl, Date.now(), wanted.length > 0 ? wanted : undefined, principal);
     res.setHeader('Cache-Control', 'no-store').json({ id: record.id, urls, expiresAt });
+  });
+
+  // The owner's off switch: every signed URL minted before stops working (the record's epoch moves on).
+  route(router, ops.revokeSignedUrls, async ({ req, res, principal, params }) => {
+    const record = await deps.guard.manage(principal, params.id);
+    const updated = await deps.writer.update(record.id, (current) => {
+      if (current.deletedAt !== undefined) throw hidden(current.id);
+      return { ...current, signingEpoch: (current.signingEpoch ?? 0) + 1, updatedAt: new Date().toISOString() };
+    }, actorOf(principal));
+    res.locals.log.info({ imageId: record.id, signingEpoch: updated.signingEpoch }, 'signed URLs revoked');
+    res.setHeader('Cache-Control', 'no-store').setHeader('ETag', recordEtag(updated)).json(deps.view(updated, req));
   });
 
   return router;

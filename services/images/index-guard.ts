@@ -1,12 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
+import { isRedisUnavailable } from '../core/redis-unavailable.js';
 import { redisKeys } from '../redis/keys.js';
+import { runScript } from '../redis/scripts.js';
 import { MANIFEST_PREFIX } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { ImageIndex } from './image-index.js';
-import { reindex } from './reindex.js';
+import type { ReindexResult } from './reindex.js';
 
 export type IndexState = 'intact' | 'lost' | 'unknown';
+
+/** How long a sentinel seen present vouches for the index while its slot is unreachable (a failover takes seconds). */
+export const UNREACHABLE_GRACE_MS = 60_000;
 
 /**
  * Notices that Redis lost the index (FLUSHALL, failover to an empty replica, a restart without
@@ -18,10 +23,23 @@ export class IndexGuard {
   private state: IndexState = 'unknown';
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** When the sentinel was last read present. */
+  private confirmedAt: number | undefined;
 
   constructor(
     private readonly deps: { redis: Redis; index: ImageIndex; store: ObjectStore; logger: Logger },
-    private readonly options: { checkIntervalMs: number; owner: string; lockMs?: number; onRebuilt?: () => void; restoreFirst?: () => Promise<unknown> },
+    private readonly options: {
+      checkIntervalMs: number;
+      owner: string;
+      lockMs?: number;
+      onRebuilt?: () => void;
+      /**
+       * Rebuilds Redis from storage in the one order `imgsvc reindex` uses too
+       * (runtime/rebuild-from-storage.ts), calling `onPage` before each page; answers what the
+       * records' step restored. Its last step writes the sentinel.
+       */
+      rebuild: (onPage: () => Promise<void>) => Promise<Pick<ReindexResult, 'restored' | 'duplicates' | 'unreadable'>>;
+    },
   ) {}
 
   /** True only when the index is known complete: an absent record then really means no image. */
@@ -38,10 +56,31 @@ export class IndexGuard {
    * lookup that missed, the orphan sweep. A missing sentinel starts a check (and rebuild) at once.
    */
   async confirmIntact(): Promise<boolean> {
-    if (await this.deps.index.sentinel()) return true;
+    if (await this.deps.index.sentinel()) {
+      this.confirmedAt = Date.now();
+      return true;
+    }
     this.state = 'lost';
     void this.check();
     return false;
+  }
+
+  /**
+   * `confirmIntact` for the write gate: when the sentinel's own slot cannot answer (its cluster
+   * primary is failing over) but it was seen within `UNREACHABLE_GRACE_MS`, the index counts
+   * as intact. Otherwise one dead primary would refuse every upload, edit and comment of every
+   * shard for the seconds its failover takes, though each of them writes only its own slot,
+   * which either answers (then the index there is as intact as it was a moment ago) or fails
+   * the write by itself. A wipe is still caught: it leaves the sentinel's slot reachable and
+   * empty, which this read sees. Not for deletions (the orphan sweep uses `confirmIntact`).
+   */
+  async confirmIntactForWrite(): Promise<boolean> {
+    try {
+      return await this.confirmIntact();
+    } catch (err) {
+      if (isRedisUnavailable(err) && this.confirmedAt !== undefined && Date.now() - this.confirmedAt < UNREACHABLE_GRACE_MS) return true;
+      throw err;
+    }
   }
 
   start(): void {
@@ -73,12 +112,13 @@ export class IndexGuard {
     const { index, store, redis, logger } = this.deps;
     if (await index.sentinel()) {
       this.state = 'intact';
+      this.confirmedAt = Date.now();
       return;
     }
     const anyManifest = (await store.list(MANIFEST_PREFIX, { limit: 1 })).keys.length > 0;
     if (!anyManifest) {
       // A new installation: the empty index is the complete one.
-      await index.markBuilt({ builtAt: new Date().toISOString(), unreadable: 0 });
+      await index.markBuilt({ builtAt: new Date().toISOString(), unreadable: 0, storageRefs: true });
       this.state = 'intact';
       return;
     }
@@ -89,12 +129,8 @@ export class IndexGuard {
     logger.warn('the image index is missing from Redis while manifests exist; rebuilding it from storage');
     try {
       const started = Date.now();
-      // Accounts and grants first: the records that follow name their owners.
-      await this.options.restoreFirst?.();
-      const result = await reindex(store, index, logger, {
-        onPage: async () => {
-          await redis.pexpire(redisKeys.reindexLock, lockMs);
-        },
+      const result = await this.options.rebuild(async () => {
+        await redis.pexpire(redisKeys.reindexLock, lockMs);
       });
       this.state = 'intact';
       this.options.onRebuilt?.();
@@ -103,12 +139,7 @@ export class IndexGuard {
         'rebuilt the image index from storage',
       );
     } finally {
-      await redis.eval(
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-        1,
-        redisKeys.reindexLock,
-        this.options.owner,
-      );
+      await runScript(redis, 'compareAndDelete', [redisKeys.reindexLock], [this.options.owner]);
     }
   }
 }

@@ -18,11 +18,19 @@ export class RecordCache {
   constructor(
     private readonly index: ImageIndex,
     private readonly store: ObjectStore,
-    options: { max?: number; ttlMs?: number; indexIntact?: () => Promise<boolean> } = {},
+    /**
+     * `fallback`: asked on every miss in the index (images/manifest-fallback.ts: storage, with a
+     * bounded negative cache, and re-adoption). Without it, the manifest is read only while
+     * `indexIntact` says the index is lost.
+     */
+    options: { max?: number; ttlMs?: number; indexIntact?: () => Promise<boolean>; fallback?: (id: string) => Promise<ImageRecord | undefined> } = {},
   ) {
     this.cache = new LRUCache({ max: options.max ?? 100_000, ttl: options.ttlMs ?? 5_000 });
     this.indexIntact = options.indexIntact ?? (async () => true);
+    this.fallback = options.fallback;
   }
+
+  private readonly fallback: ((id: string) => Promise<ImageRecord | undefined>) | undefined;
 
   /** Drops one record (its visibility or status changed somewhere). */
   delete(id: string): void {
@@ -47,7 +55,10 @@ export class RecordCache {
       if (!this.index.available) throw new Error('the index is not connected');
       record = await this.index.get(id);
       // Redis answered but may have lost the index: then only the manifest can say "no such image".
-      if (!record && isImageId(id) && !(await this.indexIntact())) record = await manifestOrNothing(this.store, id);
+      if (!record && isImageId(id)) {
+        if (this.fallback) record = await this.fallback(id);
+        else if (!(await this.indexIntact())) record = await manifestOrNothing(this.store, id);
+      }
     } catch (err) {
       if (!isImageId(id)) throw err;
       record = await readManifest(this.store, id).catch((manifestErr: unknown) => {
@@ -60,10 +71,5 @@ export class RecordCache {
   }
 }
 
-/** The record as its manifest has it, or undefined when there is no manifest. */
-export async function manifestOrNothing(store: ObjectStore, id: string): Promise<ImageRecord | undefined> {
-  return readManifest(store, id).catch((err: unknown) => {
-    if (err instanceof ObjectNotFoundError) return undefined;
-    throw err;
-  });
-}
+import { manifestOrNothing } from './manifest-store.js';
+export { manifestOrNothing };

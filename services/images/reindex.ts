@@ -1,16 +1,22 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
-import { MANIFEST_PREFIX } from '../storage/keys.js';
+import { redisKeys } from '../redis/keys.js';
+import { commentPrefix, MANIFEST_PREFIX } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { dedupKey, survivorOf } from './dedup-key.js';
+import { dedupKey, survivorOf } from '../core/dedup-key.js';
 import type { ImageIndex } from './image-index.js';
 import type { ImageRecord } from './image-record.js';
-import { deleteManifest, parseManifest } from './manifest-store.js';
+import { deleteManifest, readManifestPage } from './manifest-store.js';
+import { hasAttachments } from './attachments.js';
+import { deleteOriginalRef, writeOriginalRef } from './original-refs.js';
 
 export interface ReindexResult {
   restored: number;
   unreadable: string[];
-  /** Ids removed because an older image has the same dedup key. */
+  /** Ids removed because an older image has the same dedup key and nothing was written on them. */
   duplicates: string[];
+  /** Newer images of the same bytes as an older one, kept because someone wrote on them (comments, favorites, albums, edits). */
+  keptDuplicates: string[];
 }
 
 /**
@@ -25,9 +31,10 @@ export async function reindex(
   store: ObjectStore,
   index: ImageIndex,
   logger: Logger,
-  options: { onPage?: () => Promise<void> } = {},
+  /** `redis`: lets the duplicate check see favorites and album memberships (restored before this runs). */
+  options: { onPage?: () => Promise<void>; redis?: Redis } = {},
 ): Promise<ReindexResult> {
-  const result: ReindexResult = { restored: 0, unreadable: [], duplicates: [] };
+  const result: ReindexResult = { restored: 0, unreadable: [], duplicates: [], keptDuplicates: [] };
   // dedup key → the id kept so far: strings only, so memory stays small for large stores.
   const kept = new Map<string, string>();
   let cursor: string | undefined;
@@ -35,20 +42,14 @@ export async function reindex(
     await options.onPage?.();
     const page = await store.list(MANIFEST_PREFIX, { cursor, limit: 500 });
     cursor = page.cursor;
-    const records = await Promise.all(
-      page.keys.map(async (key) => {
-        try {
-          return parseManifest(await store.getBuffer(key));
-        } catch (err) {
-          logger.warn({ err, key }, 'manifest could not be restored');
-          result.unreadable.push(key);
-          return undefined;
-        }
-      }),
-    );
+    const records = await readManifestPage(store, page.keys, (key, err) => {
+      logger.warn({ err, key }, 'manifest could not be restored');
+      result.unreadable.push(key);
+    });
     // One at a time: which of two duplicates wins must not depend on which write lands first.
     for (const record of records) {
       if (!record) continue;
+      await writeOriginalRef(store, record);
       // A deleted image holds no dedup slot: its bytes may well have been uploaded again since.
       if (record.deletedAt !== undefined) {
         await index.put(record);
@@ -65,8 +66,20 @@ export async function reindex(
       }
       const survivor = survivorOf(previous, record.id);
       const loser = survivor === record.id ? previous : record.id;
+      const loserRecord = loser === record.id ? record : await index.get(loser);
+      if (loserRecord && (await attached(loserRecord, store, options.redis))) {
+        // Someone commented, favorited, filed or edited it: both stay; the dedup entry names the older.
+        await index.put(record);
+        kept.set(key, survivor);
+        if (options.redis) await options.redis.hset(redisKeys.dedupEntry(record), record.ownerId, survivor);
+        result.restored++;
+        result.keptDuplicates.push(loser);
+        logger.warn({ kept: survivor, alsoKept: loser }, 'two images with the same bytes, the newer with comments, favorites, albums or edits: kept both');
+        continue;
+      }
       await index.remove(loser);
       await deleteManifest(store, loser);
+      if (loserRecord) await deleteOriginalRef(store, loserRecord);
       result.duplicates.push(loser);
       logger.warn({ kept: survivor, removed: loser }, 'two images with the same bytes; kept the older');
       if (survivor === record.id) {
@@ -75,6 +88,13 @@ export async function reindex(
       }
     }
   } while (cursor);
-  await index.markBuilt({ builtAt: new Date().toISOString(), unreadable: result.unreadable.length });
+  await index.markBuilt({ builtAt: new Date().toISOString(), unreadable: result.unreadable.length, storageRefs: true });
   return result;
+}
+
+/** Without Redis (the CLI's plain reindex), edits and comments in storage still count. */
+async function attached(record: ImageRecord, store: ObjectStore, redis: Redis | undefined): Promise<boolean> {
+  if (redis) return hasAttachments(redis, store, record);
+  if (record.revision > 0) return true;
+  return (await store.list(commentPrefix(record.id), { limit: 1 })).keys.length > 0;
 }

@@ -21,6 +21,27 @@ describe('ChoiceMemo', () => {
     expect(first.etag).toBe(`"e87bac231e2c11b1-${first.name}.avif"`);
   });
 
+  it('answers alternating inputs each with its own choice: the last-inputs shortcut never answers another request', () => {
+    const memo = new ChoiceMemo(presets);
+    const image = record();
+    const safari = { accept: 'image/webp,*/*', 'user-agent': 'Mozilla/5.0 (Macintosh) Safari/605.1.15' };
+    const a = memo.choose({ ...chrome }, NO_QUERY, '', undefined, image);
+    const b = memo.choose({ ...safari }, NO_QUERY, '', undefined, image);
+    expect(b.negotiated.spec.format).not.toBe(a.negotiated.spec.format);
+    for (let i = 0; i < 3; i++) {
+      expect(memo.choose({ ...chrome }, NO_QUERY, '', undefined, image)).toBe(a);
+      expect(memo.choose({ ...chrome }, NO_QUERY, '', undefined, image)).toBe(a);
+      expect(memo.choose({ ...safari }, NO_QUERY, '', undefined, image)).toBe(b);
+    }
+    // The query, the preset, a signature and the sizes' key are inputs as much as the headers.
+    expect(memo.choose({ ...chrome }, NO_QUERY, '?w=320', undefined, image)).not.toBe(a);
+    expect(memo.choose({ ...chrome }, NO_QUERY, '', 'thumb', image)).not.toBe(a);
+    expect(memo.choose({ ...chrome }, NO_QUERY, '', undefined, image, true)).not.toBe(a);
+    expect(memo.choose({ ...chrome }, NO_QUERY, '', undefined, image, false, { allowed: [], key: 'o1' })).not.toBe(a);
+    expect(memo.choose({ ...chrome }, NO_QUERY, '', undefined, image)).toBe(a);
+    expect(a.analytics).toBe(`${image.id}\u0000avif\u0000${a.negotiated.deviceClass}\u0000${a.name}`);
+  });
+
   it('tells apart a missing header from an empty one (Sec-CH-DPR empty still hides DPR)', () => {
     const memo = new ChoiceMemo(presets);
     const image = record();
@@ -34,7 +55,11 @@ describe('ChoiceMemo', () => {
     const memo = new ChoiceMemo(presets);
     const image = record();
     const plain = memo.choose(chrome, NO_QUERY, '', undefined, image);
-    expect(memo.choose(chrome, { w: '300', fmt: 'webp' }, '?w=300&fmt=webp', undefined, image).negotiated.spec).toMatchObject({ width: 300, format: 'webp' });
+    expect(memo.choose(chrome, { w: '300', fmt: 'webp' }, '?w=300&fmt=webp', undefined, image).negotiated.spec).toMatchObject({ width: 320, format: 'webp' });
+    // Signed, or allow-listed by the owner: exact, remembered apart from the snapped answer.
+    expect(memo.choose(chrome, { w: '300', fmt: 'webp' }, '?w=300&fmt=webp', undefined, image, true).negotiated.spec.width).toBe(300);
+    expect(memo.choose(chrome, { w: '300', fmt: 'webp' }, '?w=300&fmt=webp', undefined, image, false, { allowed: [{ width: 300 }], key: '300' }).negotiated.spec.width).toBe(300);
+    expect(memo.choose(chrome, { w: '300', fmt: 'webp' }, '?w=300&fmt=webp', undefined, image).location).toBe(`/i/${image.id}?w=320&fmt=webp`);
     expect(memo.choose(chrome, NO_QUERY, '', 'thumb', image).negotiated.spec.width).toBe(50);
     // A changed record is a new object: its visibility changes the ETag's form.
     expect(memo.choose(chrome, NO_QUERY, '', undefined, record({ visibility: 'private' })).etag).not.toBe(plain.etag);

@@ -1,11 +1,12 @@
 import { Router, type Request } from 'express';
-import { readerOrAnonymous } from '../access/authenticate-request.js';
+import { route } from '../access/api-route.js';
+import { stripHidden } from '../core/invisible-chars.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import { clientAddress } from '../access/authenticate-request.js';
-import { decideOriginal } from '../access/decide.js';
+import { check } from '../access/permissions.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import { forbidden } from '../core/errors.js';
-import { DownloadLeases } from '../sharing/download-leases.js';
+import { DownloadLeases } from './download-leases.js';
 import { formatInfo } from '../core/image-formats.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { RequestRecorder } from '../analytics/request-recorder.js';
@@ -13,6 +14,7 @@ import { imageCacheControl, PRIVATE_CACHE_CONTROL } from '../http/cache-control.
 import type { HttpMetrics } from '../http/http-metrics.js';
 import { originalKey } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { downloadOperations as ops } from './download-operations.js';
 import { sendObject } from './send-object.js';
 
 export interface DownloadRouteDeps {
@@ -31,10 +33,10 @@ export function downloadRoutes(deps: DownloadRouteDeps): Router {
   const cacheControl = imageCacheControl(deps.cacheMaxAgeSeconds);
 
   // The bytes exactly as uploaded, for programmatic download (ranges supported).
-  router.get('/v1/images/:id/original', readerOrAnonymous(), async (req, res) => {
-    const principal = res.locals.principal;
-    const record = await deps.guard.view(principal, req.params.id);
-    if (decideOriginal(principal, record, (await deps.accounts.getUser(record.ownerId))?.allowOriginalDownloads ?? false) !== 'allow') {
+  route(router, ops.original, async ({ req, res, principal, params }) => {
+    const record = await deps.guard.view(principal, params.id);
+    const ownerDefault = (await deps.accounts.getUser(record.ownerId))?.allowOriginalDownloads ?? false;
+    if (check('image.original', principal, { image: record, ownerDefault }) !== 'allow') {
       throw forbidden('original_not_shared', 'the owner has not allowed downloading the original of this image; its variants are served at /i/<id>');
     }
     const lease = await deps.leases.acquire(DownloadLeases.holder(principal, clientAddress(req)));
@@ -75,7 +77,8 @@ function count(req: Request, record: ImageRecord, bytes: number, format: string,
 
 /** The uploaded file name when there was one (RFC 6266, with an ASCII fallback), else the id. */
 function contentDisposition(record: ImageRecord, ext: string): string {
-  const name = record.meta.originalFilename;
+  // Names stored before hidden characters were stripped at upload lose them here.
+  const name = record.meta.originalFilename === undefined ? undefined : stripHidden(record.meta.originalFilename);
   if (!name) return `attachment; filename="${record.id}.${ext}"`;
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;

@@ -1,7 +1,5 @@
 import type { ServerResponse } from 'node:http';
-
-/** Sent on every image response, so browsers that support Client Hints start sending them. */
-export const ACCEPT_CH = 'Sec-CH-DPR, Sec-CH-Width, Sec-CH-Viewport-Width, DPR, Width, Viewport-Width, ECT';
+import { ACCEPT_CH } from '../core/client-hints.js';
 
 export interface ImageHead {
   etag: string;
@@ -11,7 +9,36 @@ export interface ImageHead {
   tier: string | undefined;
   /** Joined Vary, or empty. */
   vary: string;
+  /** The URL of what is served when it is not the one asked for (a snapped size), else undefined. */
+  location?: string | undefined;
 }
+
+/**
+ * Every header an image response carries (beside Content-Type and Content-Length), with what
+ * it says: the writer below and the OpenAPI document both read this one table, so a header
+ * added to one is documented, and the test of the writer fails on a header missing here.
+ */
+export const IMAGE_RESPONSE_HEADERS = {
+  ETag: 'strong, per variant',
+  'Cache-Control': 'public, immutable for public images; private, or a max-age within the signature for private ones',
+  'Accept-CH': 'the Client Hints worth sending',
+  'X-Content-Type-Options': 'nosniff',
+  'Access-Control-Allow-Origin': '*: any page may draw the image on a canvas',
+  'Timing-Allow-Origin': '*: any page may measure the image\'s timing',
+  'X-Request-Id': 'the request\'s id, as in the logs',
+  'X-Imgsvc-Cache': 'public images: memory, storage or transform',
+  Vary: 'the request headers the choice depended on',
+  'Content-Location': 'when an unsigned URL\'s size was snapped: the URL of what is served (/i/<id>?w=<rung>…)',
+} as const;
+
+type ImageHeaderName = keyof typeof IMAGE_RESPONSE_HEADERS;
+const H = (name: ImageHeaderName): ImageHeaderName => name;
+
+const ETAG = H('ETag');
+const CACHE_CONTROL = H('Cache-Control');
+const REQUEST_ID = H('X-Request-Id');
+/** The headers whose value never changes, flattened once. */
+const CONSTANT_HEAD: readonly string[] = [H('Accept-CH'), ACCEPT_CH, H('X-Content-Type-Options'), 'nosniff', H('Access-Control-Allow-Origin'), '*', H('Timing-Allow-Origin'), '*'];
 
 /**
  * An image response's head, written as one flat name/value array: node serialises it without
@@ -20,16 +47,14 @@ export interface ImageHead {
  */
 export function writeImageHead(res: ServerResponse, head: ImageHead, body: { contentType: string; length: number } | undefined): void {
   const headers: (string | number)[] = [
-    'ETag', head.etag,
-    'Cache-Control', head.cacheControl,
-    'Accept-CH', ACCEPT_CH,
-    'X-Content-Type-Options', 'nosniff',
-    'Access-Control-Allow-Origin', '*',
-    'Timing-Allow-Origin', '*',
-    'X-Request-Id', head.requestId,
+    ETAG, head.etag,
+    CACHE_CONTROL, head.cacheControl,
+    ...CONSTANT_HEAD,
+    REQUEST_ID, head.requestId,
   ];
-  if (head.tier !== undefined) headers.push('X-Imgsvc-Cache', head.tier);
-  if (head.vary) headers.push('Vary', head.vary);
+  if (head.tier !== undefined) headers.push(H('X-Imgsvc-Cache'), head.tier);
+  if (head.vary) headers.push(H('Vary'), head.vary);
+  if (head.location !== undefined) headers.push(H('Content-Location'), head.location);
   if (!body) {
     res.writeHead(304, headers);
     return;

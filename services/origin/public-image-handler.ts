@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Preset } from '../core/eager-presets.js';
 import { AppError, badRequest, notFound, toAppError } from '../core/errors.js';
+import { redisUnavailableError } from '../core/redis-unavailable.js';
 import { isImageId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { Negotiated } from '../core/negotiate.js';
@@ -12,8 +13,9 @@ import { checkSignature, parseQuery, signatureExpired } from '../access/url-sign
 import { QueryMemo } from './query-memo.js';
 import type { Authenticator } from '../accounts/authenticator.js';
 import type { ImageGuard } from '../access/image-guard.js';
+import type { MinterCheck } from '../access/minter-check.js';
 import { accessLater, accessNow, leaseHolder, type RequestCredentials, type ServeAccessDeps } from './serve-access.js';
-import type { DownloadLeases } from '../sharing/download-leases.js';
+import type { DownloadLeases } from './download-leases.js';
 import type { HttpMetrics } from '../http/http-metrics.js';
 import { sendError } from '../http/send-error.js';
 import { loadRecord } from '../images/load-record.js';
@@ -24,7 +26,8 @@ import type { OriginMetrics } from './origin-metrics.js';
 import type { HotVariant, VariantLoader } from './variant-loader.js';
 import { ChoiceMemo, type Choice } from './choice-memo.js';
 import { writeImageHead } from './image-headers.js';
-import { nextRequestId } from '../http/request-ids.js';
+import { requestIdOf } from '../http/request-ids.js';
+import type { OwnerSizeList, OwnerSizes } from './owner-sizes.js';
 
 export interface PublicImageDeps {
   records: RecordCache;
@@ -40,15 +43,20 @@ export interface PublicImageDeps {
   guard: ImageGuard;
   keyRing: KeyRing;
   signedUrlMaxTtlSeconds: number;
+  /** Whether the key behind a `by=` signed URL may still see the image. */
+  minters: MinterCheck;
+  /** Shared-cache max-age of signed URLs minted by someone other than the owner. */
+  delegatedMaxAgeSeconds: number;
   leases: DownloadLeases;
   /** Originals at least this wide are "full resolution": serving one at full size takes a download lease. */
   fullResMinWidth: number;
+  /** The sizes an unsigned URL may ask for exactly: the operator's and each owner's. */
+  ownerSizes: OwnerSizes;
 }
 
 const ROUTE = '/i/:id';
 /** What this handler serves, for the route list the access matrix checks. */
 export const PUBLIC_IMAGE_ROUTES = ['GET /i/:id', 'GET /i/:id/:preset'];
-const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
 
 interface Parsed {
   id: string;
@@ -72,6 +80,8 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
     guard: deps.guard,
     publicCacheControl: imageCacheControl(deps.cacheMaxAgeSeconds),
     cacheMaxAgeSeconds: deps.cacheMaxAgeSeconds,
+    minters: deps.minters,
+    delegatedMaxAgeSeconds: deps.delegatedMaxAgeSeconds,
   };
   const memo = new QueryMemo();
   const choices = new ChoiceMemo(deps.presets);
@@ -79,8 +89,7 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
     const url = req.url ?? '';
     if (!url.startsWith('/i/')) return false;
     const started = performance.now();
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : nextRequestId();
+    const requestId = requestIdOf(req.headers['x-request-id']);
 
     try {
       const parsed = parse(req, url, deps, memo);
@@ -88,7 +97,11 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
       // async path goes on from what was already found (record, access, negotiation), not from scratch.
       const cached = deps.records.peek(parsed.id);
       const allowed = cached ? accessNow(cached, parsed.creds, access) : undefined;
-      const choice = cached && allowed ? choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, cached) : undefined;
+      const signed = parsed.creds.signature.signed;
+      // Only an unsigned explicit size is decided by the allow-lists; the owner's is in memory after the first ask.
+      const asksSize = !signed && parsed.preset === undefined && (parsed.query.w !== undefined || parsed.query.h !== undefined);
+      const sizes = cached && allowed ? (asksSize ? deps.ownerSizes.peek(cached.ownerId) : deps.ownerSizes.operatorOnly) : undefined;
+      const choice = cached && sizes ? choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, cached, signed, sizes) : undefined;
       // A full-resolution answer waits for its download lease, so it never takes the synchronous path.
       const hot = cached && choice && !fullResolution(cached, choice.negotiated, deps) ? deps.loader.peekKey(choice.key) : undefined;
       if (cached && allowed && choice && hot) {
@@ -99,14 +112,24 @@ export function publicImageHandler(deps: PublicImageDeps): (req: IncomingMessage
       deps.httpMetrics.inFlight(1);
       deps.work
         .track(async () => {
+          // A presented key is judged before the id is looked up: a bad key is a 401 whether the
+          // image exists or not, so the answer tells nothing about the id.
+          if (!cached && parsed.creds.authorization !== undefined) await deps.authenticator.authenticate(parsed.creds.authorization);
           const record = cached ?? (await loadRecord(parsed.id, (id) => deps.records.get(id)));
           const cacheControl = allowed ?? (await accessLater(record, parsed.creds, access));
-          const chosen = choice ?? choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, record);
+          const sizeList: OwnerSizeList = sizes ?? (asksSize ? await deps.ownerSizes.get(record.ownerId) : deps.ownerSizes.operatorOnly);
+          const chosen = choice ?? choices.choose(req.headers, parsed.query, parsed.queryText, parsed.preset, record, signed, sizeList);
           if (fullResolution(record, chosen.negotiated, deps)) {
             const lease = await deps.leases.acquire(leaseHolder(parsed.creds, req.socket.remoteAddress ?? 'unknown', access));
             res.once('close', () => lease.release());
           }
-          const variant = await deps.loader.load(record, chosen.negotiated.spec);
+          // A client that leaves stops waiting; a transform nobody waits for is abandoned.
+          const left = new AbortController();
+          const onClose = () => {
+            if (!res.writableEnded) left.abort();
+          };
+          res.once('close', onClose);
+          const variant = await deps.loader.load(record, chosen.negotiated.spec, left.signal, chosen.negotiated.stored).finally(() => res.off('close', onClose));
           respond(req, res, requestId, record, chosen, variant, variant.tier, cacheControl, deps);
           finish(req, res, requestId, started, variant.tier, deps);
         })
@@ -130,7 +153,7 @@ function finish(req: IncomingMessage, res: ServerResponse, requestId: string, st
 }
 
 function fail(err: unknown, req: IncomingMessage, res: ServerResponse, requestId: string, started: number, deps: PublicImageDeps): void {
-  const error = toAppError(err);
+  const error = toAppError(redisUnavailableError(err) ?? err);
   if (error.status >= 500) deps.logger.error({ err: error.cause ?? err, reqId: requestId, url: req.url }, error.message);
   res.setHeader('X-Request-Id', requestId);
   sendError(res, error, req.method);
@@ -175,7 +198,7 @@ function respond(
   res: ServerResponse,
   requestId: string,
   record: ImageRecord,
-  { negotiated: { spec, deviceClass }, name, etag, vary }: Choice,
+  { negotiated: { spec, deviceClass }, name, etag, vary, location, analytics }: Choice,
   variant: HotVariant,
   tier: string,
   cacheControl: string,
@@ -183,7 +206,7 @@ function respond(
 ): void {
   deps.originMetrics.cacheTier(tier);
   // Where the bytes came from says whether someone else viewed the same file: public images only.
-  const head = { etag, cacheControl, requestId, tier: record.visibility === 'public' ? tier : undefined, vary };
+  const head = { etag, cacheControl, requestId, tier: record.visibility === 'public' ? tier : undefined, vary, location };
   let sent = 0;
   if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
     writeImageHead(res, head, undefined);
@@ -208,6 +231,7 @@ function respond(
     tier,
     address: req.socket.remoteAddress,
     userAgent: req.headers['user-agent'],
+    group: analytics,
   });
   if (sent > 0) {
     deps.httpMetrics.served(ROUTE, spec.format, deviceClass, sent);

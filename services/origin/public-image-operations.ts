@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { IMAGE_RESPONSE_HEADERS } from './image-headers.js';
+import { NEGOTIATION_HEADERS, type NegotiationHeader } from '../core/client-hints.js';
 import { FORMAT_PARAM, MAX_DPR } from '../core/negotiate.js';
 import { MAX_QUALITY, MIN_QUALITY } from '../core/quality.js';
 import { FITS } from '../core/variant-spec.js';
@@ -12,36 +14,38 @@ import { defineOperations, type ApiOperation } from '../http/openapi/operation.j
  */
 const int = (min: number, max: number, what: string) => z.string().regex(/^\d+$/).meta({ description: `${what}: an integer from ${min} to ${max}` });
 export const imageQuery = z.object({
-  w: int(1, MAX_OUTPUT_WIDTH, 'width in CSS pixels').optional(),
-  h: int(1, MAX_OUTPUT_WIDTH, 'height in CSS pixels').optional(),
+  w: int(1, MAX_OUTPUT_WIDTH, 'width in CSS pixels; exact in a signed URL or when allow-listed (IMGSVC_VARIANT_SIZES, the owner\'s /v1/me/variant-sizes), else snapped up to the width ladder').optional(),
+  h: int(1, MAX_OUTPUT_WIDTH, 'height in CSS pixels; exact or snapped like w (a box keeps its proportions)').optional(),
   dpr: z.string().regex(/^\d+(\.\d+)?$/).optional().describe(`device pixel ratio, 1 to ${MAX_DPR}`),
   fit: z.enum(FITS).optional().describe('with w and h: how to fit the box (default inside)'),
   fmt: z.enum(Object.keys(FORMAT_PARAM) as [string, ...string[]]).optional().describe('output format (default: negotiated from Accept)'),
-  q: int(MIN_QUALITY, MAX_QUALITY, 'quality').optional(),
+  q: int(MIN_QUALITY, MAX_QUALITY, 'quality: honoured in a signed URL only, ignored otherwise (the tuned quality)').optional(),
   anim: z.enum(['true', 'false']).optional().describe('false: the first frame of an animation'),
   exp: z.string().optional().describe('signed URLs: expiry (Unix seconds)'),
   kid: z.string().optional().describe('signed URLs: signing key id'),
   sig: z.string().optional().describe('signed URLs: signature'),
 });
 
+/** What each header negotiation reads means to a client: one row per NEGOTIATION_HEADERS entry (a missing row fails the typecheck). */
+const NEGOTIATION_HEADER_DOCS = {
+  accept: 'formats the client takes (image/avif, image/webp…)',
+  'user-agent': 'device class when no Client Hints are sent',
+  'sec-ch-width': 'Client Hint: wanted width in device pixels',
+  width: 'Client Hint (legacy form of Sec-CH-Width)',
+  'sec-ch-viewport-width': 'Client Hint: viewport width in CSS pixels',
+  'viewport-width': 'Client Hint (legacy form of Sec-CH-Viewport-Width)',
+  'sec-ch-dpr': 'Client Hint: device pixel ratio',
+  dpr: 'Client Hint (legacy form of Sec-CH-DPR)',
+  'save-data': 'on: lowers quality unless the URL fixes format and size',
+  ect: 'effective connection type: 2g and slow-2g lower quality',
+} as const satisfies Record<NegotiationHeader, string>;
+
 export const imageHeaders = z.object({
-  accept: z.string().optional().describe('formats the client takes (image/avif, image/webp…)'),
-  dpr: z.string().optional().describe('Client Hint: device pixel ratio (also Sec-CH-DPR)'),
-  width: z.string().optional().describe('Client Hint: wanted width in device pixels (also Sec-CH-Width)'),
-  'viewport-width': z.string().optional().describe('Client Hint (also Sec-CH-Viewport-Width)'),
-  'save-data': z.enum(['on']).optional().describe('lowers quality unless the URL fixes format and size'),
-  ect: z.string().optional().describe('effective connection type: 2g and slow-2g lower quality'),
+  ...(Object.fromEntries(NEGOTIATION_HEADERS.map((name) => [name, z.string().optional().describe(NEGOTIATION_HEADER_DOCS[name])])) as Record<NegotiationHeader, z.ZodOptional<z.ZodString>>),
   'if-none-match': z.string().optional(),
-  'user-agent': z.string().optional().describe('device class when no Client Hints are sent'),
 });
 
-const IMAGE_HEADERS = {
-  ETag: 'strong, per variant',
-  'Cache-Control': 'public, immutable for public images; private, or a max-age within the signature for private ones',
-  Vary: 'the request headers the choice depended on',
-  'Accept-CH': 'the Client Hints worth sending',
-  'X-Imgsvc-Cache': 'public images: memory, storage or transform',
-};
+const IMAGE_HEADERS = IMAGE_RESPONSE_HEADERS;
 
 const serve = (path: string, operationId: string, summary: string, params: z.ZodObject): ApiOperation => ({
   method: 'get', path, operationId, summary, tags: ['serving'], auth: 'image', params, query: imageQuery, headers: imageHeaders,

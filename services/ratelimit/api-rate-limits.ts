@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RateSpec } from '../core/rate-spec.js';
 import { tooManyRequests } from '../core/errors.js';
-import type { Principal } from '../accounts/principal.js';
 import { Limiter } from './limiter.js';
 
 export interface RateLimitConfig {
@@ -37,7 +36,8 @@ export class ApiRateLimits {
   }
 
   /** Spends one request of the caller's budget; the result carries the headers' figures. */
-  async spend(principal: Principal, address: string) {
+  // A structural caller, not accounts' Principal: ratelimit/ sits below the roles it serves.
+  async spend(principal: { readonly kind: 'anonymous' } | { readonly kind: 'user'; readonly keyId: string }, address: string) {
     const limiter = principal.kind === 'user' ? this.perKey : this.perAddress;
     if (!limiter) return undefined;
     return limiter.consume(principal.kind === 'user' ? principal.keyId : address);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { connect } from 'node:net';
-import { findFreePort } from '../runtime/free-port.js';
+import { findFreePort } from './free-port.js';
 
 export interface PrivateRedis {
   readonly url: string;

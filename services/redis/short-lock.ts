@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { unavailable } from '../core/errors.js';
+import { runScript } from './scripts.js';
 
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
  * A lock held for one short read-modify-write (a manifest rewrite): it serialises writers of
@@ -21,6 +21,6 @@ export async function withShortLock<T>(redis: Redis, key: string, fn: () => Prom
   try {
     return await fn();
   } finally {
-    await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    await runScript(redis, 'compareAndDelete', [key], [token]).catch(() => undefined);
   }
 }

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { corpusPath } from '../../test/helpers/corpus.js';
 import { startTestRedis, type TestRedis } from '../../test/helpers/redis.js';
 import { DEFAULT_PRESETS, parsePresets, type Preset } from '../core/eager-presets.js';
-import { newImageId } from '../core/ids.js';
+import { newImageIdInShard } from '../core/shards.js';
+import { dedupKey } from '../core/dedup-key.js';
+import { dedupShard, shardCount } from '../redis/keys.js';
 import { createLogger } from '../core/logger.js';
 import { ImageIndex } from '../images/image-index.js';
 import { RecordWriter } from '../images/record-writer.js';
@@ -20,6 +22,7 @@ import { createTelemetry, type Telemetry } from '../telemetry/telemetry.js';
 import { JobQueue, RESIZE_GROUP } from './job-queue.js';
 import { createResizeMetrics } from './resize-metrics.js';
 import { ResizeWorker } from './resize-worker.js';
+import { xpendingAll } from '../../test/helpers/shards.js';
 
 let r: TestRedis;
 let dir: string;
@@ -65,7 +68,7 @@ async function seedImage(index: ImageIndex): Promise<ImageRecord> {
   await store.put(originalKey(sha256), bytes);
   const now = new Date().toISOString();
   const record: ImageRecord = {
-    id: newImageId(), sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
+    id: newImageIdInShard(dedupShard(dedupKey({ ownerId: 'owner', sha256 })), shardCount()), sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
     hasAlpha: false, frames: 1, status: 'processing', createdAt: now, updatedAt: now, variants: [], ownerId: 'owner', visibility: 'public', meta: { tags: [] }, revision: 0,
   };
   await index.createAndEnqueue(record);
@@ -105,7 +108,7 @@ describe('jobs of dead consumers', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     await vi.waitFor(async () => expect((await queue.consumers()).map((c) => c.name)).not.toContain('ghost'), { timeout: 5_000, interval: 100 });
     // The record is written ready just before the job is acknowledged.
-    await vi.waitFor(async () => expect(((await r.client.xpending(redisKeys.resizeStream, RESIZE_GROUP)) as [number])[0]).toBe(0), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(async () => expect(await xpendingAll(r.client, redisKeys.resizeStream, RESIZE_GROUP)).toBe(0), { timeout: 5_000, interval: 50 });
   });
 
   it('never takes the long job of a live consumer', async () => {

@@ -1,3 +1,4 @@
+import { undecodableReason } from '../imaging/decode-check.js';
 import type { Logger } from '../core/logger.js';
 import { planVariants, type PlannedVariant, type Preset } from '../core/eager-presets.js';
 import type { ImageIndex } from '../images/image-index.js';
@@ -5,13 +6,15 @@ import type { ImageRecord } from '../images/image-record.js';
 import type { RecordWriter } from '../images/record-writer.js';
 import { AppError } from '../core/errors.js';
 import type { MemoryBudget } from '../core/memory-budget.js';
-import { estimateTransformBytes } from '../imaging/estimate-memory.js';
-import { inspectSource } from '../imaging/source-info.js';
+import { failureKind, firstLine } from '../imaging/transform-failure.js';
 import type { TransformLimits } from '../imaging/transform-limits.js';
+import { withinBudget } from '../imaging/within-budget.js';
 import { OriginalCorruptError, readOriginal } from '../storage/read-original.js';
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
 import type { JobQueue, ResizeJob } from './job-queue.js';
 import { makeVariants } from './make-variants.js';
+import { chooseQualities } from '../imaging/choose-quality.js';
+import type { ImageQualities } from '../core/quality.js';
 
 export type JobOutcome = 'succeeded' | 'skipped' | 'failed' | 'timeout' | 'dead_lettered' | 'interrupted';
 
@@ -26,6 +29,8 @@ export interface JobDeps {
   /** Shared with the origin's on-demand transforms in the same process. */
   budget: MemoryBudget;
   maxDeliveries: number;
+  /** Search per-image encoder qualities (core/quality.ts) once, when the image is first made ready. */
+  qualitySearch?: boolean;
   logger: Logger;
   onVariant?: (preset: string, format: string, seconds: number) => void;
 }
@@ -62,16 +67,23 @@ export async function handleJob(job: ResizeJob, deps: JobDeps, signal: AbortSign
       if (err instanceof OriginalCorruptError) throw new PermanentFailure('the stored original does not match its SHA-256');
       throw err;
     });
-    const made = await transformWithinBudget(record.sha256, original, planned, deps, signal).catch((err: unknown) => {
+    const made = await transformWithinBudget(record, original, planned, deps, signal).catch(async (err: unknown) => {
       if (err instanceof AppError && err.code === 'over_memory_budget') {
         throw new PermanentFailure(`decoding this image needs about ${mib(err.details?.neededBytes)} MiB, over IMGSVC_TRANSFORM_MEMORY_BUDGET (${mib(deps.budget.total)} MiB)`);
       }
-      if (signal.aborted || isTimeout(err) || !isDecodeError(err)) throw err;
-      throw new PermanentFailure(`the original cannot be decoded: ${firstLine(err)}`);
+      const kind = failureKind(err);
+      if (signal.aborted || kind === 'timeout') throw err;
+      if (kind === 'undecodable') throw new PermanentFailure(`the original cannot be decoded: ${firstLine(err)}`);
+      // An unclassified failure: one strict decode tells corrupt bytes (failed now, not after
+      // every retry) from a passing fault (retried).
+      const reason = err instanceof AppError ? undefined : await undecodableReason(original, deps.limits);
+      if (reason !== undefined) throw new PermanentFailure(`the original cannot be decoded: ${reason}`);
+      throw err;
     });
+    const qualities = made.qualities ?? record.qualities;
     await deps.writer.update(record.id, (current) => {
       const { error: _cleared, ...rest } = current;
-      return { ...rest, status: 'ready', variants: made.variants, placeholder: made.placeholder, updatedAt: new Date().toISOString() };
+      return { ...rest, status: 'ready', variants: made.variants, placeholder: made.placeholder, ...(qualities ? { qualities } : {}), updatedAt: new Date().toISOString() };
     });
     await deps.queue.ack(job.messageId, job.imageId);
     log.info({ variants: made.variants.length }, 'variants ready');
@@ -82,23 +94,27 @@ export async function handleJob(job: ResizeJob, deps: JobDeps, signal: AbortSign
       log.info('stopped for shutdown; the job stays pending for another resizer');
       return 'interrupted';
     }
-    const timedOut = isTimeout(err) || (signal.aborted && signal.reason === 'timeout');
+    const timedOut = failureKind(err) === 'timeout' || (signal.aborted && signal.reason === 'timeout');
     log.warn({ err }, timedOut ? 'job timed out; it will be retried' : 'job failed; it will be retried');
     return timedOut ? 'timeout' : 'failed';
   }
 }
 
-/** The header says what the decode will need; the job waits for that much of the budget. */
-async function transformWithinBudget(sha256: string, original: Buffer, planned: PlannedVariant[], deps: JobDeps, signal: AbortSignal) {
-  const source = await inspectSource(original, deps.limits);
-  const needed = estimateTransformBytes(source, planned.map((p) => p.spec));
-  return deps.budget.run(needed, () => {
-    signal.throwIfAborted();
-    return makeVariants(sha256, original, source, planned, deps.store, {
+/** Every planned variant, and the quality search once, within the memory the header says they need. */
+async function transformWithinBudget(record: ImageRecord, original: Buffer, planned: PlannedVariant[], deps: JobDeps, signal: AbortSignal) {
+  const sha256 = record.sha256;
+  const specs = planned.map((p) => p.spec);
+  return withinBudget(deps.budget, original, specs, deps.limits, signal, async (source) => {
+    const made = await makeVariants(sha256, original, source, planned, deps.store, {
       limits: deps.limits,
       signal,
       ...(deps.onVariant ? { onVariant: deps.onVariant } : {}),
     });
+    // Once per image: a repair or a retry after the search keeps what it found.
+    if (!deps.qualitySearch || record.qualities) return { ...made, qualities: undefined };
+    const choice = await chooseQualities(original, source, record.hasAlpha, deps.limits, signal);
+    const qualities: ImageQualities | undefined = choice && { jpeg: choice.qualities.jpeg!, webp: choice.qualities.webp!, avif: choice.qualities.avif!, ...(choice.notSmaller.length ? { skip: choice.notSmaller.filter((f) => f !== 'jpeg') as ('webp' | 'avif')[] } : {}) };
+    return { ...made, qualities };
   });
 }
 
@@ -118,17 +134,4 @@ async function allStored(record: ImageRecord, planned: PlannedVariant[], store: 
   if (keys.some((k) => k === undefined)) return false;
   const heads = await Promise.all(keys.map((k) => store.head(k as string)));
   return heads.every((h) => h !== undefined);
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && /timeout/i.test(err.message);
-}
-
-/** libvips reports unreadable input through sharp with these words; anything else may be transient. */
-function isDecodeError(err: unknown): boolean {
-  return err instanceof Error && /(Vips|unsupported image format|corrupt|premature end|Input (buffer|file)|bad (seek|header)|libpng|gifload|tiff2vips|heif|exceeds pixel limit)/i.test(err.message);
-}
-
-function firstLine(err: unknown): string {
-  return err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
 }

@@ -1,5 +1,9 @@
 import type { Redis } from 'ioredis';
-import { redisKeys } from '../redis/keys.js';
+import { allShards } from '../core/shards.js';
+import { redisKeys, shardCount, shardOf } from '../redis/keys.js';
+import { runScript } from '../redis/scripts.js';
+import { pipelineBySlot } from '../redis/slot-pipeline.js';
+import { declareStep, stepKeys } from '../redis/steps.js';
 
 export interface ResizeJob {
   messageId: string;
@@ -7,6 +11,8 @@ export interface ResizeJob {
   sha256: string;
   /** How many times this message has been handed to a consumer, this time included. */
   deliveries: number;
+  /** The shard whose stream holds it. */
+  shard: number;
 }
 
 export interface QueueStats {
@@ -28,131 +34,203 @@ export interface ConsumerInfo {
 
 export const RESIZE_GROUP = 'resizers';
 
+/** A blocking read waits on one shard at a time for at most this long, so a job in any shard is seen within it. */
+const BLOCK_SLICE_MS = 250;
+
+/** Enqueueing is one step in the image's shard: the job and the image's live-job entry. */
+export const resizeSteps = {
+  enqueue: declareStep('resize.enqueue', 'multi', (imageId: string) => [redisKeys.resizeStream(shardOf(imageId)), redisKeys.resizeLive(shardOf(imageId))]),
+  deadLetter: declareStep('resize.dead-letter', 'multi', (shard: number) => [redisKeys.resizeDeadStream(shard), redisKeys.resizeStream(shard)]),
+};
+
 /**
- * The resize job stream and its consumer group: at-least-once delivery (a job is acknowledged
- * only after its work is stored), reclaiming of jobs whose consumer went silent, and a
- * dead-letter stream for jobs that will not succeed.
+ * The resize job streams (one per shard, each with the same consumer group): at-least-once
+ * delivery (a job is acknowledged only after its work is stored), reclaiming of jobs whose
+ * consumer went silent, and a dead-letter stream per shard for jobs that will not succeed.
+ * Every command names one shard's stream; a consumer reads all shards in turn.
  */
 export class JobQueue {
-  constructor(
-    private readonly redis: Redis,
-    private readonly stream = redisKeys.resizeStream,
-    private readonly deadStream = redisKeys.resizeDeadStream,
-  ) {}
+  private readonly shards: number[];
+  /** Where the next blocking read waits: rotates so no shard is favoured. */
+  private turn = 0;
+
+  constructor(private readonly redis: Redis) {
+    this.shards = allShards(shardCount());
+  }
 
   async ensureGroup(): Promise<void> {
-    try {
-      // From 0, so jobs enqueued before the first resizer ever started are not skipped.
-      await this.redis.xgroup('CREATE', this.stream, RESIZE_GROUP, '0', 'MKSTREAM');
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.includes('BUSYGROUP')) throw err;
+    for (const shard of this.shards) {
+      try {
+        // From 0, so jobs enqueued before the first resizer ever started are not skipped.
+        await this.redis.xgroup('CREATE', redisKeys.resizeStream(shard), RESIZE_GROUP, '0', 'MKSTREAM');
+      } catch (err) {
+        if (!(err instanceof Error) || !err.message.includes('BUSYGROUP')) throw err;
+      }
     }
   }
 
   async enqueue(imageId: string, sha256: string): Promise<string> {
-    const id = (await this.redis.xadd(this.stream, '*', 'image', imageId, 'sha256', sha256)) as string;
-    await this.redis.hset(redisKeys.resizeLive, imageId, id);
+    const [stream, live] = stepKeys(resizeSteps.enqueue, imageId);
+    const replies = (await this.redis.multi().xadd(stream!, '*', 'image', imageId, 'sha256', sha256).exec()) ?? [];
+    const id = replies[0]?.[1] as string;
+    await this.redis.hset(live!, imageId, id);
     return id;
   }
 
   /**
-   * True when the image's last enqueued job is still in the stream (waiting, running or awaiting
-   * reclaim). A sweep checking many images passes the group's last-delivered id it read once.
+   * True when the image's last enqueued job is still in its shard's stream (waiting, running or
+   * awaiting reclaim). A sweep checking many images passes the groups' last-delivered ids it read once.
    */
-  async hasLiveJob(imageId: string, lastDelivered?: string): Promise<boolean> {
-    const id = await this.redis.hget(redisKeys.resizeLive, imageId);
+  async hasLiveJob(imageId: string, lastDelivered?: ReadonlyMap<number, string>): Promise<boolean> {
+    const shard = shardOf(imageId);
+    const stream = redisKeys.resizeStream(shard);
+    const id = await this.redis.hget(redisKeys.resizeLive(shard), imageId);
     if (!id) return false;
-    const entries = await this.redis.xrange(this.stream, id, id);
+    const entries = await this.redis.xrange(stream, id, id);
     if (entries.length === 0) return false;
-    const pending = (await this.redis.xpending(this.stream, RESIZE_GROUP, id, id, 1)) as unknown[];
-    const delivered = lastDelivered ?? (await this.lastDeliveredId());
+    const pending = (await this.redis.xpending(stream, RESIZE_GROUP, id, id, 1)) as unknown[];
+    const delivered = lastDelivered?.get(shard) ?? (await this.lastDeliveredIn(shard));
     // Live if not yet delivered, or delivered and not acknowledged.
     return pending.length > 0 || compareIds(id, delivered) > 0;
   }
 
-  /** The id of the newest entry the group has handed out ('0-0' before any). */
-  async lastDeliveredId(): Promise<string> {
-    const group = await this.groupInfo();
+  /** Per shard, the id of the newest entry the group has handed out ('0-0' before any). */
+  async lastDeliveredIds(): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (const shard of this.shards) out.set(shard, await this.lastDeliveredIn(shard));
+    return out;
+  }
+
+  private async lastDeliveredIn(shard: number): Promise<string> {
+    const group = await this.groupInfo(shard);
     return typeof group?.['last-delivered-id'] === 'string' ? group['last-delivered-id'] : '0-0';
   }
 
-  /** XINFO GROUPS for our group, as a field map; undefined before the group exists. */
-  private async groupInfo(): Promise<Record<string, unknown> | undefined> {
-    const groups = (await this.redis.xinfo('GROUPS', this.stream).catch(() => [])) as unknown[][];
+  /** XINFO GROUPS for our group on one shard's stream, as a field map; undefined before the group exists. */
+  private async groupInfo(shard: number): Promise<Record<string, unknown> | undefined> {
+    const groups = (await this.redis.xinfo('GROUPS', redisKeys.resizeStream(shard)).catch(() => [])) as unknown[][];
     return groups.map(pairs).find((g) => g.name === RESIZE_GROUP);
   }
 
-  /** New jobs for this consumer; blocks up to `blockMs` when there are none (use a dedicated connection). */
+  /**
+   * New jobs for this consumer: every shard is asked without blocking; when none has any, the
+   * read blocks on one shard (in turn) for up to `blockMs`, in slices, so a job arriving in any
+   * shard waits at most one slice. `reader` is a dedicated connection (a blocking read holds it).
+   */
   async read(reader: Redis, consumer: string, count: number, blockMs: number): Promise<ResizeJob[]> {
-    const reply = (await reader.xreadgroup(
-      'GROUP', RESIZE_GROUP, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.stream, '>',
-    )) as [string, StreamEntry[]][] | null;
+    const jobs: ResizeJob[] = [];
+    for (const shard of this.rotation()) {
+      if (jobs.length >= count) break;
+      jobs.push(...(await this.readShard(reader, shard, consumer, count - jobs.length, '>', undefined)));
+    }
+    if (jobs.length > 0 || blockMs <= 0) return jobs;
+    const shard = this.shards[this.turn++ % this.shards.length]!;
+    return this.readShard(reader, shard, consumer, count, '>', Math.min(blockMs, BLOCK_SLICE_MS));
+  }
+
+  /** Shards starting at the current turn. */
+  private rotation(): number[] {
+    const at = this.turn % this.shards.length;
+    return [...this.shards.slice(at), ...this.shards.slice(0, at)];
+  }
+
+  private async readShard(reader: Redis, shard: number, consumer: string, count: number, from: '>' | '0', blockMs: number | undefined): Promise<ResizeJob[]> {
+    const args: (string | number)[] = ['GROUP', RESIZE_GROUP, consumer, 'COUNT', count];
+    if (blockMs !== undefined) args.push('BLOCK', blockMs);
+    args.push('STREAMS', redisKeys.resizeStream(shard), from);
+    const reply = (await (reader.xreadgroup as (...a: (string | number)[]) => Promise<unknown>)(...args)) as [string, StreamEntry[]][] | null;
     const entries = reply?.[0]?.[1] ?? [];
-    return entries.map((entry) => toJob(entry, 1)).filter((job): job is ResizeJob => job !== undefined);
+    return entries.map((entry) => toJob(entry, 1, shard)).filter((job): job is ResizeJob => job !== undefined);
   }
 
   /**
-   * Jobs already delivered to this consumer and not yet acknowledged. After a read that timed
-   * out on our side, Redis may still have delivered its entries to us: they are pending under
-   * our name, and without this they would wait out the visibility timeout.
+   * Jobs already delivered to this consumer and not yet acknowledged, in every shard. After a
+   * read that timed out on our side, Redis may still have delivered its entries to us: they are
+   * pending under our name, and without this they would wait out the visibility timeout.
    */
   async readOwnPending(reader: Redis, consumer: string, count: number): Promise<ResizeJob[]> {
-    const reply = (await reader.xreadgroup('GROUP', RESIZE_GROUP, consumer, 'COUNT', count, 'STREAMS', this.stream, '0')) as [string, StreamEntry[]][] | null;
-    const entries = reply?.[0]?.[1] ?? [];
-    return entries.map((entry) => toJob(entry, 1)).filter((job): job is ResizeJob => job !== undefined);
-  }
-
-  /**
-   * Takes over jobs idle longer than `minIdleMs` (their consumer died or hung), with their
-   * delivery counts. Entries deleted from the stream meanwhile are acknowledged away.
-   */
-  async reclaim(consumer: string, minIdleMs: number, count: number): Promise<ResizeJob[]> {
-    const reply = (await this.redis.xautoclaim(this.stream, RESIZE_GROUP, consumer, minIdleMs, '0-0', 'COUNT', count)) as [
-      string,
-      (StreamEntry | null)[],
-      string[]?,
-    ];
-    const deleted = reply[2] ?? [];
-    if (deleted.length > 0) await this.redis.xack(this.stream, RESIZE_GROUP, ...deleted);
-    return this.claimedJobs(reply[1]);
-  }
-
-  /** Claimed entries as jobs, with their delivery counts; malformed ones are acknowledged away. */
-  private async claimedJobs(entries: (StreamEntry | null)[]): Promise<ResizeJob[]> {
     const jobs: ResizeJob[] = [];
-    for (const entry of entries) {
-      if (!entry) continue;
-      const detail = (await this.redis.xpending(this.stream, RESIZE_GROUP, entry[0], entry[0], 1)) as [string, string, number, number][];
-      const job = toJob(entry, detail[0]?.[3] ?? 1);
-      if (job) jobs.push(job);
-      else await this.ack(entry[0]);
+    for (const shard of this.shards) {
+      if (jobs.length >= count) break;
+      jobs.push(...(await this.readShard(reader, shard, consumer, count - jobs.length, '0', undefined)));
     }
     return jobs;
   }
 
-  /** The group's consumers (empty before the group exists). */
+  /**
+   * Takes over jobs idle longer than `minIdleMs` (their consumer died or hung), with their
+   * delivery counts, shard by shard. Entries deleted from a stream meanwhile are acknowledged away.
+   */
+  async reclaim(consumer: string, minIdleMs: number, count: number): Promise<ResizeJob[]> {
+    const jobs: ResizeJob[] = [];
+    for (const shard of this.shards) {
+      if (jobs.length >= count) break;
+      const stream = redisKeys.resizeStream(shard);
+      const reply = (await this.redis.xautoclaim(stream, RESIZE_GROUP, consumer, minIdleMs, '0-0', 'COUNT', count - jobs.length)) as [
+        string,
+        (StreamEntry | null)[],
+        string[]?,
+      ];
+      const deleted = reply[2] ?? [];
+      if (deleted.length > 0) await this.redis.xack(stream, RESIZE_GROUP, ...deleted);
+      jobs.push(...(await this.claimedJobs(shard, reply[1])));
+    }
+    return jobs;
+  }
+
+  /** Claimed entries as jobs, with their delivery counts; malformed ones are acknowledged away. */
+  private async claimedJobs(shard: number, entries: (StreamEntry | null)[]): Promise<ResizeJob[]> {
+    const jobs: ResizeJob[] = [];
+    for (const entry of entries) {
+      if (!entry) continue;
+      const detail = (await this.redis.xpending(redisKeys.resizeStream(shard), RESIZE_GROUP, entry[0], entry[0], 1)) as [string, string, number, number][];
+      const job = toJob(entry, detail[0]?.[3] ?? 1, shard);
+      if (job) jobs.push(job);
+      else await this.redis.xack(redisKeys.resizeStream(shard), RESIZE_GROUP, entry[0]);
+    }
+    return jobs;
+  }
+
+  /** The group's consumers over every shard (empty before the group exists): pending summed, idle the least. */
   async consumers(): Promise<ConsumerInfo[]> {
-    const reply = (await this.redis.xinfo('CONSUMERS', this.stream, RESIZE_GROUP).catch(() => [])) as unknown[][];
-    return reply.map(pairs).map((c) => ({ name: String(c.name), pending: Number(c.pending ?? 0), idleMs: Number(c.idle ?? 0) }));
+    const byName = new Map<string, ConsumerInfo>();
+    for (const shard of this.shards) {
+      const reply = (await this.redis.xinfo('CONSUMERS', redisKeys.resizeStream(shard), RESIZE_GROUP).catch(() => [])) as unknown[][];
+      for (const c of reply.map(pairs)) {
+        const name = String(c.name);
+        const seen = byName.get(name);
+        const pending = Number(c.pending ?? 0);
+        const idleMs = Number(c.idle ?? 0);
+        byName.set(name, seen ? { name, pending: seen.pending + pending, idleMs: Math.min(seen.idleMs, idleMs) } : { name, pending, idleMs });
+      }
+    }
+    return [...byName.values()];
   }
 
   /**
-   * Moves up to `count` of `from`'s pending jobs to `to`. `minIdleMs` makes two resizers
-   * claiming from the same dead consumer at once split its jobs instead of both running them.
+   * Moves up to `count` of `from`'s pending jobs to `to`, over every shard. `minIdleMs` makes
+   * two resizers claiming from the same dead consumer at once split its jobs instead of both running them.
    */
   async claimFrom(from: string, to: string, count: number, minIdleMs: number): Promise<ResizeJob[]> {
-    const pending = (await this.redis.xpending(this.stream, RESIZE_GROUP, '-', '+', count, from)) as [string, string, number, number][];
-    if (pending.length === 0) return [];
-    const ids = pending.map((p) => p[0]);
-    const entries = (await this.redis.xclaim(this.stream, RESIZE_GROUP, to, minIdleMs, ...ids)) as StreamEntry[];
-    return this.claimedJobs(entries);
+    const jobs: ResizeJob[] = [];
+    for (const shard of this.shards) {
+      if (jobs.length >= count) break;
+      const stream = redisKeys.resizeStream(shard);
+      const pending = (await this.redis.xpending(stream, RESIZE_GROUP, '-', '+', count - jobs.length, from)) as [string, string, number, number][];
+      if (pending.length === 0) continue;
+      const entries = (await this.redis.xclaim(stream, RESIZE_GROUP, to, minIdleMs, ...pending.map((p) => p[0]))) as StreamEntry[];
+      jobs.push(...(await this.claimedJobs(shard, entries)));
+    }
+    return jobs;
   }
 
-  /** Removes a consumer that holds no jobs (a consumer with pending jobs is left alone: they would be lost). */
+  /** Removes a consumer that holds no jobs in any shard (one with pending jobs is left alone: they would be lost). */
   async deleteConsumerIfIdle(name: string): Promise<boolean> {
-    const pending = (await this.redis.xpending(this.stream, RESIZE_GROUP, '-', '+', 1, name)) as unknown[];
-    if (pending.length > 0) return false;
-    await this.redis.xgroup('DELCONSUMER', this.stream, RESIZE_GROUP, name);
+    for (const shard of this.shards) {
+      const pending = (await this.redis.xpending(redisKeys.resizeStream(shard), RESIZE_GROUP, '-', '+', 1, name)) as unknown[];
+      if (pending.length > 0) return false;
+    }
+    for (const shard of this.shards) await this.redis.xgroup('DELCONSUMER', redisKeys.resizeStream(shard), RESIZE_GROUP, name);
     return true;
   }
 
@@ -168,65 +246,68 @@ export class JobQueue {
   /** Which of these consumers have a live heartbeat. */
   async aliveAmong(names: string[]): Promise<Set<string>> {
     if (names.length === 0) return new Set();
-    const pipeline = this.redis.pipeline();
-    for (const name of names) pipeline.exists(redisKeys.resizeConsumerAlive(name));
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await pipelineBySlot<number>(this.redis, names.map(redisKeys.resizeConsumerAlive), (p, key) => p.exists(key));
     // A failed EXISTS counts as alive: when in doubt, never take a job from a consumer.
     return new Set(names.filter((_, i) => replies[i]?.[0] !== null || replies[i]?.[1] === 1));
   }
 
-  /** Acknowledges a job and forgets it as the image's live job (unless a newer one replaced it). */
-  async ack(messageId: string, imageId?: string): Promise<void> {
-    await this.redis.xack(this.stream, RESIZE_GROUP, messageId);
-    if (imageId) await this.forgetLive(imageId, messageId);
+  /** Acknowledges an image's job and forgets it as the image's live job (unless a newer one replaced it). */
+  async ack(messageId: string, imageId: string): Promise<void> {
+    const shard = shardOf(imageId);
+    await this.redis.xack(redisKeys.resizeStream(shard), RESIZE_GROUP, messageId);
+    await this.forgetLive(imageId, messageId);
   }
 
   private async forgetLive(imageId: string, messageId: string): Promise<void> {
-    await this.redis.eval(
-      "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",
-      1,
-      redisKeys.resizeLive,
-      imageId,
-      messageId,
-    );
+    await runScript(this.redis, 'compareAndDeleteField', [redisKeys.resizeLive(shardOf(imageId))], [imageId, messageId]);
   }
 
-  /** Moves a job to the dead-letter stream and acknowledges it, in one transaction. */
+  /** Moves a job to its shard's dead-letter stream and acknowledges it, in one transaction. */
   async deadLetter(job: ResizeJob, reason: string): Promise<void> {
+    const [dead, stream] = stepKeys(resizeSteps.deadLetter, job.shard);
     await this.redis
       .multi()
-      .xadd(this.deadStream, '*', 'image', job.imageId, 'sha256', job.sha256, 'reason', reason, 'deliveries', String(job.deliveries), 'failedAt', new Date().toISOString(), 'messageId', job.messageId)
-      .xack(this.stream, RESIZE_GROUP, job.messageId)
+      .xadd(dead!, '*', 'image', job.imageId, 'sha256', job.sha256, 'reason', reason, 'deliveries', String(job.deliveries), 'failedAt', new Date().toISOString(), 'messageId', job.messageId)
+      .xack(stream!, RESIZE_GROUP, job.messageId)
       .exec();
     await this.forgetLive(job.imageId, job.messageId);
   }
 
+  /** Lag (what autoscaling scales on), pending and dead letters, summed over the shards. */
   async stats(): Promise<QueueStats> {
-    const [group, deadLetters] = await Promise.all([this.groupInfo(), this.redis.xlen(this.deadStream)]);
+    const per = await Promise.all(this.shards.map((shard) => this.statsOf(shard)));
+    return per.reduce((a, b) => ({ lag: a.lag + b.lag, pending: a.pending + b.pending, deadLetters: a.deadLetters + b.deadLetters }), { lag: 0, pending: 0, deadLetters: 0 });
+  }
+
+  private async statsOf(shard: number): Promise<QueueStats> {
+    const stream = redisKeys.resizeStream(shard);
+    const [group, deadLetters] = await Promise.all([this.groupInfo(shard), this.redis.xlen(redisKeys.resizeDeadStream(shard))]);
     // No group (Redis lost it): nothing is delivered, so every entry is lag; a zero would hide a stall.
-    if (!group) return { lag: await this.redis.xlen(this.stream), pending: 0, deadLetters };
+    if (!group) return { lag: await this.redis.xlen(stream), pending: 0, deadLetters };
     // Redis 7 reports lag; when it cannot (after deletions) it is nil, and XLEN is the safe upper bound.
-    const lag = group.lag === null || group.lag === undefined ? await this.redis.xlen(this.stream) : Number(group.lag);
+    const lag = group.lag === null || group.lag === undefined ? await this.redis.xlen(stream) : Number(group.lag);
     return { lag, pending: Number(group.pending ?? 0), deadLetters };
   }
 
-  /** Entries every consumer is done with are dropped, so the stream does not grow forever. */
+  /** Entries every consumer is done with are dropped, so the streams do not grow forever. */
   async trim(): Promise<void> {
-    const group = await this.groupInfo();
-    if (!group || typeof group['last-delivered-id'] !== 'string') return;
-    const pending = (await this.redis.xpending(this.stream, RESIZE_GROUP)) as [number, string | null, string | null, unknown];
-    const oldestPending = pending[1];
-    const floor = oldestPending ?? nextId(group['last-delivered-id']);
-    await this.redis.xtrim(this.stream, 'MINID', '~', floor);
+    for (const shard of this.shards) {
+      const stream = redisKeys.resizeStream(shard);
+      const group = await this.groupInfo(shard);
+      if (!group || typeof group['last-delivered-id'] !== 'string') continue;
+      const pending = (await this.redis.xpending(stream, RESIZE_GROUP)) as [number, string | null, string | null, unknown];
+      const floor = pending[1] ?? nextId(group['last-delivered-id']);
+      await this.redis.xtrim(stream, 'MINID', '~', floor);
+    }
   }
 }
 
-function toJob(entry: StreamEntry, deliveries: number): ResizeJob | undefined {
+function toJob(entry: StreamEntry, deliveries: number, shard: number): ResizeJob | undefined {
   const fields = pairs(entry[1]);
   const imageId = fields.image;
   const sha256 = fields.sha256;
   if (typeof imageId !== 'string' || typeof sha256 !== 'string') return undefined;
-  return { messageId: entry[0], imageId, sha256, deliveries };
+  return { messageId: entry[0], imageId, sha256, deliveries, shard };
 }
 
 function pairs(list: unknown[]): Record<string, unknown> {

@@ -1,9 +1,14 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import type { ImageIndex } from '../images/image-index.js';
+import { manifestOrNothing } from '../images/manifest-store.js';
+import { isOriginalUsedInStorage } from '../images/original-refs.js';
+import { readopt } from '../images/readopt.js';
 import { MANIFEST_PREFIX } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 export interface OrphanDeps {
+  redis: Redis;
   index: ImageIndex;
   store: ObjectStore;
   logger: Logger;
@@ -14,6 +19,9 @@ export interface OrphanDeps {
 }
 
 export interface OrphanResult {
+  /** Images whose manifest was in storage and whose record the index had lost: put back. */
+  readopted: string[];
+  /** Manifests removed: only bare duplicates folded into the owner's older image of the same bytes. */
   manifests: string[];
   originals: string[];
   /** Why nothing was removed, when the sweep did not run. */
@@ -23,19 +31,19 @@ export interface OrphanResult {
 const ORIGINALS_PREFIX = 'originals/';
 
 /**
- * Removes what a crash or an outage left behind and nothing references: manifests of uploads
- * that never reached the index (killed, or Redis down, before the pivot), then originals no
- * image uses. "Unreferenced" is only decided while the index is known intact, re-checked on
- * every page: an index wiped with Redis references nothing, and must never cost an original.
- * Only objects older than `safeAgeMs` go, so an upload in progress keeps its objects.
+ * Settles what a crash or an outage left behind. A manifest whose record the index lacks is
+ * RE-ADOPTED, never deleted: it may be an upload answered `201` whose record a failover lost
+ * (replication is asynchronous), and storage overrules Redis (see images/readopt.ts). Only the
+ * upload that wrote a manifest removes it, after Redis refused its pivot. Then originals go
+ * that no manifest in storage references (storage/keys.ts, originalRefKey) and no record
+ * names. This runs only while the index is known intact, re-checked before every delete.
+ * Only objects older than `safeAgeMs` are touched, so an upload in progress keeps its objects.
  */
 export async function sweepOrphans(deps: OrphanDeps, options: { safeAgeMs: number; now?: number }): Promise<OrphanResult> {
-  const result: OrphanResult = { manifests: [], originals: [] };
+  const result: OrphanResult = { readopted: [], manifests: [], originals: [] };
   const cutoff = (options.now ?? Date.now()) - options.safeAgeMs;
   const sentinel = await deps.index.sentinel();
   if (!sentinel || !(await deps.confirmIntact())) return { ...result, skipped: 'the index is not known intact' };
-  // An unreadable manifest may be an image the index lacks: its original could look unreferenced.
-  if (sentinel.unreadable > 0) return { ...result, skipped: 'the index was built with unreadable manifests; fix them and run reindex' };
 
   const isOld = async (key: string) => {
     const info = await deps.store.head(key);
@@ -44,25 +52,38 @@ export async function sweepOrphans(deps: OrphanDeps, options: { safeAgeMs: numbe
 
   await eachPage(deps, MANIFEST_PREFIX, async (keys) => {
     const ids = keys.map((k) => k.slice(MANIFEST_PREFIX.length).replace(/\.json$/, ''));
-    const records = await deps.index.getMany(ids);
+    // Indexed ids include cold ones (record evicted on purpose, read from the manifest): not orphans.
+    const [records, indexed] = await Promise.all([deps.index.getMany(ids, { cold: false }), deps.index.isIndexed(ids)]);
     for (const [i, key] of keys.entries()) {
-      if (records[i] || !(await isOld(key))) continue;
-      await confirmStillIntact(deps);
-      await deps.store.delete(key);
-      result.manifests.push(key);
+      if (records[i] || indexed[i] || !(await isOld(key))) continue;
+      const manifest = await manifestOrNothing(deps.store, ids[i]!).catch((err: unknown) => {
+        deps.logger.warn({ err, key }, 'an unreadable manifest with no record: left for an operator');
+        return undefined;
+      });
+      if (!manifest) continue;
+      const outcome = await readopt(deps, manifest);
+      if (outcome.kind === 'adopted') result.readopted.push(manifest.id);
+      if (outcome.kind === 'collapsed') result.manifests.push(`${MANIFEST_PREFIX}${outcome.removed}.json`);
     }
   });
+  // An unreadable manifest may be an image the index lacks: its original could look unreferenced.
+  if (sentinel.unreadable > 0) return { ...result, skipped: 'the index was built with unreadable manifests; fix them and run reindex' };
+  // Legacy stores: images written before storage references existed have none until a rebuild writes them.
+  if (!sentinel.storageRefs) return { ...result, skipped: 'storage references of originals are not recorded yet; run reindex' };
   await eachPage(deps, ORIGINALS_PREFIX, async (keys) => {
     for (const key of keys) {
       const sha256 = key.slice(key.lastIndexOf('/') + 1);
       if ((await deps.index.isOriginalReferenced(sha256)) || !(await isOld(key))) continue;
+      // The index may have lost the image that uses it: storage decides.
+      if (await isOriginalUsedInStorage(deps.store, sha256)) continue;
       await confirmStillIntact(deps);
       await deps.store.delete(key);
       result.originals.push(key);
     }
   });
+  if (result.readopted.length > 0) deps.logger.warn({ readopted: result.readopted.length }, 're-adopted images the index had lost');
   if (result.manifests.length + result.originals.length > 0) {
-    deps.logger.warn({ manifests: result.manifests.length, originals: result.originals.length }, 'removed orphaned objects');
+    deps.logger.warn({ duplicateManifests: result.manifests.length, originals: result.originals.length }, 'removed orphaned objects');
   }
   return result;
 }

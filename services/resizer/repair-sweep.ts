@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord } from '../images/image-record.js';
-import { redisKeys } from '../redis/keys.js';
+import { allShards } from '../core/shards.js';
+import { redisKeys, shardCount } from '../redis/keys.js';
+import { runScript } from '../redis/scripts.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { JobQueue } from './job-queue.js';
 import { sweepOrphans, type OrphanResult } from './orphan-sweep.js';
@@ -38,15 +40,16 @@ export async function repairSweep(
   if (locked !== 'OK') return undefined;
   const result: SweepResult = { checked: 0, requeued: [], orphans: undefined };
   try {
-    let after: string | undefined;
     // Read once: a job enqueued after this is newer and so counts as live anyway.
-    const lastDelivered = await deps.queue.lastDeliveredId();
-    for (;;) {
-      const ids = await deps.index.listIds(after, 200);
+    const lastDelivered = await deps.queue.lastDeliveredIds();
+    // Shard by shard: each shard's id index pages on its own.
+    for (const shard of allShards(shardCount())) for (let after: string | undefined; ; ) {
+      const ids = await deps.index.listIds(shard, after, 200);
       if (ids.length === 0) break;
       await deps.redis.pexpire(redisKeys.repairLock, options.lockMs);
       after = ids[ids.length - 1];
-      const records = await deps.index.getMany(ids);
+      // Cold records (evicted, images/cold-records.ts) were ready when they left: nothing to repair.
+      const records = await deps.index.getMany(ids, { cold: false });
       for (const record of records) {
         if (!record) continue;
         result.checked++;
@@ -63,18 +66,13 @@ export async function repairSweep(
     );
   } finally {
     // Release only our own lock.
-    await deps.redis.eval(
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-      1,
-      redisKeys.repairLock,
-      options.owner,
-    );
+    await runScript(deps.redis, 'compareAndDelete', [redisKeys.repairLock], [options.owner]);
   }
   if (result.requeued.length > 0) deps.logger.warn({ requeued: result.requeued.length, checked: result.checked }, 'repair sweep re-enqueued images');
   return result;
 }
 
-async function needsWork(record: ImageRecord, deps: SweepDeps, lastDelivered: string): Promise<boolean> {
+async function needsWork(record: ImageRecord, deps: SweepDeps, lastDelivered: ReadonlyMap<number, string>): Promise<boolean> {
   if (record.status === 'processing') return !(await deps.queue.hasLiveJob(record.id, lastDelivered));
   if (record.status !== 'ready') return false;
   const heads = await Promise.all(record.variants.map((v) => deps.store.head(v.key)));

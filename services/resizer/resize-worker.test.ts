@@ -9,7 +9,9 @@ import { corpusPath } from '../../test/helpers/corpus.js';
 import { startTestRedis, type TestRedis } from '../../test/helpers/redis.js';
 import { DEFAULT_PRESETS, parsePresets, type Preset } from '../core/eager-presets.js';
 import { createLogger } from '../core/logger.js';
-import { newImageId } from '../core/ids.js';
+import { newImageIdInShard } from '../core/shards.js';
+import { dedupKey } from '../core/dedup-key.js';
+import { dedupShard, shardCount } from '../redis/keys.js';
 import { RecordWriter } from '../images/record-writer.js';
 import { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord } from '../images/image-record.js';
@@ -22,6 +24,7 @@ import { MemoryBudget } from '../core/memory-budget.js';
 import { JobQueue } from './job-queue.js';
 import { createResizeMetrics } from './resize-metrics.js';
 import { ResizeWorker } from './resize-worker.js';
+import { xlenAll } from '../../test/helpers/shards.js';
 
 let r: TestRedis;
 let dir: string;
@@ -65,7 +68,7 @@ async function seedImage(index: ImageIndex): Promise<ImageRecord> {
   await store.put(originalKey(sha256), bytes);
   const now = new Date().toISOString();
   const record: ImageRecord = {
-    id: newImageId(), ownerId: 'test-owner', visibility: 'public', sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
+    id: newImageIdInShard(dedupShard(dedupKey({ ownerId: 'test-owner', sha256 })), shardCount()), ownerId: 'test-owner', visibility: 'public', sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
     hasAlpha: false, frames: 1, status: 'processing', createdAt: now, updatedAt: now, variants: [], meta: { tags: [] }, revision: 0,
   };
   await index.createAndEnqueue(record);
@@ -96,7 +99,7 @@ describe('ResizeWorker', () => {
       expect(text).toMatch(/imgsvc_resize_dead_letters \d+/);
       expect(text).toMatch(/imgsvc_resize_queue_lag 0/);
       expect((await index.get(record.id))?.error).toMatch(/gave up after 2 attempts/);
-      expect(await r.client.xlen(redisKeys.resizeDeadStream)).toBe(1);
+      expect(await xlenAll(r.client, redisKeys.resizeDeadStream)).toBe(1);
     } finally {
       await worker.stop(1_000);
     }

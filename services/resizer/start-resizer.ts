@@ -51,6 +51,7 @@ export async function startResizer(deps: {
       limits: { maxPixels: config.maxPixels, timeoutSeconds: Math.max(1, Math.ceil(config.resizeJobTimeoutSeconds)) },
       budget: deps.budget,
       maxDeliveries: config.resizeMaxDeliveries,
+      qualitySearch: config.qualitySearch,
       logger,
       onVariant: (preset, format, seconds) => metrics.variantDuration.record(seconds, { preset, format }),
     },

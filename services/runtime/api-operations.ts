@@ -1,5 +1,8 @@
 import { accountOperations } from '../accounts/account-operations.js';
 import { viewerOperations } from '../accounts/viewer-operations.js';
+import { variantSizeOperations } from '../accounts/variant-size-operations.js';
+import { sessionOperations } from '../accounts/session-operations.js';
+import { tusOperations } from '../upload/resumable/tus-operations.js';
 import { analyticsOperations } from '../analytics/analytics-operations.js';
 import { eventOperations } from '../events/event-operations.js';
 import { deliveryOperations } from '../events/webhooks/delivery-operations.js';
@@ -7,6 +10,7 @@ import { webhookOperations } from '../events/webhooks/webhook-operations.js';
 import { healthOperations } from '../http/health-operations.js';
 import { buildDocument } from '../http/openapi/build-document.js';
 import { docsOperations } from '../http/openapi/docs-operations.js';
+import { webAppOperations } from '../http/web-app/web-app-operations.js';
 import type { ApiOperation } from '../http/openapi/operation.js';
 import { imageOperations } from '../images/image-operations.js';
 import { downloadOperations } from '../origin/download-operations.js';
@@ -26,6 +30,7 @@ import { uploadOperations } from '../upload/upload-operations.js';
  */
 const GROUPS: Record<string, ApiOperation>[] = [
   uploadOperations,
+  tusOperations,
   imageOperations,
   lifecycleOperations,
   downloadOperations,
@@ -41,8 +46,11 @@ const GROUPS: Record<string, ApiOperation>[] = [
   analyticsOperations,
   accountOperations,
   viewerOperations,
+  variantSizeOperations,
+  sessionOperations,
   healthOperations,
   docsOperations,
+  webAppOperations,
 ];
 
 export const API_OPERATIONS: readonly ApiOperation[] = GROUPS.flatMap((g) => Object.values(g));

@@ -13,8 +13,9 @@ import type { ObjectStore } from '../storage/object-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { AccessParts } from './compose-access.js';
 import { ImageGuard } from '../access/image-guard.js';
-import { DownloadLeases } from '../sharing/download-leases.js';
-import type { Redis } from 'ioredis';
+import { MinterCheck } from '../access/minter-check.js';
+import type { DownloadLeases } from '../origin/download-leases.js';
+import { OwnerSizes } from '../origin/owner-sizes.js';
 
 /** Composes the origin's hot path: negotiation, the variant loader and its metrics. */
 export function createPublicImages(deps: {
@@ -27,7 +28,8 @@ export function createPublicImages(deps: {
   work: WorkTracker;
   logger: Logger;
   access: AccessParts;
-  redis: Redis;
+  /** The same leases as the download route's (runtime/sharing-parts.ts). */
+  leases: DownloadLeases;
   budget: MemoryBudget;
 }): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { config } = deps;
@@ -57,7 +59,10 @@ export function createPublicImages(deps: {
     guard: new ImageGuard((id) => deps.records.get(id), deps.access.grants),
     keyRing: deps.access.signer.ring,
     signedUrlMaxTtlSeconds: config.signedUrlMaxTtlSeconds,
-    leases: new DownloadLeases(deps.redis, config.fullResolutionStreams),
+    minters: new MinterCheck(deps.access.accounts, deps.access.grants, deps.access.bus),
+    delegatedMaxAgeSeconds: config.signedUrlDelegatedMaxAgeSeconds,
+    leases: deps.leases,
     fullResMinWidth: config.fullResMinWidth,
+    ownerSizes: new OwnerSizes(deps.access.accounts, config.variantSizes, deps.access.bus),
   });
 }

@@ -1,5 +1,5 @@
+import { prepareKeyspace } from '../images/keyspace-meta.js';
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { availableParallelism, hostname } from 'node:os';
@@ -13,34 +13,39 @@ import { WorkTracker } from '../core/work-tracker.js';
 import { createHttpMetrics } from '../http/http-metrics.js';
 import { ImageIndex } from '../images/image-index.js';
 import { IndexGuard } from '../images/index-guard.js';
-import { manifestOrNothing, RecordCache } from '../images/record-cache.js';
-import { buildApp } from '../http/build-app.js';
-import { restoreSharing } from '../sharing/restore-sharing.js';
+import { upgradeLegacySearch } from '../search/legacy-keys.js';
+import { RecordCache } from '../images/record-cache.js';
+import { evictColdRecords, type ColdResult } from '../images/cold-records.js';
+import { warnIfFullCoverageRequired } from '../redis/cluster-coverage.js';
+import { applyCompactEncodings, keepCompactEncodings } from '../redis/compact-encodings.js';
+import { manifestOrNothing } from '../images/manifest-store.js';
+import { composeDurability } from './compose-durability.js';
+import { buildApp } from './build-app.js';
+import type { ResizerRole } from '../resizer/start-resizer.js';
+import { runCleanups, type Cleanup } from './cleanups.js';
+import { createHttpServer, drain, listen } from './http-server.js';
+import { rebuildFromStorage } from './rebuild-from-storage.js';
+import { partsFor } from './role-parts.js';
+import { composeSharing } from './sharing-parts.js';
+import { startBackground } from './start-background.js';
 import type { CheckResult } from '../http/health-routes.js';
 import { createTelemetry } from '../telemetry/telemetry.js';
 import { createPublicImages } from './public-images.js';
 import { openObjectStore } from '../storage/open-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { startResizer, type ResizerRole } from '../resizer/start-resizer.js';
 import { connectRedis } from './connect-redis.js';
 import { sweepTempFiles } from './sweep-temp-files.js';
 import { composeAccess, type AccessParts } from './compose-access.js';
 import { bootstrapAdmin, type Bootstrap } from '../accounts/bootstrap.js';
-import { restoreAccounts } from '../accounts/restore-accounts.js';
-import { startEraseSweeps } from '../sharing/erase-sweep.js';
+import { writeLegacyEventEntries } from '../events/event-log.js';
 import { EventSink } from '../events/event-sink.js';
-import { startNotificationFeed } from '../sharing/notification-feed.js';
-import { notificationsFor } from '../sharing/notifications.js';
-import { Comments } from '../sharing/comments.js';
 import { adoptOwnerless } from '../images/adopt-ownerless.js';
 import { listRoutes } from '../http/list-routes.js';
 import { PUBLIC_IMAGE_ROUTES } from '../origin/public-image-handler.js';
 import { startTempSweeps, type TempFolder } from './sweep-temp-files.js';
 import { FsObjectStore } from '../storage/fs-store.js';
 import { EndpointStore } from '../events/webhooks/endpoint-store.js';
-import { restoreWebhooks } from '../events/webhooks/restore-webhooks.js';
 import { loadSecretBox } from '../events/webhooks/secret-box.js';
-import { startWebhooks } from '../events/webhooks/start-webhooks.js';
 
 export interface ServiceHandle {
   readonly url: string;
@@ -56,10 +61,14 @@ export interface ServiceHandle {
   readonly access: AccessParts;
   /** The bootstrap admin; `token` only on the start that created it. */
   readonly bootstrap: Bootstrap;
+  /** One pass of the cold-record eviction now, with `idleDays` (images/cold-records.ts; benches and tests). */
+  coldSweep(idleDays: number): Promise<ColdResult>;
   /** Every route this process serves, `METHOD /path` (the access matrix checks it has a row for each). */
   readonly routes: string[];
   /** Stops accepting, drains in-flight requests (bounded), flushes analytics, closes everything. */
   stop(): Promise<void>;
+  /** The shutdown steps that ran out of time in the last stop (logged too): empty after a clean one. */
+  readonly lateShutdownSteps: readonly string[];
 }
 
 /** Bound on the upload's validation decode of untrusted bytes. */
@@ -80,9 +89,13 @@ export async function startService(
   await mkdir(tmpDir, { recursive: true });
 
   const { redis, url: redisUrl, close: closeRedis } = await connectRedis(config, dataDir, logger, 'main', options.onFatal);
-  const cleanups: (() => Promise<unknown>)[] = [closeRedis];
+  const cleanups: Cleanup[] = [closeRedis];
+  const parts = partsFor(config.role);
   try {
     const store = await openObjectStore(config, dataDir);
+    // The shard count the install was built with (refused if changed), and the upgrade of a
+    // Redis on the layout before sharding, before anything touches the index.
+    await prepareKeyspace({ redis, store, logger }, config.redisShards);
     const tempFolders: TempFolder[] = [{ dir: tmpDir, prefix: 'upload-' }];
     if (store instanceof FsObjectStore) tempFolders.push({ dir: store.stagingDir });
     cleanups.push(
@@ -95,17 +108,25 @@ export async function startService(
     cleanups.push(() => telemetry.shutdown());
     const httpMetrics = createHttpMetrics(telemetry.fast);
     // One sink for every writer: the retention is applied by each append (XADD MINID ~).
+    writeLegacyEventEntries(config.eventEntries === 'legacy');
     const events = new EventSink(config.eventRetentionMs);
+    await applyCompactEncodings(redis, logger);
+    const stopKeepingEncodings = keepCompactEncodings(redis, logger);
+    cleanups.push(async () => stopKeepingEncodings());
+    await warnIfFullCoverageRequired(redis, logger);
     const index = new ImageIndex(redis, events);
-    // Bound once the account store exists (below); the index guard restores accounts before records.
-    let restoreAccountsLater: () => Promise<unknown> = async () => undefined;
+    // Records evicted as cold are read from their manifests (images/cold-records.ts).
+    index.readColdFrom((id) => manifestOrNothing(store, id));
+    const coldSweep = (idleDays: number) => evictColdRecords({ redis, index, store, logger }, { idleDays });
+    // Bound once the account store exists (below): a rebuild restores accounts before records.
+    let rebuildLater: (onPage: () => Promise<void>) => ReturnType<typeof rebuildFromStorage> = () => Promise.reject(new Error('the index guard started before the account store'));
     let resizer: ResizerRole | undefined;
     const guard = new IndexGuard(
       { redis, index, store, logger },
       {
         checkIntervalMs: config.indexCheckSeconds * 1000,
         owner: `${hostname()}-${process.pid}`,
-        restoreFirst: () => restoreAccountsLater(),
+        rebuild: async (onPage) => (await rebuildLater(onPage)).images,
         // Images that were `processing` lost their jobs with the index: the sweep gives them back.
         onRebuilt: () => void resizer?.sweep().catch((err: unknown) => logger.warn({ err }, 'repair sweep after the rebuild failed')),
       },
@@ -116,6 +137,9 @@ export async function startService(
         description: '1 while the Redis image index is known complete; 0 while it is lost or being rebuilt from storage',
       })
       .addCallback((result) => result.observe(guard.currentState === 'intact' ? 1 : 0));
+    const durability = composeDurability({ config, redis, index, store, logger, guard });
+    const { fallback } = durability;
+    cleanups.push(() => fallback.settled());
     const access: AccessParts = await composeAccess({
       config,
       redis,
@@ -123,17 +147,16 @@ export async function startService(
       index,
       dataDir,
       logger,
-      // While the index is lost or being rebuilt, the manifests answer.
-      lookup: async (id) => (await index.get(id)) ?? ((await guard.confirmIntact()) ? undefined : manifestOrNothing(store, id)),
+      // A record the index lacks may be one Redis lost: storage answers (and the image is re-adopted).
+      lookup: async (id) => (await index.get(id)) ?? fallback.find(id),
+      recover: (id) => durability.recover(id),
     });
-    restoreAccountsLater = async () => {
-      await restoreAccounts({ store, redis, accounts: access.accounts, grants: access.grants, logger });
-      await restoreSharing({ store, redis, logger });
-      await restoreWebhooks({ store, redis, logger });
-    };
+    rebuildLater = (onPage) => rebuildFromStorage({ store, redis, index, logger, shards: config.redisShards, accounts: access.accounts, grants: access.grants, onPage });
+    // An index of the previous search layout is dropped, and its rebuild left to the guard.
+    await upgradeLegacySearch(redis, logger);
     guard.start();
     cleanups.push(() => access.bus.stop());
-    const bootstrap = await bootstrapAdmin({ redis, store, accounts: access.accounts, dataDir, configuredKey: config.bootstrapAdminKey, logger });
+    const bootstrap = await bootstrapAdmin({ redis, store, accounts: access.accounts, dataDir, configuredKey: config.bootstrapAdminKey, logger, passwords: { store: access.passwords, linkTtlMs: config.passwordLinkTtlMs } });
     if (bootstrap.token) await adoptOwnerless(store, index, bootstrap.adminId, logger);
     options.onBootstrap?.(bootstrap);
     const recorder = new RequestRecorder(redis, logger, telemetry.meter, {
@@ -144,49 +167,30 @@ export async function startService(
     recorder.start();
     cleanups.push(() => recorder.stop());
 
-    const webhooks = { endpoints: new EndpointStore(redis, store), box: await loadSecretBox(config.webhookSecretKey, dataDir) };
+    const webhooks = { endpoints: new EndpointStore(redis, store, config.redisShards), box: await loadSecretBox(config.webhookSecretKey, dataDir) };
     // One budget for every transform in this process, eager and on demand alike.
     const budget = new MemoryBudget(config.transformMemoryBudget);
-    if (config.role === 'all' || config.role === 'resizer') {
-      const started = await startResizer({ config, redis, index, writer: access.writer, store, telemetry, logger, budget, confirmIntact: () => guard.confirmIntact() });
-      resizer = started;
-      cleanups.push(() => started.stop(config.shutdownTimeoutMs));
-      // The resizer role also erases what has sat in the trash past IMGSVC_ERASE_AFTER.
-      const sweeps = startEraseSweeps(
-        { redis, index, store, bus: access.bus, logger, analyticsRetentionDays: config.analyticsRetentionDays, eraseAfterSeconds: config.eraseAfterSeconds, events },
-        config.eraseSweepSeconds,
+    const sharing = composeSharing({ redis, store, events, config });
+    if (parts.background) {
+      resizer = await startBackground(
+        { config, redis, index, store, telemetry, logger, budget, access, sharing, events, webhooks, confirmIntact: () => guard.confirmIntact(), coldSweep },
+        cleanups,
       );
-      cleanups.push(async () => sweeps.stop());
-      // And turns comments into notifications, from the event stream.
-      const feed = startNotificationFeed({
-        redis,
-        comments: new Comments(redis, store, events),
-        notifications: notificationsFor(redis, config),
-        lookup: (id) => index.get(id),
-        logger,
-        reclaimIdleMs: config.notificationReclaimSeconds * 1000,
-        applyDelayMs: config.notificationApplyDelayMs,
-      });
-      cleanups.push(() => feed.stop());
-      // Webhook delivery is background work too: it runs where the resizer runs.
-      const delivering = await startWebhooks({ config, redis, logger, meter: telemetry.meter, ...webhooks });
-      cleanups.push(() => delivering.stop(config.shutdownTimeoutMs));
     }
 
     let accepting = true;
     const work = new WorkTracker();
-    const records = new RecordCache(index, store, { indexIntact: () => guard.confirmIntact() });
-    const recordFallback = async (id: string) => ((await guard.confirmIntact()) ? undefined : manifestOrNothing(store, id));
+    const records = new RecordCache(index, store, { indexIntact: () => guard.confirmIntact(), fallback: (id) => fallback.find(id) });
     access.bus.on('image', (id) => records.delete(id));
     access.bus.onFlush(() => records.clear());
     const app = buildApp({
       work,
       config,
+      parts,
       logger,
       redis,
       store,
       index,
-      records,
       telemetry,
       httpMetrics,
       recorder,
@@ -195,30 +199,21 @@ export async function startService(
       probeTimeoutSeconds: PROBE_TIMEOUT_SECONDS,
       isAccepting: () => accepting,
       access,
+      sharing,
       events,
       webhooks,
-      recordFallback,
+      durability,
       roleChecks: (): Record<string, CheckResult> => (resizer ? { resizer: resizer.worker.health() } : {}),
     });
-    const servesImages = config.role === 'all' || config.role === 'origin';
-    const images = servesImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, access, redis, budget }) : undefined;
-    const server = createServer(
-      {
-        // Uploads of large originals over slow links need time; idle keep-alive outlives a typical LB's 60 s.
-        requestTimeout: 300_000,
-        headersTimeout: 30_000,
-        keepAliveTimeout: 65_000,
-      },
-      (req, res) => {
-        if (!images?.(req, res)) app(req, res);
-      },
-    );
+    const images = parts.publicImages ? createPublicImages({ config, store, records, recorder, httpMetrics, telemetry, work, logger, access, leases: sharing.leases, budget }) : undefined;
+    const server = createHttpServer(app, images, config.connectionsPerAddress);
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, role: config.role, dataDir }, 'imgsvc listening');
 
     let stopping: Promise<void> | undefined;
+    const lateSteps: string[] = [];
     return {
       url,
       port,
@@ -231,7 +226,9 @@ export async function startService(
       resizer,
       access,
       bootstrap,
+      coldSweep,
       routes: [...listRoutes(app), ...(images ? PUBLIC_IMAGE_ROUTES : [])].sort(),
+      lateShutdownSteps: lateSteps,
       stop: () =>
         (stopping ??= (async () => {
           accepting = false;
@@ -240,7 +237,7 @@ export async function startService(
           if (!(await work.idle(Math.max(0, deadline - Date.now())))) {
             logger.warn({ unfinished: work.size }, 'shutdown timeout: closing with work still running');
           }
-          await runCleanups(cleanups, logger);
+          lateSteps.push(...(await runCleanups(cleanups, logger, Math.max(2_000, config.shutdownTimeoutMs))));
           logger.info('imgsvc stopped');
         })()),
     };
@@ -248,40 +245,4 @@ export async function startService(
     await runCleanups(cleanups, logger);
     throw err;
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolveListen();
-    });
-  });
-}
-
-/** Stop accepting, let in-flight requests finish within the timeout, then cut what is left. */
-async function drain(server: Server, timeoutMs: number): Promise<void> {
-  const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-  // Keep-alive connections that finish a request while draining are closed as they go idle.
-  const idle = setInterval(() => server.closeIdleConnections(), 100);
-  try {
-    await closed;
-  } finally {
-    clearTimeout(timer);
-    clearInterval(idle);
-  }
-}
-
-async function runCleanups(cleanups: (() => Promise<unknown>)[], logger: Logger): Promise<void> {
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (err) {
-      logger.warn({ err }, 'error while shutting down');
-    }
-  }
-  cleanups.length = 0;
 }

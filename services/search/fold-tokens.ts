@@ -1,5 +1,5 @@
-import type { ImageMetadata } from '../sharing/metadata.js';
-import { foldTag } from '../sharing/metadata.js';
+import type { ImageMetadata } from '../images/metadata.js';
+import { foldTag } from '../images/metadata.js';
 
 /** Tokens are cut to this many code points: "internationalisation…" is found by its first 32. */
 export const MAX_TOKEN_LENGTH = 32;

@@ -1,42 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { redisKeys } from '../redis/keys.js';
-import { searchIndexOps, type SearchFacts } from './index-ops.js';
+import { searchIndexOps, searchTerms, type SearchFacts } from './index-ops.js';
+import { searchShardOf } from './search-keys.js';
 
 const base: SearchFacts = { id: '01J00000000000000000000000', ownerId: '01JOWNER000000000000000000', visibility: 'public', meta: { title: 'Red beach', tags: ['Sea'] } };
-const pub = (term: string) => redisKeys.searchTerm('pub', term);
-const priv = (term: string) => redisKeys.searchTerm(`priv:${base.ownerId}`, term);
 
 describe('searchIndexOps', () => {
-  it('adds every token and tag of a new image to its scope, and the tokens to the vocabulary', () => {
+  it('puts a new image with every token and tag, in its shard', () => {
     const ops = searchIndexOps(undefined, base);
-    expect(ops.add.map(([k]) => k).sort()).toEqual([pub('#sea'), pub('beach'), pub('red'), pub('sea')].sort());
-    expect(ops.vocabAdd.map(([, t]) => t).sort()).toEqual(['beach', 'red', 'sea']);
-    expect(ops.remove).toEqual([]);
+    expect(ops).toMatchObject({ op: 'put', id: base.id, shard: searchShardOf(base.id), ownerId: base.ownerId, public: true, live: true, remove: [] });
+    expect(ops.terms.sort()).toEqual(['#sea', 'beach', 'red', 'sea']);
+    expect(ops.add.sort()).toEqual(ops.terms.sort());
   });
 
-  it('touches only what changed in an edit', () => {
+  it('adds and removes only what changed in an edit, and still carries every term', () => {
     const ops = searchIndexOps(base, { ...base, meta: { title: 'Red sand', tags: ['Sea'] } });
-    expect(ops.add).toEqual([[pub('sand'), base.id]]);
-    expect(ops.remove).toEqual([[pub('beach'), base.id]]);
-    expect(ops.vocabPrune).toEqual([[pub('beach'), redisKeys.searchVocab('pub'), 'beach']]);
+    expect(ops.add).toEqual(['sand']);
+    expect(ops.remove).toEqual(['beach']);
+    expect(ops.terms.sort()).toEqual(['#sea', 'red', 'sand', 'sea']);
   });
 
-  it('moves everything between scopes when the visibility changes', () => {
+  it('changes only the facts when the visibility changes', () => {
     const ops = searchIndexOps(base, { ...base, visibility: 'private' });
-    expect(ops.remove.map(([k]) => k).sort()).toEqual([pub('#sea'), pub('beach'), pub('red'), pub('sea')].sort());
-    expect(ops.add.map(([k]) => k).sort()).toEqual([priv('#sea'), priv('beach'), priv('red'), priv('sea')].sort());
+    expect(ops).toMatchObject({ op: 'put', public: false, live: true, add: [], remove: [] });
   });
 
-  it('removes everything when the image is deleted or gone, and nothing is left to add', () => {
-    for (const next of [{ ...base, deletedAt: '2026-01-01T00:00:00Z' }, undefined]) {
-      const ops = searchIndexOps(base, next);
-      expect(ops.remove).toHaveLength(4);
-      expect(ops.add).toEqual([]);
-      expect(ops.vocabPrune).toHaveLength(3);
-    }
+  it('keeps a deleted image numbered but without terms, and drops one that is gone', () => {
+    const deleted = searchIndexOps(base, { ...base, deletedAt: '2026-01-01T00:00:00Z' });
+    expect(deleted).toMatchObject({ op: 'put', live: false, terms: [], add: [] });
+    expect(deleted.remove.sort()).toEqual(['#sea', 'beach', 'red', 'sea']);
+    const gone = searchIndexOps(base, undefined);
+    expect(gone).toMatchObject({ op: 'drop', live: false, terms: [], add: [] });
+    expect(gone.remove).toHaveLength(4);
   });
 
-  it('changes nothing when nothing the index sees changed', () => {
-    expect(searchIndexOps(base, { ...base })).toEqual({ add: [], remove: [], vocabAdd: [], vocabPrune: [] });
+  it('moves the image between owners’ postings when its owner changes (adoption)', () => {
+    const ops = searchIndexOps({ ...base, ownerId: '' }, base);
+    expect(ops).toMatchObject({ ownerId: base.ownerId, previousOwnerId: '' });
+  });
+
+  it('does nothing without an image', () => {
+    expect(searchIndexOps(undefined, undefined).op).toBe('none');
+    expect(searchTerms(undefined)).toEqual([]);
   });
 });

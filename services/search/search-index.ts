@@ -1,23 +1,28 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ImageGuard } from '../access/image-guard.js';
 import type { Principal } from '../accounts/principal.js';
 import type { ViewerGrants } from '../accounts/viewer-grants.js';
+import { allShards } from '../core/shards.js';
 import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord } from '../images/image-record.js';
-import { redisKeys } from '../redis/keys.js';
-import { foldTag } from '../sharing/metadata.js';
+import { foldTag } from '../images/metadata.js';
+import { ownerFilter, ownerHash, vocabBucket, type OwnerFilter } from './doc-record.js';
 import { imageTerms } from './fold-tokens.js';
-import { tagTerm } from './index-ops.js';
+import { APPLY_DOC, tagTerm } from './index-ops.js';
+import { mergeShardAnswers, parseShardReply, type ShardAnswer } from './merge-shards.js';
 import { matchesTerms, type SearchTerms } from './parse-query.js';
-import { searchScopes, type ScopePlan } from './search-scopes.js';
+import { QUERY_SHARD } from './scripts/query-shard.js';
+import { searchBase, searchKeys, searchShardCount } from './search-keys.js';
+import { visibilityPlan, type VisibilityPlan } from './search-scopes.js';
 
-/** Tokens a prefix may stand for, per scope (the first ones in code-point order): bounds the union a one-letter prefix costs. */
+/** Tokens a prefix may stand for, per shard (the first ones in code-point order): bounds the union a one-letter prefix costs. */
 export const PREFIX_EXPANSION = 64;
-/** Candidates read per round while re-checking; the scan stops after MAX_ROUNDS and the cursor goes on from there. */
-const ROUND = 100;
-const MAX_ROUNDS = 20;
-const TEMP_TTL_MS = 10_000;
+/** Docs one shard examines per round: bounds a query whose lists are long but rarely meet. */
+export const SHARD_BUDGET = 1_000;
+/** Rounds per page: a page cut short hands back a cursor from where it stopped. */
+export const MAX_ROUNDS = 4;
+/** Owners whose postings may drive a query (with the public ones): a few, so their union stays short. */
+const MAX_DRIVER_OWNERS = 32;
 
 export interface SearchRequest {
   terms: SearchTerms;
@@ -32,15 +37,17 @@ export interface SearchRequest {
 export interface SearchPage {
   items: ImageRecord[];
   nextAfter: string | undefined;
-  /** Whether the prefix matched more tokens than PREFIX_EXPANSION in some scope (results may be incomplete). */
+  /** Whether the prefix matched more tokens than PREFIX_EXPANSION in some shard (results may be incomplete). */
   prefixLimited: boolean;
 }
 
+type ShardCaller = Record<'imgsvcSearchShard', (...args: (string | number | Buffer)[]) => Promise<unknown>>;
+
 /**
- * Queries over the token index: the ids of every scope the caller may see are intersected per
- * scope (all terms, the prefix as the union of its tokens), unioned, and read newest first
- * (ULIDs sort by time). Each candidate is then re-checked against its current record, with the
- * access guard and the terms, so a change the index has not caught up with never leaks.
+ * Queries over the sharded token index (docs/search.md): each shard answers its newest
+ * matches the caller may see, in one script; the answers merge by id; each candidate is then
+ * re-checked against its current record, with the access guard and the terms, so a change the
+ * index has not caught up with never leaks.
  */
 export class SearchIndex {
   constructor(
@@ -48,79 +55,59 @@ export class SearchIndex {
     private readonly index: ImageIndex,
     private readonly guard: ImageGuard,
     private readonly grants: ViewerGrants,
-  ) {}
-
-  async search(p: Principal, q: SearchRequest): Promise<SearchPage> {
-    const plans = searchScopes(p, q.ownerId, await this.grantFacts(p, q.ownerId));
-    const { expansions, limited } = await this.expandPrefix(plans, q.terms.prefix);
-    const queryId = randomBytes(9).toString('base64url');
-    const temp: string[] = [];
-    const tempKey = () => {
-      const k = redisKeys.searchTemp(queryId, temp.length);
-      temp.push(k);
-      return k;
-    };
-    const tx = this.redis.multi();
-    const sources: string[] = [];
-    plans.forEach((plan, i) => {
-      const keys = q.terms.exact.map((t) => redisKeys.searchTerm(plan.scope, t));
-      if (q.tag !== undefined) keys.push(redisKeys.searchTerm(plan.scope, tagTerm(q.tag)));
-      if (plan.within !== undefined) keys.push(plan.within);
-      if (q.terms.prefix !== undefined) {
-        const tokens = expansions[i]!;
-        if (tokens.length === 0) return;
-        const sets = tokens.map((t) => redisKeys.searchTerm(plan.scope, t));
-        if (sets.length === 1) keys.push(sets[0]!);
-        else {
-          const union = tempKey();
-          tx.zunionstore(union, sets.length, ...sets);
-          keys.push(union);
-        }
-      }
-      if (keys.length === 1) sources.push(keys[0]!);
-      else {
-        const inter = tempKey();
-        tx.zinterstore(inter, keys.length, ...keys);
-        sources.push(inter);
-      }
-    });
-    if (sources.length === 0) return { items: [], nextAfter: undefined, prefixLimited: limited };
-    let source = sources[0]!;
-    if (sources.length > 1) {
-      source = tempKey();
-      tx.zunionstore(source, sources.length, ...sources);
-    }
-    for (const k of temp) tx.pexpire(k, TEMP_TTL_MS);
-    try {
-      if (temp.length > 0) await tx.exec();
-      else tx.discard();
-      return { ...(await this.page(p, q, source)), prefixLimited: limited };
-    } finally {
-      if (temp.length > 0) await this.redis.del(...temp);
-    }
+    /** Smaller bounds let the tests reach pages cut short. */
+    private readonly bounds: { shardBudget: number; maxRounds: number } = { shardBudget: SHARD_BUDGET, maxRounds: MAX_ROUNDS },
+  ) {
+    redis.defineCommand('imgsvcSearchShard', { lua: QUERY_SHARD });
+    // The record's MULTI applies index changes with EVALSHA once this client knows the script.
+    redis.defineCommand('imgsvcSearchApply', { lua: APPLY_DOC });
   }
 
-  private async page(p: Principal, q: SearchRequest, source: string): Promise<Omit<SearchPage, 'prefixLimited'>> {
+  async search(p: Principal, q: SearchRequest): Promise<SearchPage> {
+    const plan = visibilityPlan(p, q.ownerId, await this.grantFacts(p, q.ownerId));
+    const filter = ownerFilter(plan.owners);
     const items: ImageRecord[] = [];
-    let bound = q.after !== undefined ? `(${q.after}` : '+';
-    let exhausted = false;
-    let lastSeen: string | undefined;
-    for (let round = 0; round < MAX_ROUNDS && items.length <= q.limit && !exhausted; round++) {
-      const ids = await this.redis.zrevrangebylex(source, bound, '-', 'LIMIT', 0, ROUND);
-      exhausted = ids.length < ROUND;
-      if (ids.length > 0) bound = `(${ids[ids.length - 1]}`;
-      const records = await this.index.getMany(ids);
-      for (let i = 0; i < ids.length && items.length <= q.limit; i++) {
-        lastSeen = ids[i];
+    let after = q.after;
+    let live = allShards(searchShardCount());
+    let prefixLimited = false;
+    let more = true;
+    for (let round = 0; round < this.bounds.maxRounds && more && items.length <= q.limit; round++) {
+      const need = q.limit + 1 - items.length;
+      // The newest matches spread over the shards: the first round asks each for about its share
+      // (twice over, plus two); a shard that had more says so with its floor, and a later round asks for all.
+      const share = round === 0 ? Math.min(need, Math.ceil((2 * need) / live.length) + 2) : need;
+      const answers = await Promise.all(live.map((s) => this.queryShard(s, q, plan, filter, after, share)));
+      const merged = mergeShardAnswers(answers);
+      prefixLimited ||= merged.prefixLimited;
+      // A shard is done once it is exhausted and everything it answered was taken in this round.
+      live = live.filter((_, i) => answers[i]!.floor !== undefined || answers[i]!.ids.some((id) => merged.floor !== undefined && id < merged.floor));
+      const records = await this.index.getMany(merged.ids);
+      for (let i = 0; i < merged.ids.length && items.length <= q.limit; i++) {
         const r = records[i];
         if (r && (await this.stillMatches(p, q, r))) items.push(r);
       }
+      more = merged.floor !== undefined;
+      after = merged.floor;
     }
-    const more = items.length > q.limit;
     const page = items.slice(0, q.limit);
-    // A scan cut short by MAX_ROUNDS goes on from the last candidate it looked at.
-    const nextAfter = more ? page[page.length - 1]?.id : exhausted ? undefined : lastSeen;
-    return { items: page, nextAfter };
+    // A full page goes on after its last item; one cut short by MAX_ROUNDS from where the shards stopped.
+    const nextAfter = items.length > q.limit ? page[page.length - 1]?.id : more ? after : undefined;
+    return { items: page, nextAfter, prefixLimited };
+  }
+
+  private async queryShard(shard: number, q: SearchRequest, plan: VisibilityPlan, filter: OwnerFilter, after: string | undefined, need: number): Promise<ShardAnswer> {
+    const terms = [...q.terms.exact, ...(q.tag !== undefined ? [tagTerm(q.tag)] : [])];
+    const prefix = q.terms.prefix ?? '';
+    const drivers = plan.owners.length <= MAX_DRIVER_OWNERS ? [plan.owners.length, ...plan.owners] : [];
+    const keys = [searchKeys.state(shard), searchKeys.docs(shard), searchKeys.late(shard), searchKeys.vocabBuckets(shard), searchKeys.public(shard)];
+    const args = [
+      searchBase(shard), after ?? '', need, this.bounds.shardBudget, filter.bits, filter.bytes,
+      plan.onlyOwner !== undefined ? ownerHash(plan.onlyOwner) : '', plan.onlyOwner ?? '',
+      prefix, [...prefix].length >= 3 ? vocabBucket(prefix) : '', PREFIX_EXPANSION,
+      terms.length, ...terms, ...drivers,
+    ];
+    const reply = await (this.redis as unknown as ShardCaller).imgsvcSearchShard(keys.length, ...keys, ...args);
+    return parseShardReply(reply);
   }
 
   /** The candidate as it is now: visible to the caller, of the owner and tag asked for, with every term. */
@@ -135,22 +122,5 @@ export class SearchIndex {
     if (p.kind !== 'user') return { ownerGranted: false, grantingOwners: [] };
     if (ownerId !== undefined) return { ownerGranted: ownerId !== p.userId && (await this.grants.isGranted(ownerId, p.userId)), grantingOwners: [] };
     return { ownerGranted: false, grantingOwners: await this.grants.ownersViewableBy(p.userId) };
-  }
-
-  private async expandPrefix(plans: ScopePlan[], prefix: string | undefined): Promise<{ expansions: string[][]; limited: boolean }> {
-    if (prefix === undefined) return { expansions: [], limited: false };
-    const pipeline = this.redis.pipeline();
-    // Every token starting with the prefix sorts from `[prefix` to the prefix followed by byte 0xff (above any UTF-8 byte).
-    const high = Buffer.concat([Buffer.from(`[${prefix}`), Buffer.from([0xff])]);
-    for (const plan of plans) pipeline.zrangebylex(redisKeys.searchVocab(plan.scope), `[${prefix}`, high, 'LIMIT', 0, PREFIX_EXPANSION + 1);
-    const replies = (await pipeline.exec()) ?? [];
-    let limited = false;
-    const expansions = replies.map(([err, tokens]) => {
-      if (err) throw err;
-      const list = tokens as string[];
-      if (list.length > PREFIX_EXPANSION) limited = true;
-      return list.slice(0, PREFIX_EXPANSION);
-    });
-    return { expansions, limited };
   }
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { errorResponse } from '../http/openapi/common-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
 import { imageSchema } from '../images/image-schemas.js';
-import { tagSchema } from '../sharing/metadata.js';
-import { pageQuery } from '../sharing/page-params.js';
+import { tagSchema } from '../images/metadata.js';
+import { pageQuery } from '../http/page-params.js';
 import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS } from './parse-query.js';
 
 /** `q`'s length and terms are checked by parseQuery (search/parse-query.ts), which gives them their own codes. */

@@ -1,17 +1,17 @@
 import { Router, type Request } from 'express';
-import { readerOrAnonymous } from '../access/authenticate-request.js';
+import { route } from '../access/api-route.js';
 import type { KeyRing } from '../access/key-ring.js';
 import { handleSchema } from '../accounts/account-schemas.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import { badRequest } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
-import { parseQuery } from '../http/openapi/parse-request.js';
 import type { ImageRecord, PublicImage } from '../images/image-record.js';
-import { decodeCursor, encodeCursor, queryDigest } from '../sharing/cursor.js';
-import { foldTag } from '../sharing/metadata.js';
+import { decodeCursor, encodeCursor, queryDigest } from '../http/cursor.js';
+import { foldTag } from '../images/metadata.js';
 import { parseQuery as parseTerms } from './parse-query.js';
-import { searchOperations } from './search-operations.js';
+import { searchOperations as ops } from './search-operations.js';
 import type { SearchIndex } from './search-index.js';
+import { PRIVATE_CACHE_CONTROL } from '../http/cache-control.js';
 
 export interface SearchRouteDeps {
   search: SearchIndex;
@@ -32,9 +32,7 @@ async function ownerOf(owner: string | undefined, accounts: AccountStore): Promi
 export function searchRoutes(deps: SearchRouteDeps): Router {
   const router = Router();
 
-  router.get('/v1/search', readerOrAnonymous(), async (req, res) => {
-    const p = res.locals.principal;
-    const q = parseQuery(searchOperations.search.query, req);
+  route(router, ops.search, async ({ req, res, principal: p, query: q }) => {
     const terms = parseTerms(q.q);
     const folded = q.tag === undefined ? undefined : foldTag(q.tag);
     const limit = q.limit ?? 50;
@@ -42,7 +40,7 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
     const ownerText = owner === null ? undefined : (owner ?? `handle:${q.owner}`);
     const digest = queryDigest({ search: JSON.stringify(terms), owner: ownerText, tag: folded });
     const after = q.cursor === undefined ? undefined : decodeCursor(deps.ring, digest, q.cursor, 'after').id;
-    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL);
     if (owner === undefined) {
       res.json({ items: [], nextCursor: null, prefixLimited: false });
       return;

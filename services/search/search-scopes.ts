@@ -1,15 +1,8 @@
-import { decideView, needsGrant } from '../access/decide.js';
+import { needsGrant } from '../access/decide.js';
+import { check } from '../access/permissions.js';
 import type { Principal } from '../accounts/principal.js';
-import { redisKeys } from '../redis/keys.js';
-import { privateScope, PUBLIC_SCOPE } from './index-ops.js';
 
-/** One scope to search, optionally narrowed to the members of another set (an owner's public images). */
-export interface ScopePlan {
-  scope: string;
-  within?: string;
-}
-
-/** What the caller's grants say, read fresh per query (a revoked grant drops its scope at once). */
+/** What the caller's grants say, read fresh per query (a revoked grant drops its owner at once). */
 export interface GrantFacts {
   /** With an owner filter: whether that owner granted the caller. */
   ownerGranted: boolean;
@@ -17,25 +10,26 @@ export interface GrantFacts {
   grantingOwners: readonly string[];
 }
 
+/** What a query may find besides public images: the private images of these owners, and only this owner's images when set. */
+export interface VisibilityPlan {
+  owners: string[];
+  onlyOwner?: string | undefined;
+}
+
 const privateOf = (ownerId: string) => ({ ownerId, visibility: 'private' as const });
 
 /**
- * The scopes that can hold what this caller may see, chosen with the one access decision asked
- * of a private image of each owner: the public scope always, plus the private scopes of the
- * caller and of the owners who granted them. An admin searching without an owner filter gets
- * the same (owners' private scopes are unioned only with `owner=`), so a query costs what the
- * caller's own world costs, not the whole index. Every candidate is still re-checked.
+ * The owners whose private images this caller may find, chosen with the one access decision
+ * asked of a private image of each owner: the caller's own and those of the owners who granted
+ * them. An admin searching without an owner filter gets the same (other owners' private images
+ * only with `owner=`), so a search shows what the caller's own world holds. Every candidate is
+ * still re-checked against its record.
  */
-export function searchScopes(p: Principal, ownerId: string | undefined, grants: GrantFacts): ScopePlan[] {
+export function visibilityPlan(p: Principal, ownerId: string | undefined, grants: GrantFacts): VisibilityPlan {
   const mayViewPrivate = (owner: string, granted: boolean) =>
-    decideView(p, privateOf(owner), { granted: needsGrant(p, privateOf(owner)) && granted, signed: false }) === 'allow';
-  if (ownerId !== undefined) {
-    const pub: ScopePlan = { scope: PUBLIC_SCOPE, within: redisKeys.ownerPublic(ownerId) };
-    return mayViewPrivate(ownerId, grants.ownerGranted) ? [pub, { scope: privateScope(ownerId) }] : [pub];
-  }
-  const plans: ScopePlan[] = [{ scope: PUBLIC_SCOPE }];
-  if (p.kind !== 'user') return plans;
+    check('image.view', p, { image: privateOf(owner), granted: needsGrant(p, privateOf(owner)) && granted, signed: false }) === 'allow';
+  if (ownerId !== undefined) return { owners: mayViewPrivate(ownerId, grants.ownerGranted) ? [ownerId] : [], onlyOwner: ownerId };
+  if (p.kind !== 'user') return { owners: [] };
   const owners = new Set([p.userId, ...grants.grantingOwners]);
-  for (const owner of owners) if (mayViewPrivate(owner, owner !== p.userId)) plans.push({ scope: privateScope(owner) });
-  return plans;
+  return { owners: [...owners].filter((o) => mayViewPrivate(o, o !== p.userId)) };
 }

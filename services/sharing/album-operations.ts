@@ -3,8 +3,8 @@ import { errorResponse, ulidSchema } from '../http/openapi/common-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
 import { imagePageSchema } from '../images/image-schemas.js';
 import { MAX_ALBUM_ITEMS } from './album-store.js';
-import { text } from './metadata.js';
-import { ownerQuery, pageQuery } from './page-params.js';
+import { text } from '../images/metadata.js';
+import { ownerQuery, pageQuery } from '../http/page-params.js';
 import { albumPageSchema, albumSchema } from './sharing-schemas.js';
 
 const imageId = ulidSchema.describe('an image id');

@@ -1,30 +1,27 @@
 import type { Redis } from 'ioredis';
+import { readJsonObject } from '../storage/read-json.js';
 import { conflict } from '../core/errors.js';
 import { isImageId, newImageId } from '../core/ids.js';
-import { albumDeleted, albumUpdated } from '../events/album-events.js';
+import type { Album } from './album.js';
+import { albumDeleted, albumUpdated } from './album-events.js';
 import { EventSink } from '../events/event-sink.js';
 import type { NewEvent } from '../events/event-types.js';
-import { redisKeys } from '../redis/keys.js';
+import { redisKeys, shardOf } from '../redis/keys.js';
+import { SlotBatch } from '../redis/slot-pipeline.js';
+import { declareStep, stepKeys } from '../redis/steps.js';
 import { withShortLock } from '../redis/short-lock.js';
 import { albumKey } from '../storage/keys.js';
-import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.js';
+import type { ObjectStore } from '../storage/object-store.js';
 
-export interface Album {
-  id: string;
-  ownerId: string;
-  title: string;
-  description?: string;
-  coverImageId?: string;
-  /** The items, in album order. */
-  imageIds: string[];
-  createdAt: string;
-  updatedAt: string;
-  /** Counts every write (1 when created; absent in albums written before events): orders album events. */
-  revision?: number;
-}
+export type { Album };
 
 /** An album object stays small (about 30 bytes an item), so every edit can rewrite it whole. */
 export const MAX_ALBUM_ITEMS = 1_000;
+
+/** An album's copy and its events: one step in the album's shard (albums are placed by id like images). */
+export const albumSteps = {
+  write: declareStep('album.write', 'multi', (albumId: string) => [redisKeys.album(albumId), redisKeys.events(shardOf(albumId))]),
+};
 
 /**
  * Albums: one JSON object each in storage (the truth, written first) and its copy in Redis with
@@ -77,10 +74,14 @@ export class AlbumStore {
       // the two writes still finds it and reports; one after the MULTI finds none).
       const indexed = (await this.redis.exists(redisKeys.album(album.id))) === 1;
       await this.store.delete(albumKey(album.id));
-      const tx = this.redis.multi().del(redisKeys.album(album.id)).zrem(redisKeys.ownerAlbums(album.ownerId), album.id);
-      for (const imageId of current.imageIds) tx.srem(redisKeys.imageAlbums(imageId), album.id);
+      const tx = this.redis.multi().del(...stepKeys(albumSteps.write, album.id).slice(0, 1));
       if (indexed) this.events.queue(tx, [albumDeleted(current, actorId)]);
       await tx.exec();
+      // Then the owner's list and the images' album sets: other tags, idempotent steps.
+      await this.redis.zrem(redisKeys.ownerAlbums(album.ownerId), album.id);
+      const batch = new SlotBatch(this.redis);
+      for (const imageId of current.imageIds) batch.on(redisKeys.imageAlbums(imageId)).srem(redisKeys.imageAlbums(imageId), album.id);
+      await batch.exec();
     });
   }
 
@@ -91,12 +92,19 @@ export class AlbumStore {
 
   /** Puts an album's copy into Redis (after a write, with the events it reports; or from storage by reindex). */
   async index(album: Album, previous?: Album, events: readonly NewEvent[] = []): Promise<void> {
-    const tx = this.redis.multi().set(redisKeys.album(album.id), JSON.stringify(album)).zadd(redisKeys.ownerAlbums(album.ownerId), 0, album.id);
-    const kept = new Set(album.imageIds);
-    for (const imageId of previous?.imageIds ?? []) if (!kept.has(imageId)) tx.srem(redisKeys.imageAlbums(imageId), album.id);
-    for (const imageId of album.imageIds) tx.sadd(redisKeys.imageAlbums(imageId), album.id);
+    // The album's copy and its events: one step in the album's shard (placed by its id).
+    const [key] = stepKeys(albumSteps.write, album.id);
+    const tx = this.redis.multi().set(key!, JSON.stringify(album));
     this.events.queue(tx, events);
     await tx.exec();
+    // Then the owner's list (the owner's tag) and each image's album set (the image's shard):
+    // idempotent steps that a retry or the rebuild from storage completes.
+    await this.redis.zadd(redisKeys.ownerAlbums(album.ownerId), 0, album.id);
+    const batch = new SlotBatch(this.redis);
+    const kept = new Set(album.imageIds);
+    for (const imageId of previous?.imageIds ?? []) if (!kept.has(imageId)) batch.on(redisKeys.imageAlbums(imageId)).srem(redisKeys.imageAlbums(imageId), album.id);
+    for (const imageId of album.imageIds) batch.on(redisKeys.imageAlbums(imageId)).sadd(redisKeys.imageAlbums(imageId), album.id);
+    if (batch.size > 0) await batch.exec();
   }
 
   private async write(album: Album, previous: Album | undefined, actorId: string | undefined): Promise<void> {
@@ -105,11 +113,6 @@ export class AlbumStore {
   }
 
   private async read(id: string): Promise<Album | undefined> {
-    try {
-      return JSON.parse((await this.store.getBuffer(albumKey(id))).toString('utf8')) as Album;
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) return undefined;
-      throw err;
-    }
+    return readJsonObject<Album>(this.store, albumKey(id));
   }
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { cursorsShape, errorResponse, timestampSchema, ulidSchema } from '../http/openapi/common-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
+import { personSchema } from '../accounts/people.js';
 import { imageIdParams } from '../images/image-operations.js';
 import { commentBodySchema } from './comment-body.js';
-import { pageQuery } from './page-params.js';
+import { pageQuery } from '../http/page-params.js';
 
 export const newCommentSchema = z.strictObject({ body: commentBodySchema.describe('plain text, 1 to 2000 characters after trimming; line feeds and tabs allowed, other control characters refused') });
 
@@ -14,6 +15,7 @@ export const commentSchema = z
     id: ulidSchema.describe('a ULID of when it was written'),
     imageId: z.string(),
     authorId: z.string(),
+    author: personSchema.nullable().describe('the author\'s handle and display name; null once their account is deleted'),
     body: z.string().describe('plain text exactly as accepted (trimmed); never HTML'),
     createdAt: timestampSchema,
   })
@@ -32,8 +34,12 @@ export const commentOperations = defineOperations({
     method: 'post', path: '/v1/images/:id/comments', operationId: 'createComment', tags: ['comments'], auth: 'key', scope: 'images:write',
     summary: 'Comment on an image the caller may see, while its owner allows comments',
     params: imageIdParams, body: newCommentSchema,
+    headers: z.object({ 'idempotency-key': z.string().optional().describe('1 to 128 visible ASCII characters: a retry with the same key (and body) answers the comment the first attempt made, never a second one') }),
     responses: {
       201: { description: 'Written', json: commentSchema },
+      200: { description: 'A retry with the same Idempotency-Key: the comment written before', json: commentSchema },
+      422: errorResponse('The Idempotency-Key was used for a different comment (`idempotency_key_reused`)'),
+      503: { ...errorResponse('Storage or the index could not take the comment (`storage_unavailable`, `index_unavailable`); nothing was posted: retry'), headers: { 'Retry-After': 'seconds to wait' } },
       400: errorResponse('A malformed body (`invalid_body`) or image id'),
       403: errorResponse('The key lacks images:write, or the owner turned comments off (`comments_disabled`)'),
       404: notFound,

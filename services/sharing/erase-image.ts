@@ -10,11 +10,15 @@ import { Favorites } from './favorites.js';
 import { Comments } from './comments.js';
 import type { ImageIndex } from '../images/image-index.js';
 import { listingKeys } from '../images/image-index.js';
-import { dedupKey } from '../images/dedup-key.js';
 import type { ImageRecord } from '../images/image-record.js';
-import { manifestKey, originalKey, tombstoneKey, variantPrefix } from '../storage/keys.js';
+import { manifestKey, originalKey, ownerVariantPrefix, tombstoneKey, variantPrefix } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { redisKeys } from '../redis/keys.js';
+import { deleteOriginalRef, isOriginalUsedInStorage } from '../images/original-refs.js';
+import { allShards } from '../core/shards.js';
+import { redisKeys, shardCount, shardOf } from '../redis/keys.js';
+import { runScript } from '../redis/scripts.js';
+import { SlotBatch } from '../redis/slot-pipeline.js';
+import { declareStep, stepKeys } from '../redis/steps.js';
 import { withShortLock } from '../redis/short-lock.js';
 import type { InvalidationBus } from '../redis/invalidation-bus.js';
 
@@ -36,6 +40,19 @@ export interface EraseDeps {
   events?: EventSink;
 }
 
+/** The record's removal with its `image.erased` event: one step in the image's shard. */
+export const eraseStep = declareStep('image.erase', 'multi', (r: Pick<ImageRecord, 'id' | 'ownerId' | 'visibility' | 'deletedAt' | 'meta'>) => {
+  const s = shardOf(r.id);
+  return [
+    redisKeys.image(r.id),
+    redisKeys.allImages(s),
+    redisKeys.trashByTime(s),
+    redisKeys.resizeLive(s),
+    redisKeys.events(s),
+    ...new Set([...listingKeys(r), ...listingKeys({ ...r, deletedAt: undefined })]),
+  ];
+});
+
 /**
  * Erases a deleted image for good. Every step is idempotent and the manifest goes last, so a
  * crash anywhere leaves the manifest (with `deletedAt`) in storage and the sweep, or a
@@ -45,8 +62,14 @@ export interface EraseDeps {
 export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new Date(), actorId?: string): Promise<Tombstone> {
   const deletedAt = record.deletedAt ?? now.toISOString();
   await deleteAnalytics(record.id, deps, now);
-  await deps.redis.srem(redisKeys.shaRefs(record.sha256), record.id);
-  if (!(await deps.index.isOriginalReferenced(record.sha256))) {
+  // Its reference to the bytes, and its owner's dedup field if it still names it (an image is
+  // in the trash before it is erased, so normally already gone): neither may keep the original.
+  await deps.redis.hdel(redisKeys.bytes(shardOf(record.id), record.sha256), record.id);
+  await runScript(deps.redis, 'compareAndDeleteField', [redisKeys.dedupEntry(record)], [record.ownerId, record.id]);
+  // The variants made on demand for this owner go with the image, whoever else keeps the bytes.
+  if (record.ownerId !== '') await deleteAll(deps.store, ownerVariantPrefix(record.sha256, record.ownerId));
+  // Redis may have lost another image that uses these bytes (a failover): storage decides too.
+  if (!(await deps.index.isOriginalReferenced(record.sha256)) && !(await isOriginalUsedInStorage(deps.store, record.sha256, record.id))) {
     await deleteAll(deps.store, variantPrefix(record.sha256));
     await deps.store.delete(originalKey(record.sha256));
   }
@@ -58,18 +81,19 @@ export async function eraseImage(record: ImageRecord, deps: EraseDeps, now = new
   // first and is then erased; one that comes later finds no record instead of recreating it.
   await withShortLock(deps.redis, redisKeys.recordLock(record.id), async () => {
     await deps.store.delete(manifestKey(record.id));
+    await deleteOriginalRef(deps.store, record);
     // Under the lock, a record still present is erased by this call alone: one event per erase.
     const present = (await deps.redis.exists(redisKeys.image(record.id))) === 1;
-    const tx = deps.redis.multi().del(redisKeys.image(record.id)).zrem(redisKeys.allImages, record.id).zrem(redisKeys.trashByTime, record.id).hdel(redisKeys.resizeLive, record.id);
-    for (const k of [...listingKeys(record), ...listingKeys({ ...record, deletedAt: undefined })]) tx.zrem(k, record.id);
+    const [image, all, trashByTime, live, , ...listings] = stepKeys(eraseStep, record);
+    const tx = deps.redis.multi().del(image!).zrem(all!, record.id).zrem(trashByTime!, record.id).hdel(live!, record.id);
+    for (const k of listings) tx.zrem(k, record.id);
     if (present) {
       const erased = newEvent('image.erased', { ownerId: record.ownerId, imageId: record.id, actorId }, { revision: record.revision, deletedAt, erasedAt: tombstone.erasedAt });
       (deps.events ?? new EventSink()).queue(tx, [erased]);
     }
     await tx.exec();
   });
-  await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, redisKeys.byDedupKey(dedupKey(record)), record.id);
-  await deps.redis.zadd(redisKeys.recentlyErased, now.getTime(), record.id);
+  await deps.redis.zadd(redisKeys.recentlyErased(shardOf(record.id)), now.getTime(), record.id);
   await deps.bus?.publish('image', record.id);
   deps.logger.info({ imageId: record.id, ownerId: record.ownerId }, 'image erased');
   return tombstone;
@@ -109,31 +133,39 @@ export const ANALYTICS_AFTERMATH_MS = 5 * 60_000;
  * a few commands per image, whatever the retention.
  */
 export async function sweepErasedAnalytics(deps: EraseDeps, now = new Date()): Promise<void> {
-  await deps.redis.zremrangebyscore(redisKeys.recentlyErased, '-inf', now.getTime() - ANALYTICS_AFTERMATH_MS);
-  const ids = await deps.redis.zrange(redisKeys.recentlyErased, 0, -1);
+  const ids: string[] = [];
+  for (const shard of allShards(shardCount())) {
+    const key = redisKeys.recentlyErased(shard);
+    await deps.redis.zremrangebyscore(key, '-inf', now.getTime() - ANALYTICS_AFTERMATH_MS);
+    ids.push(...(await deps.redis.zrange(key, 0, -1)));
+  }
   if (ids.length === 0) return;
-  const tx = deps.redis.pipeline();
+  const batch = new SlotBatch(deps.redis);
   for (const id of ids) {
-    tx.del(analyticsKeys.image(id));
+    batch.on(analyticsKeys.image(id)).del(analyticsKeys.image(id));
     for (const at of [now.getTime(), now.getTime() - HOUR_MS]) {
       const hour = hourId(at);
-      tx.del(analyticsKeys.imageHour(id, hour), analyticsKeys.imageViewers(id, dayId(at))).zrem(analyticsKeys.top(hour, 'requests'), id).zrem(analyticsKeys.top(hour, 'bytes'), id);
+      batch.on(analyticsKeys.image(id)).del(analyticsKeys.imageHour(id, hour), analyticsKeys.imageViewers(id, dayId(at)));
+      for (const by of ['requests', 'bytes'] as const) batch.on(analyticsKeys.top(hour, by)).zrem(analyticsKeys.top(hour, by), id);
     }
   }
-  await tx.exec();
+  await batch.exec();
 }
 
 /** Its totals, every hourly bucket and daily viewer set in the retention window, and its top-list entries. */
 async function deleteAnalytics(id: string, deps: EraseDeps, now: Date): Promise<void> {
-  const tx = deps.redis.pipeline().del(analyticsKeys.image(id));
+  // The image's keys share its tag, the top lists theirs: one pipeline per slot.
+  const batch = new SlotBatch(deps.redis);
+  const own = batch.on(analyticsKeys.image(id)).del(analyticsKeys.image(id));
   const hours = Math.ceil(deps.analyticsRetentionDays * 24) + 1;
   for (let h = 0; h <= hours; h++) {
     const at = now.getTime() - h * HOUR_MS;
     const hour = hourId(at);
-    tx.del(analyticsKeys.imageHour(id, hour)).zrem(analyticsKeys.top(hour, 'requests'), id).zrem(analyticsKeys.top(hour, 'bytes'), id);
-    if (h % 24 === 0) tx.del(analyticsKeys.imageViewers(id, dayId(at)));
+    own.del(analyticsKeys.imageHour(id, hour));
+    for (const by of ['requests', 'bytes'] as const) batch.on(analyticsKeys.top(hour, by)).zrem(analyticsKeys.top(hour, by), id);
+    if (h % 24 === 0) own.del(analyticsKeys.imageViewers(id, dayId(at)));
   }
-  await tx.exec();
+  await batch.exec();
 }
 
 export async function readTombstone(store: ObjectStore, id: string): Promise<Tombstone | undefined> {

@@ -1,4 +1,5 @@
-import { redisKeys } from '../redis/keys.js';
+import { allShards } from '../core/shards.js';
+import { redisKeys, shardCount } from '../redis/keys.js';
 import { withShortLock } from '../redis/short-lock.js';
 import { eraseImage, sweepErasedAnalytics, type EraseDeps } from './erase-image.js';
 
@@ -14,20 +15,21 @@ export async function eraseSweep(deps: EraseDeps & { eraseAfterSeconds: number }
     deps.redis,
     redisKeys.eraseLock,
     async () => {
-      const due = await deps.redis.zrangebyscore(redisKeys.trashByTime, '-inf', now.getTime() - deps.eraseAfterSeconds * 1000, 'LIMIT', 0, batch);
       let erased = 0;
-      for (const id of due) {
-        const record = await deps.index.get(id);
-        if (!record) {
-          await deps.redis.zrem(redisKeys.trashByTime, id);
-          continue;
+      // Each shard keeps its own trash-by-time; the batch bounds the work of one sweep.
+      for (const shard of allShards(shardCount())) {
+        if (erased >= batch) break;
+        const byTime = redisKeys.trashByTime(shard);
+        const due = await deps.redis.zrangebyscore(byTime, '-inf', now.getTime() - deps.eraseAfterSeconds * 1000, 'LIMIT', 0, batch - erased);
+        for (const id of due) {
+          const record = await deps.index.get(id);
+          if (!record || record.deletedAt === undefined) {
+            await deps.redis.zrem(byTime, id);
+            continue;
+          }
+          await eraseImage(record, deps, now);
+          erased++;
         }
-        if (record.deletedAt === undefined) {
-          await deps.redis.zrem(redisKeys.trashByTime, id);
-          continue;
-        }
-        await eraseImage(record, deps, now);
-        erased++;
       }
       return erased;
     },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorResponse, ulidSchema } from '../http/openapi/common-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
 import { imageIdParams } from '../images/image-operations.js';
-import { pageQuery } from './page-params.js';
+import { pageQuery } from '../http/page-params.js';
 import { favoritePageSchema, favoriteStateSchema } from './sharing-schemas.js';
 
 export const favoriteOperations = defineOperations({

@@ -4,7 +4,11 @@ import { newImageId } from '../core/ids.js';
 import { newEvent } from '../events/event-payloads.js';
 import { EventSink } from '../events/event-sink.js';
 import type { NewEvent } from '../events/event-types.js';
-import { redisKeys } from '../redis/keys.js';
+import { OWNER_FIELDS } from '../images/record-hash.js';
+import { manifestOrNothing } from '../images/manifest-store.js';
+import { redisKeys, shardOf } from '../redis/keys.js';
+import { runScript } from '../redis/scripts.js';
+import { declareStep, stepKeys } from '../redis/steps.js';
 import { favoriteKey } from '../storage/keys.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
@@ -17,24 +21,14 @@ export interface Favorite {
 }
 
 /**
- * Adds the member unless the user has this image already; returns the favorite id that holds.
- * The favorite keys share the user's hash tag; KEYS[3] is the event stream, appended to only
- * when the favorite is new (ARGV[3] counts the XADD arguments that follow, 0 for no event).
+ * A favorite relates a user's keys (`{u:<id>}`) and the image's (its shard): two steps, the
+ * user's first (scripts/addFavorite-2, removeFavorite-2), then the image's favoriters with the
+ * event (addFavoriter-2, removeFavoriter-2), each idempotent, storage written before both.
  */
-const ADD = `local had = redis.call('HGET', KEYS[1], ARGV[1])
-if had then return had end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[2], 0, ARGV[2] .. ':' .. ARGV[1])
-local ev = tonumber(ARGV[3])
-if ev > 0 then redis.call('XADD', KEYS[3], unpack(ARGV, 4, 3 + ev)) end
-return ARGV[2]`;
-const REMOVE = `local had = redis.call('HGET', KEYS[1], ARGV[1])
-if not had then return 0 end
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], had .. ':' .. ARGV[1])
-local ev = tonumber(ARGV[2])
-if ev > 0 then redis.call('XADD', KEYS[3], unpack(ARGV, 3, 2 + ev)) end
-return 1`;
+export const favoriteSteps = {
+  user: declareStep('favorite.user', 'script', (userId: string) => [redisKeys.favoriteOf(userId), redisKeys.favorites(userId)]),
+  image: declareStep('favorite.image', 'script', (imageId: string) => [redisKeys.favoriters(imageId), redisKeys.events(shardOf(imageId))]),
+};
 
 /**
  * Favorites: one object per user and image in storage (`favorites/<user>/<image>.json`, the
@@ -52,7 +46,11 @@ export class Favorites {
   /** Idempotent: favoriting again answers the favorite that exists. */
   async add(userId: string, imageId: string, now = new Date()): Promise<Favorite> {
     const had = await this.redis.hget(redisKeys.favoriteOf(userId), imageId);
-    if (had) return { userId, imageId, favoriteId: had, favoritedAt: new Date(decodeTime(had)).toISOString() };
+    if (had) {
+      // The image's side may have been cut short after the user's: completing it is idempotent.
+      await this.indexImageSide(userId, imageId, newEvent('favorite.added', { ownerId: await this.ownerOf(imageId), imageId, actorId: userId }, { userId, favoriteId: had }));
+      return { userId, imageId, favoriteId: had, favoritedAt: new Date(decodeTime(had)).toISOString() };
+    }
     const fresh: Favorite = { userId, imageId, favoriteId: newImageId(now.getTime()), favoritedAt: now.toISOString() };
     await this.put(fresh);
     const ownerId = await this.ownerOf(imageId);
@@ -72,9 +70,8 @@ export class Favorites {
   private async removeOne(userId: string, imageId: string, ownerId: string | undefined, actorId: string | undefined): Promise<void> {
     await this.store.delete(favoriteKey(userId, imageId));
     const event = newEvent('favorite.removed', { ownerId: ownerId ?? (await this.ownerOf(imageId)), imageId, actorId }, { userId });
-    const keys = [redisKeys.favoriteOf(userId), redisKeys.favorites(userId), redisKeys.events];
-    await this.redis.eval(REMOVE, keys.length, ...keys, imageId, ...this.events.scriptArgs(event));
-    await this.redis.srem(redisKeys.favoriters(imageId), userId);
+    await runScript(this.redis, 'removeFavorite', stepKeys(favoriteSteps.user, userId), [imageId]);
+    await runScript(this.redis, 'removeFavoriter', stepKeys(favoriteSteps.image, imageId), [userId, ...this.events.scriptArgs(event)]);
   }
 
   /** Everyone's favorites of an image go (the image is erased). */
@@ -94,14 +91,22 @@ export class Favorites {
    * returns the favorite id Redis holds.
    */
   async index(f: Favorite, event?: NewEvent): Promise<string> {
-    const keys = [redisKeys.favoriteOf(f.userId), redisKeys.favorites(f.userId), redisKeys.events];
-    const held = String(await this.redis.eval(ADD, keys.length, ...keys, f.imageId, f.favoriteId, ...this.events.scriptArgs(event)));
-    await this.redis.sadd(redisKeys.favoriters(f.imageId), f.userId);
+    const held = String(await runScript(this.redis, 'addFavorite', stepKeys(favoriteSteps.user, f.userId), [f.imageId, f.favoriteId]));
+    // The event says which favorite holds (a concurrent add may have won).
+    await this.indexImageSide(f.userId, f.imageId, event && { ...event, data: { ...event.data, favoriteId: held } });
     return held;
   }
 
+  /** The image's side: its favoriters and, when the user was not among them yet, the event. */
+  private async indexImageSide(userId: string, imageId: string, event: NewEvent | undefined): Promise<void> {
+    await runScript(this.redis, 'addFavoriter', stepKeys(favoriteSteps.image, imageId), [userId, ...this.events.scriptArgs(event)]);
+  }
+
   private async ownerOf(imageId: string): Promise<string> {
-    return (await this.redis.hget(redisKeys.image(imageId), 'ownerId')) ?? '';
+    // A cold image's record left Redis (images/cold-records.ts): its manifest names the owner.
+    // The owner field in the compact layout, then in the one before it (images/record-hash.ts).
+    const [owner, legacyOwner] = await this.redis.hmget(redisKeys.image(imageId), ...OWNER_FIELDS);
+    return owner ?? legacyOwner ?? (await manifestOrNothing(this.store, imageId))?.ownerId ?? '';
   }
 
   private async put(f: Favorite): Promise<void> {

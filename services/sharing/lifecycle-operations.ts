@@ -3,13 +3,14 @@ import { errorResponse, timestampSchema } from '../http/openapi/common-schemas.j
 import { defineOperations } from '../http/openapi/operation.js';
 import { imageIdParams } from '../images/image-operations.js';
 import { imagePageSchema, imageSchema } from '../images/image-schemas.js';
-import { tagSchema } from './metadata.js';
-import { ownerQuery, pageQuery } from './page-params.js';
+import { tagSchema } from '../images/metadata.js';
+import { ownerQuery, pageQuery } from '../http/page-params.js';
 
 export const listQuery = z.object({
   ...ownerQuery.shape,
   tag: tagSchema.optional().describe('only images with this tag (case-insensitive)'),
   status: z.enum(['processing', 'ready', 'failed'], { error: 'expected processing, ready or failed for status' }).optional(),
+  sort: z.enum(['uploaded', 'taken'], { error: 'expected uploaded or taken for sort' }).optional().describe('uploaded (default): newest upload first; taken: newest date taken first (EXIF, else the upload time), over the newest 5000 uploads'),
   ...pageQuery.shape,
 });
 

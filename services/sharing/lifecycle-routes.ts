@@ -1,22 +1,23 @@
 import { Router, type Request } from 'express';
-import { readerOrAnonymous, requireScope } from '../access/authenticate-request.js';
-import { decideTrash } from '../access/decide.js';
+import type { z } from 'zod';
+import { route } from '../access/api-route.js';
+import { check } from '../access/permissions.js';
 import type { ImageGuard } from '../access/image-guard.js';
 import type { KeyRing } from '../access/key-ring.js';
-import { actorOf, isAdmin, type Principal } from '../accounts/principal.js';
-import { AppError, badRequest, notFound, unauthorized } from '../core/errors.js';
+import { actorOf, type Principal } from '../accounts/principal.js';
+import { AppError, notFound, unauthorized } from '../core/errors.js';
 import { isImageId } from '../core/ids.js';
-import { parseQuery } from '../http/openapi/parse-request.js';
-import { deleteQuery, listQuery } from './lifecycle-operations.js';
+import { lifecycleOperations as ops, type listQuery } from './lifecycle-operations.js';
 import type { ImageIndex } from '../images/image-index.js';
 import type { ImageRecord, PublicImage } from '../images/image-record.js';
 import type { RecordWriter } from '../images/record-writer.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { encodeCursor, queryDigest } from './cursor.js';
-import { cursorOf, limitOf, ownerQuery } from './page-params.js';
+import { queryDigest } from '../http/cursor.js';
+import { pageCursors, pageRequest } from '../http/page-params.js';
 import { eraseImage, readTombstone, type EraseDeps } from './erase-image.js';
 import type { ImageListing } from './image-listing.js';
-import { foldTag } from './metadata.js';
+import { foldTag } from '../images/metadata.js';
+import { PRIVATE_CACHE_CONTROL } from '../http/cache-control.js';
 
 export interface LifecycleDeps {
   listing: ImageListing;
@@ -30,8 +31,8 @@ export interface LifecycleDeps {
   view: (record: ImageRecord, req: Request) => PublicImage;
 }
 
-export function ownerOf(req: Request, p: Principal): string {
-  const { owner } = parseQuery(ownerQuery, req);
+/** Whose listing: `?owner=` as parsed (ownerQuery), else the caller's own. */
+export function ownerOf(owner: string | undefined, p: Principal): string {
   if (owner !== undefined) return owner;
   if (p.kind !== 'user') throw unauthorized('authentication_required', 'listing your own images needs an API key; to list someone else’s public images pass ?owner=<userId>');
   return p.userId;
@@ -41,44 +42,31 @@ export function ownerOf(req: Request, p: Principal): string {
 export function lifecycleRoutes(deps: LifecycleDeps): Router {
   const router = Router();
 
-  const page = async (req: Request, principal: Principal, ownerId: string, trash: boolean) => {
-    const { tag, status } = parseQuery(listQuery.pick({ tag: true, status: true }), req);
-    const digest = queryDigest({ owner: ownerId, tag: tag && foldTag(tag), status, trash: trash ? '1' : undefined });
-    const result = await deps.listing.list(principal, {
-      ownerId,
-      tag,
-      status,
-      trash,
-      limit: limitOf(req),
-      cursor: cursorOf(req, deps.ring, digest),
-    });
-    return {
-      items: result.items.map((r) => deps.view(r, req)),
-      nextCursor: result.nextAfter ? encodeCursor(deps.ring, digest, { dir: 'after', id: result.nextAfter }) : null,
-      prevCursor: result.prevBefore ? encodeCursor(deps.ring, digest, { dir: 'before', id: result.prevBefore }) : null,
-    };
+  const page = async (req: Request, principal: Principal, query: z.output<typeof listQuery>, ownerId: string, trash: boolean) => {
+    const { tag, status, sort } = query;
+    const taken = sort === 'taken' && !trash ? 'taken' : undefined;
+    const digest = queryDigest({ owner: ownerId, tag: tag && foldTag(tag), status, trash: trash ? '1' : undefined, ...(taken ? { sort: taken } : {}) });
+    const result = await deps.listing.list(principal, { ownerId, tag, status, trash, sort: taken, ...pageRequest(query, deps.ring, digest) });
+    return { items: result.items.map((r) => deps.view(r, req)), ...pageCursors(deps.ring, digest, result) };
   };
 
-  router.get('/v1/images', readerOrAnonymous(), async (req, res) => {
-    const p = res.locals.principal;
-    res.setHeader('Cache-Control', 'private, no-store').json(await page(req, p, ownerOf(req, p), false));
+  route(router, ops.list, async ({ req, res, principal: p, query }) => {
+    res.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL).json(await page(req, p, query, ownerOf(query.owner, p), false));
   });
 
-  router.get('/v1/trash', requireScope('images:read'), async (req, res) => {
-    const p = res.locals.principal;
-    const ownerId = ownerOf(req, p);
-    if (p.kind !== 'user' || (ownerId !== p.userId && !isAdmin(p))) throw notFound('not_found', 'no trash here');
-    const body = await page(req, p, ownerId, true);
-    res.setHeader('Cache-Control', 'private, no-store').json({
+  route(router, ops.trash, async ({ req, res, principal: p, query }) => {
+    const ownerId = ownerOf(query.owner, p);
+    if (check('trash.list', p, { ownerId }) !== 'allow') throw notFound('not_found', 'no trash here');
+    const body = await page(req, p, query, ownerId, true);
+    res.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL).json({
       ...body,
       items: body.items.map((i) => ({ ...i, eraseAt: new Date(Date.parse(i.deletedAt!) + deps.eraseAfterSeconds * 1000).toISOString() })),
     });
   });
 
-  router.delete('/v1/images/:id', requireScope('images:write'), async (req, res) => {
-    const p = res.locals.principal;
-    const { purge } = parseQuery(deleteQuery, req);
-    const id = String(req.params.id ?? '');
+  route(router, ops.delete, async ({ res, principal: p, params, query }) => {
+    const { purge } = query;
+    const id = params.id;
     // A deleted image can still be purged by whoever may see the trash; otherwise it must be live.
     const existing = isImageId(id) ? await deps.index.get(id) : undefined;
     const record = existing?.deletedAt !== undefined && purge === 'true' ? await deps.guard.trashed(p, id) : await deps.guard.manage(p, id);
@@ -93,12 +81,11 @@ export function lifecycleRoutes(deps: LifecycleDeps): Router {
     res.setHeader('Cache-Control', 'no-store').json({ id: record.id, deletedAt, eraseAt: new Date(Date.parse(deletedAt) + deps.eraseAfterSeconds * 1000).toISOString() });
   });
 
-  router.post('/v1/images/:id/restore', requireScope('images:write'), async (req, res) => {
-    const p = res.locals.principal;
-    const id = String(req.params.id ?? '');
+  route(router, ops.restore, async ({ req, res, principal: p, params }) => {
+    const id = params.id;
     if (isImageId(id) && !(await deps.index.get(id))) {
       const tombstone = await readTombstone(deps.store, id);
-      if (tombstone && decideTrash(p, { ownerId: tombstone.ownerId, visibility: 'private', deletedAt: tombstone.deletedAt }) === 'allow') {
+      if (tombstone && check('image.trash', p, { image: { ownerId: tombstone.ownerId, visibility: 'private', deletedAt: tombstone.deletedAt } }) === 'allow') {
         throw new AppError(410, 'image_erased', `the image ${id} was erased at ${tombstone.erasedAt} and cannot be restored`);
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Cursor } from './cursor.js';
+import type { Cursor } from '../http/cursor.js';
 import { pageList } from './member-pages.js';
 
 const IDS = ['A', 'B', 'C', 'D', 'E'];

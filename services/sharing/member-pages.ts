@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Cursor } from './cursor.js';
+import type { Cursor } from '../http/cursor.js';
 
 export interface Page<T> {
   items: T[];

@@ -38,7 +38,8 @@ export async function applyEvents(deps: NotificationFeedDeps, events: ImgsvcEven
     const eventMs = Date.parse(e.occurredAt);
     for (const recipient of recipientsOf(image.ownerId, await deps.comments.commentersUntil(e.imageId, eventMs), authorId)) {
       if (deps.applyDelayMs) await new Promise((r) => setTimeout(r, deps.applyDelayMs));
-      await deps.notifications.apply(recipient, { eventId: e.id, eventMs, imageId: e.imageId, commentId, authorId, newId: newImageId(eventMs) });
+      // Stream ids are unique per shard only: the comment id (unique) keys the dedup.
+      await deps.notifications.apply(recipient, { eventId: `${e.id}/${commentId}`, eventMs, imageId: e.imageId, commentId, authorId, newId: newImageId(eventMs) });
     }
   }
 }

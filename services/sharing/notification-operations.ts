@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { cursorsShape, errorResponse, timestampSchema } from '../http/openapi/common-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
+import { personSchema } from '../accounts/people.js';
 import { isImageId } from '../core/ids.js';
-import { pageQuery } from './page-params.js';
+import { pageQuery } from '../http/page-params.js';
 
 const notificationId = z.string({ error: 'expected notification ids as strings' }).refine(isImageId, 'expected 26-character notification ids');
 
@@ -20,7 +21,7 @@ export const notificationSchema = z
     id: z.string(),
     imageId: z.string(),
     count: z.number().int().describe('comments in this batch'),
-    latest: z.array(z.object({ commentId: z.string(), authorId: z.string() })).describe('the latest comments of the batch, newest last'),
+    latest: z.array(z.object({ commentId: z.string(), authorId: z.string(), author: personSchema.nullable().describe('null once the author\'s account is deleted') })).describe('the latest comments of the batch, newest last'),
     firstAt: timestampSchema,
     lastAt: timestampSchema,
     read: z.boolean(),

@@ -1,3 +1,4 @@
+import { AppError } from '../core/errors.js';
 import { createReadStream, createWriteStream, constants as fsc } from 'node:fs';
 import { access, copyFile, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +52,18 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Buffer | Readable, options: PutOptions = {}): Promise<ObjectInfo> {
+    return writing(() => this.putUnguarded(key, body, options));
+  }
+
+  async putFile(key: string, path: string, options: PutOptions & { consume?: boolean } = {}): Promise<ObjectInfo> {
+    return writing(() => this.putFileUnguarded(key, path, options));
+  }
+
+  async delete(key: string): Promise<void> {
+    return writing(() => this.deleteUnguarded(key));
+  }
+
+  private async putUnguarded(key: string, body: Buffer | Readable, options: PutOptions): Promise<ObjectInfo> {
     const target = this.pathOf(key);
     const tmp = this.tmpPath();
     try {
@@ -64,7 +77,7 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
-  async putFile(key: string, path: string, options: PutOptions & { consume?: boolean } = {}): Promise<ObjectInfo> {
+  private async putFileUnguarded(key: string, path: string, options: PutOptions & { consume?: boolean }): Promise<ObjectInfo> {
     const target = this.pathOf(key);
     if (options.consume) {
       try {
@@ -118,7 +131,7 @@ export class FsObjectStore implements ObjectStore {
     return toInfo(key, st.size, st.mtime, await this.readSidecar(key));
   }
 
-  async delete(key: string): Promise<void> {
+  private async deleteUnguarded(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
     await rm(this.sidecarPath(key), { force: true });
   }
@@ -205,6 +218,26 @@ export class FsObjectStore implements ObjectStore {
 
 function toInfo(key: string, size: number, mtime: Date, sidecar: Sidecar): ObjectInfo {
   return { key, size, contentType: sidecar.contentType, metadata: sidecar.metadata ?? {}, lastModified: mtime };
+}
+
+/**
+ * What the filesystem says when it cannot take a write now (read-only, full, over quota, out
+ * of descriptors, failing): the client should retry later, so a 503 with Retry-After, like S3's
+ * own outages, never a 500.
+ */
+const UNAVAILABLE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN', 'ENOTDIR']);
+const WRITE_RETRY_AFTER_SECONDS = 5;
+
+async function writing<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== undefined && UNAVAILABLE_CODES.has(code)) {
+      throw new AppError(503, 'storage_unavailable', 'storage cannot take writes right now; retry shortly', { cause: err, retryAfterSeconds: WRITE_RETRY_AFTER_SECONDS });
+    }
+    throw err;
+  }
 }
 
 function rethrowMissing(err: NodeJS.ErrnoException, key: string): never {

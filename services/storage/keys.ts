@@ -6,6 +6,16 @@ export const manifestKey = (imageId: string): string => `manifests/${imageId}.js
 export const variantKey = (sha256: string, variant: string, ext: string): string =>
   `variants/${sha256.slice(0, 2)}/${sha256}/${variant}.${ext}`;
 
+/**
+ * An on-demand variant made for one owner's image. Originals are shared across owners with the
+ * same bytes, but what one owner's viewers asked for must not tell another owner anything
+ * (a hit from memory or storage where a transform was expected), so on-demand variants are
+ * kept per owner; the eager ones every upload makes anyway stay shared.
+ */
+export const ownerVariantKey = (sha256: string, ownerId: string, variant: string, ext: string): string =>
+  `variants/${sha256.slice(0, 2)}/${sha256}/o-${ownerId}/${variant}.${ext}`;
+export const ownerVariantPrefix = (sha256: string, ownerId: string): string => `variants/${sha256.slice(0, 2)}/${sha256}/o-${ownerId}/`;
+
 export const MANIFEST_PREFIX = 'manifests/';
 
 /** Accounts live in storage too (the truth); Redis holds their index. */
@@ -32,6 +42,24 @@ export const FAVORITES_PREFIX = 'favorites/';
 export const commentKey = (imageId: string, commentId: string): string => `comments/${imageId}/${commentId}.json`;
 export const commentPrefix = (imageId: string): string => `comments/${imageId}/`;
 export const COMMENTS_PREFIX = 'comments/';
+/** A comment's idempotency marker: the comment id one author's `Idempotency-Key` named (the key itself is hashed, with the author). */
+export const commentKeyMarker = (imageId: string, hash: string): string => `comment-keys/${imageId}/${hash}.json`;
+export const commentKeyMarkerPrefix = (imageId: string): string => `comment-keys/${imageId}/`;
 /** One object per webhook endpoint (its signing secrets sealed inside): the truth the Redis copy is rebuilt from. */
 export const webhookKey = (endpointId: string): string => `webhooks/${endpointId}.json`;
 export const WEBHOOKS_PREFIX = 'webhooks/';
+/** A user's password hash (scrypt), apart from the user object that every pod caches. */
+export const passwordKey = (userId: string): string => `accounts/passwords/${userId}.json`;
+/** The user's one outstanding set-password link (its token hashed); a new link replaces it. */
+export const passwordLinkKey = (userId: string): string => `accounts/password-links/${userId}.json`;
+
+/**
+ * One empty object per image naming its original: `refs/<sha[0..2]>/<sha256>/<owner>/<image id>`.
+ * Written before the manifest, removed after it. Storage alone then says whether any manifest
+ * still uses an original (it is deleted only when none does), and whether an owner already has
+ * an image of these bytes when Redis has forgotten it (the upload's dedup, after a failover).
+ */
+export const originalRefKey = (sha256: string, ownerId: string, imageId: string): string =>
+  `${originalRefPrefix(sha256)}${ownerId || '_'}/${imageId}`;
+export const originalRefPrefix = (sha256: string): string => `refs/${sha256.slice(0, 2)}/${sha256}/`;
+export const originalOwnerRefPrefix = (sha256: string, ownerId: string): string => `${originalRefPrefix(sha256)}${ownerId || '_'}/`;

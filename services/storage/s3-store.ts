@@ -33,7 +33,7 @@ export interface S3StoreOptions {
   forcePathStyle?: boolean;
   /** Prepended to every key (`tenant-a/`), so one bucket can hold several deployments. */
   prefix?: string;
-  /** `when_required` for stores that mishandle the SDK's default checksums (see README). */
+  /** `when_required` for stores that mishandle the SDK's default checksums (see docs/operations.md, "Storage"). */
   checksums?: 'when_supported' | 'when_required';
   /** Bodies above this go up as a multipart upload, part by part, never buffered whole. */
   multipartThreshold?: number;

@@ -7,8 +7,21 @@ import { AppError } from '../core/errors.js';
  * until Node's whole-request timeout (minutes). Counting from the first call, so a client that
  * sends headers and then nothing is caught too. Returns the function that stops watching.
  */
-export function watchBodyIdle(body: Readable, idleMs: number, onIdle: (err: AppError) => void): () => void {
+export function watchBodyIdle(body: Readable, idleMs: number, onIdle: (err: AppError) => void, totalMs?: number): () => void {
   let timer: NodeJS.Timeout | undefined;
+  // A trickle (a byte every few seconds) never trips the idle timer: the whole body has a
+  // deadline too, so one client cannot hold an upload slot for as long as it likes.
+  const deadline =
+    totalMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          stop();
+          onIdle(
+            new AppError(408, 'upload_timeout', `the upload took longer than ${totalMs} ms in all; send the body faster, or retry`, {
+              details: { totalTimeoutMs: totalMs },
+            }),
+          );
+        }, totalMs);
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -22,6 +35,7 @@ export function watchBodyIdle(body: Readable, idleMs: number, onIdle: (err: AppE
   };
   const stop = () => {
     clearTimeout(timer);
+    clearTimeout(deadline);
     body.off('data', arm);
     body.off('end', stop);
   };

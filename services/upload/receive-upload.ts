@@ -27,6 +27,8 @@ export interface ReceiveOptions {
   maxBytes: number;
   /** A body that sends nothing for this long is cut off with 408 (its temp file removed). */
   idleTimeoutMs: number;
+  /** The whole body must arrive within this long, however steadily it trickles (408). */
+  totalTimeoutMs?: number | undefined;
 }
 
 /** Multipart framing around a file of exactly the limit may add this much. */
@@ -54,7 +56,7 @@ export async function receiveUpload(req: IncomingMessage, options: ReceiveOption
   if (contentType.startsWith('multipart/form-data')) return receiveMultipart(req, options);
   if (contentType.startsWith('image/') || contentType.startsWith('application/octet-stream')) {
     let limiterOf: HashingLimiter | undefined;
-    const stop = watchBodyIdle(req, options.idleTimeoutMs, (err) => limiterOf?.destroy(err));
+    const stop = watchBodyIdle(req, options.idleTimeoutMs, (err) => limiterOf?.destroy(err), options.totalTimeoutMs);
     return writeStream(req, options, undefined, (l) => (limiterOf = l)).finally(stop);
   }
   throw unsupportedMediaType(
@@ -112,7 +114,7 @@ function receiveMultipart(req: IncomingMessage, options: ReceiveOptions): Promis
       // With a file part open, failing it removes what was written; otherwise fail directly.
       if (fileStream && !fileStream.readableEnded) fileStream.destroy(err);
       else fail(err);
-    });
+    }, options.totalTimeoutMs);
     const fail = (err: AppError) => {
       if (settled) return;
       settled = true;

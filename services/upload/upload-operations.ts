@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { visibilitySchema } from '../accounts/account-schemas.js';
 import { errorResponse, sha256Schema } from '../http/openapi/common-schemas.js';
 import { defineOperations } from '../http/openapi/operation.js';
+import { withErrorCode } from '../http/openapi/parse-request.js';
 import { imageSchema } from '../images/image-schemas.js';
-import { uploadMetadataSchema } from '../sharing/metadata.js';
+import { uploadMetadataSchema } from '../images/metadata.js';
 
 /** The upload's choices, in the query (raw bodies) or as form fields (multipart; a field wins). */
 export const uploadQuery = z.object({
@@ -11,7 +12,23 @@ export const uploadQuery = z.object({
   ...uploadMetadataSchema.shape,
 });
 
-const formFields = Object.fromEntries(Object.keys(uploadQuery.shape).map((name) => [name, { type: 'string' }]));
+/**
+ * A valid example per form field: Swagger UI's "Try it out" fills each field of a multipart body
+ * with its example, else with the word `string`, which `lat`, `lon` and `takenAt` refuse (the
+ * upload then failed with 400 invalid_metadata). Every field stays optional; clear what you don't want.
+ */
+const FORM_EXAMPLES: Record<keyof typeof uploadQuery.shape, string> = {
+  visibility: 'private',
+  title: 'Sunset over the bay',
+  description: 'From the pier, just before the fog came in',
+  tags: 'sunset,bay',
+  lat: '37.8087',
+  lon: '-122.4098',
+  place: 'San Francisco',
+  takenAt: '2024-06-01T19:30:00Z',
+  filename: 'sunset.jpg',
+};
+const formFields = Object.fromEntries(Object.entries(FORM_EXAMPLES).map(([name, example]) => [name, { type: 'string', example }]));
 const LOCATION = { Location: '/v1/images/<id>' };
 
 export const uploadOperations = defineOperations({
@@ -40,7 +57,7 @@ export const uploadOperations = defineOperations({
   bySha256: {
     method: 'get', path: '/v1/images/sha256/:sha256', operationId: 'getImageBySha256', tags: ['images'], auth: 'key', scope: 'images:read',
     summary: 'The caller\'s own image with these bytes (skip an upload already done)',
-    params: z.object({ sha256: z.string().toLowerCase().pipe(sha256Schema).describe('hex SHA-256 of the file') }),
+    params: z.object({ sha256: withErrorCode(z.string().toLowerCase().pipe(sha256Schema).describe('hex SHA-256 of the file'), 'invalid_sha256') }),
     responses: {
       200: { description: 'The caller\'s image', json: imageSchema, headers: { ...LOCATION, 'X-Image-Id': 'its id' } },
       400: errorResponse('Not 64 hexadecimal characters'),

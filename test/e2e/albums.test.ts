@@ -1,26 +1,18 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, type TestUser } from '../helpers/accounts.js';
-import { corpusPath } from '../helpers/corpus.js';
-import { uploadBytes } from '../helpers/http.js';
-import { jpegVariant } from '../helpers/jpeg-variant.js';
 import { eventually } from '../helpers/eventually.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { startServiceWithPeople, type ServiceWithPeople } from '../helpers/people.js';
+import type { TestService } from '../helpers/service.js';
 
 /** Albums over HTTP: visibility follows the items, only the owner's own images go in, album order, bad input. */
 let t: TestService;
+// alice owns, bob is her granted viewer, carol a stranger (test/helpers/people.ts).
 let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
-let jpeg: Buffer;
+let upload: ServiceWithPeople['upload'];
 let n = 0;
 const ids = (body: Record<string, unknown>) => (body.items as { id: string }[]).map((i) => i.id);
-
-async function upload(user: TestUser, visibility: 'public' | 'private'): Promise<string> {
-  const up = await uploadBytes(t.url, jpegVariant(jpeg, `albums-${n++}`), 'image/jpeg', user.key, `?visibility=${visibility}`);
-  expect(up.status).toBe(201);
-  return String(up.body.id);
-}
 
 async function album(user: TestUser, imageIds: string[], body: Record<string, unknown> = {}): Promise<string> {
   const made = await api(t.url, 'POST', '/v1/albums', user.key, { title: `Album ${n++}`, ...body });
@@ -30,12 +22,7 @@ async function album(user: TestUser, imageIds: string[], body: Record<string, un
 }
 
 beforeAll(async () => {
-  t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off' });
-  jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
-  alice = await createUser(t.url, t.adminKey, 'alice');
-  bob = await createUser(t.url, t.adminKey, 'bob');
-  carol = await createUser(t.url, t.adminKey, 'carol');
-  expect((await api(t.url, 'PUT', `/v1/me/viewers/${bob.id}`, alice.key)).status).toBe(200);
+  ({ t, owner: alice, viewer: bob, stranger: carol, upload } = await startServiceWithPeople());
 });
 
 afterAll(async () => {

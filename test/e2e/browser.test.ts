@@ -90,7 +90,7 @@ describe('a page of <img> tags in Chromium on a phone', () => {
       const meta = await sharp(response.body).metadata();
       expect(meta.width).toBe(expected.spec.width);
       // A phone, so never the desktop default, and never wider than the original.
-      expect(meta.width).toBeGreaterThanOrEqual(Math.min(image.width, 960));
+      expect(meta.width).toBeGreaterThanOrEqual(Math.min(image.width, 828));
     }
     const natural = await tab.evaluate<number[]>('[...document.images].map((img) => img.naturalWidth)');
     const servedWidths = await Promise.all(seen.map(async (s) => (await sharp(s.body).metadata()).width));

@@ -33,12 +33,15 @@ describe('imgsvc capacity', () => {
     expect(stdout).toMatch(/^ {2}upload +44\.0 cores busy, 63 pods \(max 60\)$/m);
     expect(stdout).toMatch(/^ {2}resizer +176\.4 cores busy, 111 pods \(max 400\)$/m);
     expect(stdout).toMatch(/^ {2}origin, behind the CDN +368\.3 cores busy, 527 pods for 2,778 requests\/s and 1,389 first views\/s$/m);
-    expect(stdout).toMatch(/^ {2}memory +40\.2 TB: index 35\.6 TB, analytics 4\.55 TB; 585 primaries/m);
+    // Changed with issue 20: the tiered index (hot 7 days, then cold; marginal per-image figures), 12 h of events, on a Redis Cluster.
+    expect(stdout).toMatch(/^ {2}memory +7\.81 TB: index 3\.26 TB, analytics 4\.55 TB; 114 primaries/m);
+    expect(stdout).toMatch(/^ {2}images kept 30 days +7\.81 TB: 114 primaries, 228 nodes with replicas$/m);
+    expect(stdout).toMatch(/^ {2}images kept 1 year +39\.6 TB: 576 primaries, 1,152 nodes with replicas$/m);
     expect(stdout).toMatch(/^ {2}held at 30 days' retention +12\.3 PB$/m);
     expect(stdout).toMatch(/^ {2}total +\$[\d,]+ +\$[\d,]+$/m);
-    expect(stdout).toMatch(/^First chokepoint: Redis memory, at [\d,]+% of its ceiling: this load does not fit until it is raised\.$/m);
+    expect(stdout).toMatch(/^First chokepoint: origin CPU, at 132% of its ceiling: this load does not fit until it is raised\.$/m);
     const order = [...stdout.slice(stdout.indexOf('Chokepoints')).matchAll(/^ {2}(Redis memory|upload CPU|resizer CPU|Redis ops\/s|origin CPU) /gm)].map((m) => m[1]);
-    expect(order).toEqual(['Redis memory', 'origin CPU', 'upload CPU', 'Redis ops/s', 'resizer CPU']);
+    expect(order).toEqual(['origin CPU', 'upload CPU', 'resizer CPU', 'Redis memory', 'Redis ops/s']);
   });
 
   it('prints the whole plan as JSON, with prices from a file', async () => {
@@ -48,7 +51,7 @@ describe('imgsvc capacity', () => {
     const a = JSON.parse(plain.stdout) as { roles: { upload: { pods: number } }; chokepoints: { resource: string }[]; cost: { withCdn: { compute: number; total: number } }; figures: string };
     const b = JSON.parse(dear.stdout) as typeof a;
     expect(a.roles.upload.pods).toBe(63);
-    expect(a.chokepoints[0]!.resource).toBe('Redis memory');
+    expect(a.chokepoints[0]!.resource).toBe('origin CPU');
     expect(a.figures).toMatch(/bench\/figures\.json$/);
     expect(b.cost.withCdn.compute).toBeCloseTo(a.cost.withCdn.compute * 2, 6);
   });

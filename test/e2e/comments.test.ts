@@ -1,31 +1,25 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reindexCapturing } from '../helpers/reindex.js';
 import { parseEvent } from '../../services/events/event-log.js';
-import { redisKeys } from '../../services/redis/keys.js';
+import { redisKeys, shardOf } from '../../services/redis/keys.js';
 import { api, createUser, type TestUser } from '../helpers/accounts.js';
-import { corpusPath } from '../helpers/corpus.js';
-import { uploadBytes } from '../helpers/http.js';
-import { jpegVariant } from '../helpers/jpeg-variant.js';
-import { startTestService, storedKeys, type TestService } from '../helpers/service.js';
+import { startServiceWithPeople, type ServiceWithPeople } from '../helpers/people.js';
+import { storedKeys, type TestService } from '../helpers/service.js';
 
 /** Comments over HTTP: who may write, read and delete them, the owner's toggle, limits, and their durability. */
 let t: TestService;
+let people: ServiceWithPeople;
+// alice owns, bob is her granted viewer, carol a stranger (test/helpers/people.ts).
 let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
-let jpeg: Buffer;
 let n = 0;
 const UNKNOWN = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 type Item = { id: string; imageId: string; authorId: string; body: string; createdAt: string };
 const items = (body: Record<string, unknown>) => body.items as Item[];
 const bodies = (body: Record<string, unknown>) => items(body).map((c) => c.body);
 
-async function upload(user: TestUser, visibility: 'public' | 'private'): Promise<string> {
-  const up = await uploadBytes(t.url, jpegVariant(jpeg, `comments-${n++}`), 'image/jpeg', user.key, `?visibility=${visibility}`);
-  expect(up.status).toBe(201);
-  return String(up.body.id);
-}
+const upload = (user: TestUser, visibility: 'public' | 'private') => people.upload(user, visibility);
 const post = (user: TestUser | undefined, image: string, body: unknown) => api(t.url, 'POST', `/v1/images/${image}/comments`, user?.key, body);
 const list = (user: TestUser | undefined, image: string, query = '') => api(t.url, 'GET', `/v1/images/${image}/comments${query}`, user?.key);
 const commentObjects = async (image: string) => (await storedKeys(t)).filter((k) => k.startsWith(`comments/${image}/`)).sort();
@@ -33,16 +27,13 @@ const pause = () => new Promise((r) => setTimeout(r, 3)); // ids of one millisec
 
 beforeAll(async () => {
   // No periodic index check: the wipe below is repaired by `imgsvc reindex` alone.
-  t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_INDEX_CHECK_SECONDS: '0' });
-  jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
+  people = await startServiceWithPeople({ IMGSVC_INDEX_CHECK_SECONDS: '0' });
+  t = people.t;
 });
 
 // Fresh people for every test: the comment limit (10 a minute each) stays the only one that test meets.
 beforeEach(async () => {
-  alice = await createUser(t.url, t.adminKey, `alice-${n++}`);
-  bob = await createUser(t.url, t.adminKey, `bob-${n++}`);
-  carol = await createUser(t.url, t.adminKey, `carol-${n++}`);
-  expect((await api(t.url, 'PUT', `/v1/me/viewers/${bob.id}`, alice.key)).status).toBe(200);
+  ({ owner: alice, viewer: bob, stranger: carol } = await people.morePeople());
 });
 
 afterAll(async () => {
@@ -94,7 +85,7 @@ describe('comments', () => {
   it('refuse bad input with a clear JSON error and change nothing', async () => {
     const image = await upload(alice, 'public');
     expect((await post(bob, image, { body: 'the one that stays' })).status).toBe(201);
-    const events = async () => (await t.redis.client.xrange(redisKeys.events, '-', '+')).filter(([id, fields]) => { const e = parseEvent(id, fields); return e?.imageId === image && e.type.startsWith('comment.'); }).length;
+    const events = async () => (await t.redis.client.xrange(redisKeys.events(shardOf(image)), '-', '+')).filter(([id, fields]) => { const e = parseEvent(id, fields); return e?.imageId === image && e.type.startsWith('comment.'); }).length;
     const before = { objects: await commentObjects(image), thread: (await list(bob, image)).body, events: await events() };
     const cases: [unknown, RegExp][] = [
       [{ body: ' \n\t ' }, /empty/],
@@ -201,7 +192,7 @@ describe('comments', () => {
     const made = await post(carol, image, { body: 'an event' });
     expect((await api(t.url, 'DELETE', `/v1/images/${image}/comments/${String(made.body.id)}`, alice.key)).status).toBe(204);
     expect((await api(t.url, 'DELETE', `/v1/images/${image}/comments/${String(made.body.id)}`, alice.key)).status).toBe(404);
-    const entries = (await t.redis.client.xrange(redisKeys.events, '-', '+')).map(([id, fields]) => parseEvent(id, fields)!).filter((e) => e.type.startsWith('comment.') && e.imageId === image);
+    const entries = (await t.redis.client.xrange(redisKeys.events(shardOf(image)), '-', '+')).map(([id, fields]) => parseEvent(id, fields)!).filter((e) => e.type.startsWith('comment.') && e.imageId === image);
     expect(entries.map((e) => ({ type: e.type, ownerId: e.ownerId, actorId: e.actorId, data: e.data }))).toEqual([
       { type: 'comment.created', ownerId: alice.id, actorId: carol.id, data: { commentId: made.body.id, imageId: image, authorId: carol.id } },
       { type: 'comment.deleted', ownerId: alice.id, actorId: alice.id, data: { commentId: made.body.id, imageId: image, authorId: carol.id } },

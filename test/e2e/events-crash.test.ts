@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEvent } from '../../services/events/event-log.js';
 import { redisKeys } from '../../services/redis/keys.js';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { F } from '../../services/images/record-hash.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { api } from '../helpers/accounts.js';
 import { TOKEN_RE } from '../helpers/auth.js';
 import { corpusPath } from '../helpers/corpus.js';
@@ -13,6 +14,7 @@ import { jpegVariant } from '../helpers/jpeg-variant.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
 import { waitForStatus } from '../helpers/wait-for.js';
+import { xrangeAll } from '../helpers/shards.js';
 
 /**
  * A change and its event are one Redis step, so a serve process SIGKILLed in the middle of a
@@ -86,11 +88,11 @@ describe('events across a SIGKILL', () => {
       expect(status).toBe(200);
     }
 
-    const entries = (await redis.client.xrange(redisKeys.events, '-', '+')) as [string, string[]][];
+    const entries = await xrangeAll(redis.client, redisKeys.events);
     const events = entries.map(([id, fields]) => parseEvent(id, fields)!);
     let revisionsChecked = 0;
     for (const id of ids) {
-      const reached = Number(await redis.client.hget(redisKeys.image(id), 'revision'));
+      const reached = Number(await redis.client.hget(redisKeys.image(id), F.revision));
       const mine = events.filter((e) => e.imageId === id);
       expect(mine.filter((e) => e.type === 'image.created').map((e) => e.data.revision)).toEqual([0]);
       const byRevision = new Map<number, string[]>();

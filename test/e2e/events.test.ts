@@ -9,6 +9,7 @@ import { uploadBytes } from '../helpers/http.js';
 import { jpegVariant } from '../helpers/jpeg-variant.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { waitForStatus } from '../helpers/wait-for.js';
+import { everyShard } from '../helpers/shards.js';
 
 const NO_LIMITS = { IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off' };
 
@@ -167,7 +168,8 @@ describe('GET /v1/events', () => {
 
   it('refuses a malformed id, an unknown type, a bad limit and an id from the future with 400', async () => {
     const last = (await streamEvents()).at(-1)!.id;
-    const [ms, seq] = last.split('-');
+    // `<ms>-<seq>.<shard>`: the stream entry id, and the shard whose stream holds it.
+    const [ms, seq] = last.split('.')[0]!.split('-');
     for (const [query, code] of [
       ['after=yesterday', 'invalid_event_id'],
       ['after=1-2-3', 'invalid_event_id'],
@@ -186,7 +188,7 @@ describe('GET /v1/events', () => {
     const before = await streamEvents();
     const stale = before[0]!.id;
     const keep = before[2]!.id;
-    await t.redis.client.xtrim(redisKeys.events, 'MINID', keep);
+    for (const stream of everyShard(redisKeys.events)) await t.redis.client.xtrim(stream, 'MINID', keep.split('.')[0]!);
     const r = await api(t.url, 'GET', `/v1/events?after=${stale}`, alice.key);
     expect(r.status).toBe(410);
     expect(r.body.error).toMatchObject({ code: 'events_trimmed', details: { oldestRetained: keep } });

@@ -5,11 +5,14 @@ import { corpusPath } from '../helpers/corpus.js';
 import { getBytes, uploadBytes } from '../helpers/http.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
-/** URLs that say what they want get exactly that, the same for every client. */
+/**
+ * URLs that say what they want get exactly that, the same for every client: sizes the operator
+ * allow-listed exactly, any other unsigned size snapped up to the width ladder.
+ */
 let t: TestService;
 let id: string;
 beforeAll(async () => {
-  t = await startTestService({ IMGSVC_PUBLIC_BASE_URL: 'https://img.example.com' });
+  t = await startTestService({ IMGSVC_PUBLIC_BASE_URL: 'https://img.example.com', IMGSVC_VARIANT_SIZES: '300x300,333,150,5000x5000' });
   const up = await uploadBytes(t.url, await readFile(corpusPath('photos/Kite-2560x1600.jpg')), 'image/jpeg');
   id = up.body.id as string;
 });
@@ -39,6 +42,12 @@ describe('explicit dimensions', () => {
     ['w=333&fmt=jpeg', 333, 208],
     ['w=150&dpr=2&fmt=png', 300, 188],
     ['w=5000&h=5000&fit=cover&fmt=jpeg', 1600, 1600],
+    // Not listed: snapped up to the ladder, a box keeping its proportions.
+    ['w=301&fmt=jpeg', 320, 200],
+    ['w=299&h=299&fit=cover&fmt=jpeg', 320, 320],
+    ['w=151&dpr=2.5&fmt=png', 480, 300],
+    // Listed, at a fractional DPR: rendered at the whole DPR above it.
+    ['w=150&dpr=2.5&fmt=png', 450, 281],
   ])('?%s → %i×%i', async (query, width, height) => {
     const res = await getBytes(`${t.url}/i/${id}?${query}`);
     expect(res.status).toBe(200);

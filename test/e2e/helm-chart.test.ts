@@ -1,31 +1,35 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { IN_FLIGHT_METRIC, QUEUE_LAG_METRIC } from '../../cdk8s/hpa.js';
 import { CRD_FILES } from '../../cdk8s/write-crd.js';
 import { IMAGE_SERVICE_REF, OWNED_KINDS } from '../../operator/owned-kinds.js';
 import { validateObject } from '../fake-kube/builtin-validation.js';
 import { ROOT } from '../helpers/fake-cluster.js';
-import { findTool, missingTool } from '../helpers/k8s-tools.js';
+import { requireK8sTool } from '../helpers/k8s-tools.js';
 
 /** The Helm chart, rendered and linted by the real helm, every object checked against the Kubernetes schemas. */
-const helm = findTool('helm');
+let helm: string;
 const run = promisify(execFile);
 const CHART = `${ROOT}charts/imgsvc-operator`;
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown };
 
 async function render(...args: string[]): Promise<Obj[]> {
-  const { stdout } = await run(helm!, ['template', 'imgsvc', CHART, '--namespace', 'imgsvc-system', '--include-crds', ...args], { encoding: 'utf8' });
+  const { stdout } = await run(helm, ['template', 'imgsvc', CHART, '--namespace', 'imgsvc-system', '--include-crds', ...args], { encoding: 'utf8' });
   return parseAllDocuments(stdout).map((d) => d.toJSON() as Obj).filter(Boolean);
 }
 
 const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
 
-describe.skipIf(!helm && missingTool('helm'))('Helm chart', () => {
+describe('Helm chart', () => {
+  beforeAll(() => {
+    helm = requireK8sTool('helm');
+  });
+
   it('passes helm lint --strict', async () => {
-    const { stdout } = await run(helm!, ['lint', '--strict', CHART], { encoding: 'utf8' });
+    const { stdout } = await run(helm, ['lint', '--strict', CHART], { encoding: 'utf8' });
     expect(stdout).toContain('0 chart(s) failed');
   });
 

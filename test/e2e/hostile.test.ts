@@ -3,6 +3,7 @@ import { corpusFiles } from '../helpers/corpus.js';
 import { uploadFile } from '../helpers/http.js';
 import { BACKENDS, imageKeys, listFiles, listStored, startTestService, type TestService } from '../helpers/service.js';
 import { redisKeys } from '../../services/redis/keys.js';
+import { xlenAll } from '../helpers/shards.js';
 
 describe.each(BACKENDS)('with %s storage', (backend) => {
   /**
@@ -52,7 +53,7 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
         const expected = EXPECTED[file]!;
         const filesBefore = await listStored(t);
         const keysBefore = await imageKeys(t);
-        const jobsBefore = await t.redis.client.xlen(redisKeys.resizeStream);
+        const jobsBefore = await xlenAll(t.redis.client, redisKeys.resizeStream);
         const rssBefore = process.memoryUsage().rss;
 
         const started = Date.now();
@@ -69,7 +70,7 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
 
         expect(await listStored(t)).toEqual(filesBefore);
         expect(await imageKeys(t)).toEqual(keysBefore);
-        expect(await t.redis.client.xlen(redisKeys.resizeStream)).toBe(jobsBefore);
+        expect(await xlenAll(t.redis.client, redisKeys.resizeStream)).toBe(jobsBefore);
         expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
       },
     );

@@ -95,7 +95,9 @@ describe('transforms that run past IMGSVC_TRANSFORM_TIMEOUT_SECONDS', () => {
   let t: TestService;
   let id: string;
   beforeAll(async () => {
-    t = await startTestService({ IMGSVC_TRANSFORM_TIMEOUT_SECONDS: '1', IMGSVC_TRANSFORM_CONCURRENCY: '8', IMGSVC_ROLE: 'all', IMGSVC_EAGER_PRESETS: 'thumb=16:webp' });
+    // The widths below are allow-listed: off the ladder, an unsigned width would snap, and all would be one variant.
+    const widths = [0, 1, 2].flatMap((round) => Array.from({ length: 8 }, (_, i) => 5600 - round * 800 - i * 100));
+    t = await startTestService({ IMGSVC_TRANSFORM_TIMEOUT_SECONDS: '1', IMGSVC_TRANSFORM_CONCURRENCY: '8', IMGSVC_ROLE: 'all', IMGSVC_EAGER_PRESETS: 'thumb=16:webp', IMGSVC_VARIANT_SIZES: widths.join(',') });
     // 5640×3172: a full-size PNG at compression 9 takes several seconds here.
     const up = await uploadBytes(t.url, await readFile(corpusPath('photos/Elephants_5640x3172.jpg')), 'image/jpeg');
     id = up.body.id as string;

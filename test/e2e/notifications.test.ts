@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newImageId } from '../../services/core/ids.js';
 import { redisKeys } from '../../services/redis/keys.js';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { NOTIFICATIONS_GROUP } from '../../services/sharing/notification-feed.js';
 import { Notifications, type Notification } from '../../services/sharing/notifications.js';
 import { api, createUser, type TestUser } from '../helpers/accounts.js';
@@ -13,6 +13,7 @@ import { uploadBytes } from '../helpers/http.js';
 import { jpegVariant } from '../helpers/jpeg-variant.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
+import { everyShard } from '../helpers/shards.js';
 
 /**
  * Notifications: batched per recipient and image, for the owner and earlier commenters and
@@ -72,7 +73,7 @@ describe('notifications', () => {
     });
     expect(first.unreadCount).toBe(1);
     expect(first.items[0]).toMatchObject({ imageId: image, count: 10, read: false });
-    expect(first.items[0]!.latest).toEqual(ids.map((commentId) => ({ commentId, authorId: bob.id })));
+    expect(first.items[0]!.latest).toEqual(ids.map((commentId) => ({ commentId, authorId: bob.id, author: { id: bob.id, handle: 'bob', displayName: 'bob' } })));
     expect((await feed(t, bob)).items).toEqual([]); // the author
 
     const carols = await comment(t, carol, image, 'carol joins');
@@ -145,6 +146,22 @@ describe('notifications', () => {
     expect(await feed(t, sharer)).toMatchObject({ items: [], unreadCount: 0 });
   });
 
+  // Issue 21, item 9: "mark all read" (and by id) marks only what the reader can still see.
+  it('marked all read leave those about an image the reader may no longer see unread, news again when access returns', async () => {
+    const sharer = await createUser(t.url, t.adminKey, `sharer-${n++}`);
+    const [fan, other] = [await createUser(t.url, t.adminKey, `fan-${n++}`), await createUser(t.url, t.adminKey, `fan-${n++}`)];
+    const image = await upload(t, sharer);
+    await comment(t, fan, image, 'first');
+    await comment(t, other, image, 'second');
+    await eventually(async () => expect(await counts(t, [fan])).toEqual([[1]]));
+    const notificationId = (await feed(t, fan)).items[0]!.id;
+    expect((await api(t.url, 'PATCH', `/v1/images/${image}`, sharer.key, { visibility: 'private' })).status).toBe(200);
+    expect((await api(t.url, 'POST', '/v1/me/notifications/read', fan.key, { all: true })).status).toBe(200);
+    expect((await api(t.url, 'POST', '/v1/me/notifications/read', fan.key, { ids: [notificationId] })).status).toBe(200);
+    expect((await api(t.url, 'PUT', `/v1/me/viewers/${fan.id}`, sharer.key)).status).toBe(200);
+    expect(await feed(t, fan)).toMatchObject({ items: [{ id: notificationId, read: false }], unreadCount: 1 });
+  });
+
   it('open a new batch once the window has passed, and count a redelivered event once', async () => {
     const store = new Notifications(t.redis.client, { windowMs: 5 * 60_000, appliedRetentionMs: 7 * 86_400_000 });
     const user = `window-${n++}`;
@@ -197,9 +214,11 @@ describe('the notification consumer, SIGKILLed mid-batch', () => {
   const pending = async () => {
     try {
       // Only the comment events: the round also holds the image's own events (created, ready).
-      const ids = ((await t.redis.client.xpending(redisKeys.events, NOTIFICATIONS_GROUP, '-', '+', 1000)) as [string][]).map((p) => p[0]);
       let comments = 0;
-      for (const id of ids) for (const [eid, fields] of await t.redis.client.xrange(redisKeys.events, id, id)) if (parseEvent(eid, fields)?.type === 'comment.created') comments++;
+      for (const stream of everyShard(redisKeys.events)) {
+        const ids = ((await t.redis.client.xpending(stream, NOTIFICATIONS_GROUP, '-', '+', 1000)) as [string][]).map((p) => p[0]);
+        for (const id of ids) for (const [eid, fields] of await t.redis.client.xrange(stream, id, id)) if (parseEvent(eid, fields)?.type === 'comment.created') comments++;
+      }
       return comments;
     } catch {
       return 0; // no group yet

@@ -2,7 +2,9 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiPath } from '../../services/http/openapi/build-document.js';
 import { API_OPERATIONS, apiDocument } from '../../services/runtime/api-operations.js';
+import { readFile } from 'node:fs/promises';
 import { checkResponse } from '../helpers/openapi-responses.js';
+import { corpusPath } from '../helpers/corpus.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let t: TestService;
@@ -28,6 +30,25 @@ describe('the OpenAPI description', () => {
     const described = API_OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
     // The routes read from Express's router, plus the raw /i/ handler's (see start-service.ts).
     expect(described).toEqual(t.service.routes);
+  });
+
+  it('fills the upload form with values the upload accepts (Swagger\'s "Try it out" used to send the word "string")', async () => {
+    const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as {
+      paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { properties: Record<string, { example?: string }> } }> } } }>;
+    };
+    const fields = doc.paths['/v1/images']!.post!.requestBody.content['multipart/form-data']!.schema.properties;
+    const form = new FormData();
+    for (const [name, schema] of Object.entries(fields)) {
+      if (name === 'file') continue;
+      // What Swagger UI puts in each field: the example, else a sample of the type.
+      form.append(name, schema.example ?? 'string');
+    }
+    form.append('file', new Blob([await readFile(corpusPath('photos/tower_progressive.jpg'))], { type: 'image/jpeg' }), 'tower.jpg');
+    const res = await fetch(`${t.url}/v1/images`, { method: 'POST', headers: { authorization: `Bearer ${t.adminKey}` }, body: form });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const body = (await res.json()) as { title?: string; tags?: string[] };
+    expect(body.title).toBe('Sunset over the bay');
+    expect(body.tags).toEqual(['sunset', 'bay']);
   });
 
   it('is served at /openapi.json, the same document', async () => {

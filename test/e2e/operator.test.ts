@@ -5,13 +5,12 @@ import { runOperator, type RunningOperator } from '../../operator/run-operator.j
 import { createLogger } from '../../services/core/logger.js';
 import { eventually } from '../helpers/eventually.js';
 import { startFakeCluster, type FakeCluster } from '../helpers/fake-cluster.js';
-import { findTool, missingTool } from '../helpers/k8s-tools.js';
+import { requireK8sTool } from '../helpers/k8s-tools.js';
 
 /**
  * The operator end to end against the fake API server, driven the way a platform team drives it:
  * the real kubectl applies the CRD and the example, reads `kubectl get`, patches and deletes.
  */
-const kubectl = findTool('kubectl');
 const quiet = createLogger('silent');
 
 function operatorConfig(identity: string) {
@@ -24,7 +23,7 @@ function operatorConfig(identity: string) {
   });
 }
 
-describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl against the fake API server', () => {
+describe('operator with kubectl against the fake API server', () => {
   let cluster: FakeCluster;
   let operator: RunningOperator;
 
@@ -40,7 +39,7 @@ describe.skipIf(!kubectl && missingTool('kubectl'))('operator with kubectl again
   };
 
   beforeAll(async () => {
-    cluster = await startFakeCluster(kubectl);
+    cluster = await startFakeCluster(requireK8sTool('kubectl'));
     const crd = await cluster.kubectl('apply', '--server-side', '-f', 'crds/imageservices.imgsvc.io.yaml');
     expect(crd.stderr).toBe('');
     operator = await runOperator(operatorConfig('op-a'), KubeClient.fromKubeconfig(cluster.kubeconfig), quiet);

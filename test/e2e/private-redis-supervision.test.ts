@@ -1,31 +1,22 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
 import { authHeaders } from '../helpers/auth.js';
-import { spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
+import { spawnedPerTest, spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
 import { waitForStatus } from '../helpers/wait-for.js';
 
-let cwd: string;
-const running: Spawned[] = [];
-
+const procs = spawnedPerTest('imgsvc-supervise-');
+// The current test's folder (fresh for each test) and its spawned processes (always reaped).
+let cwd = '';
+const running = { push: (s: Spawned) => procs.track(s) };
 beforeEach(async () => {
-  cwd = await mkdtemp(join(tmpdir(), 'imgsvc-supervise-'));
+  await procs.prepare();
+  cwd = procs.cwd();
 });
-afterEach(async () => {
-  for (const s of running.splice(0)) {
-    if (s.child.exitCode === null && s.child.signalCode === null) {
-      s.child.kill('SIGTERM');
-      const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
-      await s.exited;
-      clearTimeout(timer);
-    }
-  }
-  await rm(cwd, { recursive: true, force: true });
-});
+afterEach(procs.reap);
 
 /** The pid of the private redis-server now running (its pid file), once it differs from `not`. */
 async function redisPid(not?: number): Promise<number> {

@@ -2,9 +2,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { DEFAULT_QUALITY } from '../../services/core/quality.js';
-import { redisKeys } from '../../services/redis/keys.js';
+import { redisKeys, shardOf } from '../../services/redis/keys.js';
+import { everyShard, xlenAll, xpendingAll } from '../helpers/shards.js';
 import { RESIZE_GROUP } from '../../services/resizer/job-queue.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes, uploadFile } from '../helpers/http.js';
@@ -59,8 +60,12 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Pro
 
 /** Jobs delivered to a resizer process and not yet acknowledged (consumer names carry the pid). */
 async function pendingOf(s: Spawned): Promise<number> {
-  const summary = (await t.redis.client.xpending(redisKeys.resizeStream, RESIZE_GROUP)) as [number, string, string, [string, string][] | null];
-  return (summary[3] ?? []).filter(([name]) => name.includes(`-${s.child.pid}-`)).reduce((n, [, count]) => n + Number(count), 0);
+  let n = 0;
+  for (const stream of everyShard(redisKeys.resizeStream)) {
+    const summary = (await t.redis.client.xpending(stream, RESIZE_GROUP)) as [number, string, string, [string, string][] | null];
+    n += (summary[3] ?? []).filter(([name]) => name.includes(`-${s.child.pid}-`)).reduce((m, [, count]) => m + Number(count), 0);
+  }
+  return n;
 }
 
 function healthUrl(s: Spawned): string {
@@ -95,7 +100,7 @@ describe('resizer crash safety', () => {
       expect(meta.height).toBe(v.height);
     }
     // The stream has nothing left pending: the reclaimed delivery was acknowledged.
-    expect(((await t.redis.client.xpending(redisKeys.resizeStream, RESIZE_GROUP)) as [number])[0]).toBe(0);
+    expect(await xpendingAll(t.redis.client, redisKeys.resizeStream, RESIZE_GROUP)).toBe(0);
   });
 
   it('takes over a SIGKILLed resizer\'s job within 15 s, not after the two-minute visibility timeout', async () => {
@@ -133,13 +138,15 @@ describe('resizer faults', () => {
     // The stored original goes bad after it was accepted (bit rot, a bad restore).
     const sha = up.body.sha256 as string;
     await writeFile(join(t.dataDir, 'objects', 'originals', sha.slice(0, 2), sha), bytes.subarray(0, 2000));
-    const deadBefore = await t.redis.client.xlen(redisKeys.resizeDeadStream);
+    const deadBefore = await xlenAll(t.redis.client, redisKeys.resizeDeadStream);
     await startResizer();
     const record = await waitForStatus(t.url, up.body.id as string);
     expect(record.status).toBe('failed');
     expect(record.error).toMatch(/does not match its SHA-256/);
-    expect(await t.redis.client.xlen(redisKeys.resizeDeadStream)).toBe(deadBefore + 1);
-    const [, fields] = (await t.redis.client.xrevrange(redisKeys.resizeDeadStream, '+', '-', 'COUNT', 1))[0]!;
+    // The record is marked failed just before the job is dead-lettered: wait for the second write.
+    await waitUntil(async () => (await xlenAll(t.redis.client, redisKeys.resizeDeadStream)) === deadBefore + 1, 5_000);
+    expect(await xlenAll(t.redis.client, redisKeys.resizeDeadStream)).toBe(deadBefore + 1);
+    const [, fields] = (await t.redis.client.xrevrange(redisKeys.resizeDeadStream(shardOf(up.body.id as string)), '+', '-', 'COUNT', 1))[0]!;
     expect(fields).toEqual(expect.arrayContaining(['image', up.body.id, 'deliveries', '1']));
   });
 
@@ -148,13 +155,13 @@ describe('resizer faults', () => {
     const up = await uploadBytes(t.url, bytes, 'image/jpeg');
     const sha = up.body.sha256 as string;
     await rm(join(t.dataDir, 'objects', 'originals', sha.slice(0, 2), sha));
-    const deadBefore = await t.redis.client.xlen(redisKeys.resizeDeadStream);
+    const deadBefore = await xlenAll(t.redis.client, redisKeys.resizeDeadStream);
     const r = await startResizer();
     const record = await waitForStatus(t.url, up.body.id as string);
     expect(record).toMatchObject({ status: 'failed', error: 'the original is missing from storage' });
     // Dead-lettered once, and the resizer is still up and idle.
     await new Promise((res) => setTimeout(res, 500));
-    expect(await t.redis.client.xlen(redisKeys.resizeDeadStream)).toBe(deadBefore + 1);
+    expect(await xlenAll(t.redis.client, redisKeys.resizeDeadStream)).toBe(deadBefore + 1);
     expect((await fetch(healthUrl(r))).status).toBe(200);
     expect(await pendingOf(r)).toBe(0);
   });
@@ -169,7 +176,7 @@ describe('resizer faults', () => {
     await startResizer({ IMGSVC_RESIZE_VISIBILITY_TIMEOUT_MS: '300', IMGSVC_RESIZE_MAX_DELIVERIES: '3' });
     const record = await waitForStatus(t.url, up.body.id as string, ['failed'], 30_000);
     expect(record.error).toMatch(/gave up after 3 attempts/);
-    const [, fields] = (await t.redis.client.xrevrange(redisKeys.resizeDeadStream, '+', '-', 'COUNT', 1))[0]!;
+    const [, fields] = (await t.redis.client.xrevrange(redisKeys.resizeDeadStream(shardOf(up.body.id as string)), '+', '-', 'COUNT', 1))[0]!;
     expect(fields).toEqual(expect.arrayContaining(['image', up.body.id, 'deliveries', '4']));
     await rm(join(t.dataDir, 'objects', 'variants', sha.slice(0, 2), sha));
   });
@@ -192,8 +199,9 @@ describe('repair and reindex', () => {
 
   it('re-enqueues an image whose job was lost from the stream', async () => {
     const up = await uploadBytes(t.url, Buffer.concat([await readFile(corpusPath('photos/starfish.jpg')), Buffer.from('lost')]), 'image/jpeg');
-    const jobId = await t.redis.client.hget(redisKeys.resizeLive, up.body.id as string);
-    await t.redis.client.xdel(redisKeys.resizeStream, jobId!);
+    const shard = shardOf(up.body.id as string);
+    const jobId = await t.redis.client.hget(redisKeys.resizeLive(shard), up.body.id as string);
+    await t.redis.client.xdel(redisKeys.resizeStream(shard), jobId!);
     await startResizer({ IMGSVC_REPAIR_INTERVAL_SECONDS: '1' });
     expect((await waitForStatus(t.url, up.body.id as string)).status).toBe('ready');
   });

@@ -1,21 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reindexCapturing } from '../helpers/reindex.js';
-import { redisKeys } from '../../services/redis/keys.js';
-import { api, createUser, type TestUser } from '../helpers/accounts.js';
-import { corpusPath } from '../helpers/corpus.js';
-import { uploadBytes } from '../helpers/http.js';
-import { jpegVariant } from '../helpers/jpeg-variant.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { DOC_RECORD_BYTES, FLAG_PUBLIC } from '../../services/search/doc-record.js';
+import { searchKeys, searchShardOf } from '../../services/search/search-keys.js';
+import { api, type TestUser } from '../helpers/accounts.js';
+import { startServiceWithPeople, type ServiceWithPeople } from '../helpers/people.js';
+import type { TestService } from '../helpers/service.js';
 import { waitForStatus } from '../helpers/wait-for.js';
 
 /** Search over HTTP against a real Redis: folding, prefixes, filters, paging, hiding, and a wipe restored by reindex. */
 let t: TestService;
+let people: ServiceWithPeople;
+// alice owns, bob is her granted viewer, carol a stranger (test/helpers/people.ts).
 let alice: TestUser;
 let bob: TestUser;
 let carol: TestUser;
-let jpeg: Buffer;
-let n = 0;
 const img: Record<string, string> = {};
 const ids = (body: Record<string, unknown>) => (body.items as { id: string }[]).map((i) => i.id);
 const search = (user: TestUser | undefined, query: string) => api(t.url, 'GET', `/v1/search?${query}`, user?.key);
@@ -27,19 +25,12 @@ const found = async (user: TestUser | undefined, query: string) => {
 const q = (text: string) => `q=${encodeURIComponent(text)}`;
 
 async function upload(name: string, user: TestUser, visibility: 'public' | 'private', meta: { title?: string; description?: string; tags?: string }): Promise<void> {
-  const params = new URLSearchParams({ visibility, ...meta });
-  const up = await uploadBytes(t.url, jpegVariant(jpeg, `search-${n++}`), 'image/jpeg', user.key, `?${params}`);
-  expect(up.status, JSON.stringify(up.body)).toBe(201);
-  img[name] = String(up.body.id);
+  img[name] = await people.upload(user, visibility, meta);
 }
 
 beforeAll(async () => {
-  t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_INDEX_CHECK_SECONDS: '0' });
-  jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
-  alice = await createUser(t.url, t.adminKey, 'alice');
-  bob = await createUser(t.url, t.adminKey, 'bob');
-  carol = await createUser(t.url, t.adminKey, 'carol');
-  expect((await api(t.url, 'PUT', `/v1/me/viewers/${bob.id}`, alice.key)).status).toBe(200);
+  people = await startServiceWithPeople({ IMGSVC_INDEX_CHECK_SECONDS: '0' });
+  ({ t, owner: alice, viewer: bob, stranger: carol } = people);
   // In this order, so newest first is the reverse.
   await upload('a1', alice, 'public', { title: 'Café de Flore', tags: 'Paris', description: 'coffee on the terrace' });
   await upload('a2', alice, 'public', { title: 'CAFE NOIR', description: 'Straße in Berlin' });
@@ -156,12 +147,19 @@ describe('search hides what became invisible, in the very next query', () => {
   });
 
   it('even when the index lags: every candidate is re-checked against its record', async () => {
-    // As if the privacy change had not reached the index: the private image left in the public scope.
-    await t.redis.client.zadd(redisKeys.searchTerm('pub', 'secret'), 0, img.a4!);
-    await t.redis.client.zadd(redisKeys.searchVocab('pub'), 0, 'secret');
+    // As if the privacy change had not reached the index: the private image's doc still marked public, and in the public postings.
+    const shard = searchShardOf(img.a4!);
+    const doc = Number(await t.redis.client.hget(searchKeys.docOf(shard, img.a4!), img.a4!));
+    const at = doc * DOC_RECORD_BYTES + DOC_RECORD_BYTES - 1;
+    const flags = (await t.redis.client.getrangeBuffer(searchKeys.docs(shard), at, at))[0]!;
+    await t.redis.client.setrange(searchKeys.docs(shard), at, Buffer.from([flags | FLAG_PUBLIC]));
     expect(await found(carol, q('secret'))).toEqual([]);
     expect(await found(undefined, q('secr'))).toEqual([]);
-    await t.redis.client.zrem(redisKeys.searchTerm('pub', 'secret'), img.a4!);
+    // A planted doc number that names no image of the term, and one past the end: never shown.
+    await t.redis.client.append(searchKeys.term(shard, 'secret'), Buffer.from([0, 0, 0xff, 0xff]));
+    expect(await found(undefined, q('secret'))).toEqual([]);
+    expect(await found(alice, q('secret'))).toEqual([img.a4]);
+    await t.redis.client.setrange(searchKeys.docs(shard), at, Buffer.from([flags]));
   });
 });
 

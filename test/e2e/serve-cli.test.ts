@@ -1,33 +1,23 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { authHeaders } from '../helpers/auth.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { uploadBytes } from '../helpers/http.js';
-import { spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
+import { spawnedPerTest, spawnImgsvc, waitForListening, type Spawned } from '../helpers/spawn-imgsvc.js';
 
-let cwd: string;
-const running: Spawned[] = [];
-
+const procs = spawnedPerTest('imgsvc-cli-');
+// The current test's folder (fresh for each test) and its spawned processes (always reaped).
+let cwd = '';
+const running = { push: (s: Spawned) => procs.track(s) };
 beforeEach(async () => {
-  cwd = await mkdtemp(join(tmpdir(), 'imgsvc-cli-'));
+  await procs.prepare();
+  cwd = procs.cwd();
 });
-afterEach(async () => {
-  for (const s of running.splice(0)) {
-    if (s.child.exitCode === null && s.child.signalCode === null) {
-      // SIGTERM first, so a serve stops its private redis-server instead of orphaning it.
-      s.child.kill('SIGTERM');
-      const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
-      await s.exited;
-      clearTimeout(timer);
-    }
-  }
-  await rm(cwd, { recursive: true, force: true });
-});
+afterEach(procs.reap);
 
 async function serve(env: Record<string, string> = {}, args: string[] = []): Promise<{ s: Spawned; url: string }> {
   const port = await findFreePort();

@@ -7,7 +7,7 @@ import { newImageId } from '../../services/core/ids.js';
 import type { ImageRecord } from '../../services/images/image-record.js';
 import { ImageIndex } from '../../services/images/image-index.js';
 import { writeManifest } from '../../services/images/manifest-store.js';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { FsObjectStore } from '../../services/storage/fs-store.js';
 import { seedOriginal } from '../helpers/local-image.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';

@@ -9,7 +9,8 @@ import { corpusPath } from '../helpers/corpus.js';
 import { getBytes, uploadBytes, uploadFile } from '../helpers/http.js';
 import { BACKENDS, startTestService, type TestService } from '../helpers/service.js';
 import { AnalyticsQueries } from '../../services/analytics/analytics-queries.js';
-import { redisKeys } from '../../services/redis/keys.js';
+import { redisKeys, shardOf } from '../../services/redis/keys.js';
+import { xlenAll } from '../helpers/shards.js';
 
 describe.each(BACKENDS)('with %s storage', (backend) => {
   const LIMIT = 1024 * 1024;
@@ -42,20 +43,20 @@ describe.each(BACKENDS)('with %s storage', (backend) => {
 
     it('gives concurrent uploads of the same bytes one image and one job', async () => {
       const bytes = variantOf(jpeg, 'race');
-      const jobsBefore = await t.redis.client.xlen(redisKeys.resizeStream);
+      const jobsBefore = await xlenAll(t.redis.client, redisKeys.resizeStream);
       const replies = await Promise.all(Array.from({ length: 8 }, () => uploadBytes(t.url, bytes, 'image/jpeg')));
       const ids = new Set(replies.map((r) => r.body.id));
       expect(ids.size).toBe(1);
       expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
       expect(replies.filter((r) => r.status === 200)).toHaveLength(7);
-      expect(await t.redis.client.xlen(redisKeys.resizeStream)).toBe(jobsBefore + 1);
+      expect(await xlenAll(t.redis.client, redisKeys.resizeStream)).toBe(jobsBefore + 1);
       const manifests = (await t.service.store.list('manifests/')).keys;
       expect(manifests.filter((m) => m === `manifests/${[...ids][0]}.json`)).toHaveLength(1);
     });
 
     it('enqueues a resize job naming the image before answering', async () => {
       const reply = await uploadBytes(t.url, variantOf(jpeg, 'job'), 'image/jpeg');
-      const entries = await t.redis.client.xrevrange(redisKeys.resizeStream, '+', '-', 'COUNT', 1);
+      const entries = await t.redis.client.xrevrange(redisKeys.resizeStream(shardOf(reply.body.id as string)), '+', '-', 'COUNT', 1);
       expect(entries[0]?.[1]).toEqual(['image', reply.body.id, 'sha256', reply.body.sha256]);
     });
 

@@ -8,7 +8,7 @@ import { BACKENDS, startTestService, type TestService } from '../helpers/service
 
 describe.each(BACKENDS)('with %s storage', (backend) => {
   const FOLDERS = ['photos', 'orientation', 'color', 'alpha', 'animated', 'formats'];
-  /** Formats the service refuses by policy (see README): BMP has no libvips loader, SVG can carry scripts. */
+  /** Formats the service refuses by policy (see docs/api.md, "POST /v1/images"): BMP has no libvips loader, SVG can carry scripts. */
   const REFUSED: Record<string, RegExp> = {
     'formats/windows95.bmp': /BMP/,
     'formats/blobs-l.svg': /SVG/,

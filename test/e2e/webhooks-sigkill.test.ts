@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEventNow } from '../../services/events/event-log.js';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { api } from '../helpers/accounts.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestService, type TestService } from '../helpers/service.js';

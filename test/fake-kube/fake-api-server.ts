@@ -23,7 +23,7 @@ export interface Fault {
 
 /**
  * A loopback Kubernetes API server for tests, faithful to the parts of the API the operator and
- * kubectl use (see README "Testing the operator"). No authentication: it listens on 127.0.0.1 only.
+ * kubectl use (see CONTRIBUTING.md, "Kubernetes without a cluster"). No authentication: it listens on 127.0.0.1 only.
  */
 export class FakeApiServer {
   readonly store: KubeStore;

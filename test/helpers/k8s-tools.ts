@@ -1,26 +1,21 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 import { ROOT } from './repo-root.js';
+import { requireTool } from './require-tool.js';
 
 /**
- * kubectl or helm: the copies test/tools/install-k8s-tools.sh puts in .tools/bin (CI always runs
- * it), else one on PATH. Undefined when neither exists: callers say so plainly, and fail under CI.
+ * kubectl or helm: the copies test/tools/install-k8s-tools.sh puts in .tools/bin (`npm test` runs
+ * it first), else one on the PATH. Missing, the test fails saying how to install it: the one
+ * policy for a missing tool (require-tool.ts), never a skip that CI would not notice.
  */
-export function findTool(name: 'kubectl' | 'helm'): string | undefined {
+export function requireK8sTool(name: 'kubectl' | 'helm'): string {
   const local = `${ROOT}.tools/bin/${name}`;
   if (existsSync(local)) return local;
   try {
-    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
+    return requireTool(name, 'unzip', 'the Kubernetes tests');
   } catch {
-    return undefined;
+    throw new Error(
+      `the Kubernetes tests need ${name}, which is not installed: run test/tools/install-k8s-tools.sh (npm test runs it first; it needs the Debian/Ubuntu package unzip, or python3)`,
+    );
   }
-}
-
-/** The message tests print when a tool is missing; under CI a missing tool is an error, not a skip. */
-export function missingTool(name: string): string {
-  const message = `${name} is not installed: run test/tools/install-k8s-tools.sh (CI does) to run these tests`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(`SKIPPED: ${message}`);
-  return message;
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { requireTool } from './require-tool.js';
 
 export interface TestPrometheus {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { requireK8sTool } from './k8s-tools.js';
 import { requireTool } from './require-tool.js';
 
 describe('requireTool', () => {
@@ -12,5 +13,17 @@ describe('requireTool', () => {
       'the widget test needs no-such-tool-imgsvc, which is not installed: install the Debian/Ubuntu package imgsvc-tools (sudo apt-get install imgsvc-tools)',
     );
     expect(() => requireTool('/usr/bin/no-such-chromium', 'chromium', 'the real-browser test')).toThrow(/package chromium/);
+  });
+});
+
+describe('requireK8sTool', () => {
+  it('finds kubectl and helm in .tools/bin or on the PATH, or fails saying how to install them', () => {
+    for (const name of ['kubectl', 'helm'] as const) {
+      try {
+        expect(requireK8sTool(name)).toMatch(new RegExp(`/${name}$`));
+      } catch (err) {
+        expect(String(err)).toContain(`the Kubernetes tests need ${name}, which is not installed: run test/tools/install-k8s-tools.sh`);
+      }
+    }
   });
 });

@@ -50,6 +50,11 @@ export async function startTestS3(bucket = 'imgsvc-test'): Promise<TestS3> {
           res.destroy();
           done();
         });
+        // A client that goes away mid-body (an upload cut at its limit, a test's reset) must not
+        // leave s3rver waiting for the rest of it: that open request would hold stop() forever.
+        res.on('close', () => {
+          if (!res.writableFinished) forward.destroy();
+        });
         req.pipe(forward);
       });
     // s3rver writes objects in place, so two concurrent PUTs of one key can interleave; S3 makes
@@ -78,8 +83,12 @@ export async function startTestS3(bucket = 'imgsvc-test'): Promise<TestS3> {
       failures = { count, mode };
     },
     stop: async () => {
+      // Idempotent: a test may stop the server to fail storage, and the service's stop comes after.
+      if (!proxy.listening) return;
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
+      // s3rver's close() waits for every open connection; anything still open is ours to cut.
+      (s3rver as unknown as { httpServer?: Server }).httpServer?.closeAllConnections();
       await s3rver.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -1,4 +1,4 @@
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { findFreePort } from '../../services/redis/free-port.js';
 import type { TestService } from './service.js';
 import { spawnImgsvc, type Spawned } from './spawn-imgsvc.js';
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../../services/core/config.js';
 import { createLogger } from '../../services/core/logger.js';
 import { startService, type ServiceHandle } from '../../services/runtime/start-service.js';
 import { rememberKey } from './auth.js';
-import { startTestRedis, type TestRedis } from './redis.js';
+import { startTestRedisOf, type TestRedisOf } from './test-redis-target.js';
 import { S3_CREDENTIALS, startTestS3, type TestS3 } from './s3.js';
 
 export type Backend = 'fs' | 's3';
@@ -13,7 +13,8 @@ export const BACKENDS: Backend[] = ['fs', 's3'];
 
 export interface TestService {
   service: ServiceHandle;
-  redis: TestRedis;
+  /** One redis-server, or a Cluster / Sentinel group in the cluster lane (IMGSVC_TEST_REDIS). */
+  redis: TestRedisOf;
   dataDir: string;
   url: string;
   backend: Backend;
@@ -28,10 +29,13 @@ export interface TestService {
 
 /**
  * The whole service in this process, on a free port, with its own Redis and data folder, and
- * with the s3 backend its own S3-protocol server (s3rver) and bucket.
+ * with the s3 backend its own S3-protocol server (s3rver) and bucket. The Redis is the lane's
+ * (one server; a real Cluster or Sentinel group with IMGSVC_TEST_REDIS), or `options.redis`: a
+ * REDIS_URL of the test's own, which the test starts and stops itself.
  */
-export async function startTestService(env: Record<string, string> = {}, backend: Backend = 'fs'): Promise<TestService> {
-  const redis = await startTestRedis();
+export async function startTestService(env: Record<string, string> = {}, backend: Backend = 'fs', options: { redis?: TestRedisOf; logStream?: NodeJS.WritableStream } = {}): Promise<TestService> {
+  const ownRedis = options.redis === undefined;
+  const redis = options.redis ?? (await startTestRedisOf());
   const dataDir = await mkdtemp(join(tmpdir(), 'imgsvc-data-'));
   let s3: TestS3 | undefined;
   const shared: Record<string, string> = { IMGSVC_DATA_DIR: dataDir, REDIS_URL: redis.url };
@@ -51,7 +55,8 @@ export async function startTestService(env: Record<string, string> = {}, backend
     process.env.AWS_SECRET_ACCESS_KEY = S3_CREDENTIALS.secretAccessKey;
   }
   const config = loadConfig({ IMGSVC_PORT: '0', ...shared, ...env });
-  const service = await startService(config, { logger: createLogger(process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as 'info')) });
+  const logger = options.logStream ? createLogger('trace', options.logStream) : createLogger(process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as 'info'));
+  const service = await startService(config, { logger });
   const adminKey = service.bootstrap.token ?? '';
   if (adminKey) rememberKey(service.url, adminKey);
   return {
@@ -64,12 +69,29 @@ export async function startTestService(env: Record<string, string> = {}, backend
     s3,
     env: shared,
     stop: async () => {
-      await service.stop();
-      await redis.stop();
-      await s3?.stop();
+      // Each step bounded and named: a stop that hangs says which part held it (a CI run once
+      // spent its whole hook timeout here without saying).
+      await within(60_000, 'the service', service.stop());
+      // Each step of the service's shutdown is bounded (runtime/cleanups.ts); one that ran out
+      // of time is a bug to find, so it is said where CI shows it.
+      if (service.lateShutdownSteps.length > 0) console.warn(`shutdown steps that did not finish in time: ${service.lateShutdownSteps.join(' | ')}`);
+      if (ownRedis) await within(30_000, 'the test Redis', redis.stop());
+      if (s3) await within(30_000, 'the test S3 server', s3.stop());
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`stopping ${what} took over ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Every object key in the service's store. */
@@ -107,5 +129,7 @@ export async function listFiles(dir: string): Promise<string[]> {
 /** Redis keys that hold images (records, hash index, id index, jobs), not analytics. */
 export async function imageKeys(t: TestService): Promise<string[]> {
   const keys = await t.redis.client.keys('imgsvc:*');
-  return keys.filter((k) => !/^imgsvc:(stats|top|hll|analytics|rl|apikey-used|locks|dl):/.test(k) && !k.startsWith("imgsvc:jobs:resize:alive:")).sort();
+  return keys
+    .filter((k) => !/^imgsvc:(stats|top|hll|analytics|rl|apikey-used|locks|dl):/.test(k) && !/^imgsvc:\{s\d+\}:locks:/.test(k) && k !== 'imgsvc:keyspace' && !k.startsWith('imgsvc:jobs:resize:alive:'))
+    .sort();
 }

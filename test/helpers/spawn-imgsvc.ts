@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rememberKey, TOKEN_RE } from './auth.js';
 
@@ -42,4 +45,35 @@ export async function waitForListening(s: Spawned, timeoutMs = 20_000): Promise<
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`imgsvc did not start within ${timeoutMs} ms:\n${s.output()}`);
+}
+
+/**
+ * The processes one test file spawns, each in a fresh temporary folder per test, always reaped:
+ * SIGTERM first (so a serve stops its private redis-server rather than orphan it), SIGKILL after
+ * 10 s. Call `reap()` from afterEach.
+ */
+export function spawnedPerTest(prefix: string): { cwd: () => string; track: (s: Spawned) => Spawned; prepare: () => Promise<void>; reap: () => Promise<void> } {
+  let dir = '';
+  const running: Spawned[] = [];
+  return {
+    cwd: () => dir,
+    track: (s) => {
+      running.push(s);
+      return s;
+    },
+    prepare: async () => {
+      dir = await mkdtemp(join(tmpdir(), prefix));
+    },
+    reap: async () => {
+      for (const s of running.splice(0)) {
+        if (s.child.exitCode === null && s.child.signalCode === null) {
+          s.child.kill('SIGTERM');
+          const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+          await s.exited;
+          clearTimeout(timer);
+        }
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,7 +5,9 @@ export async function waitForStatus(
   baseUrl: string,
   id: string,
   statuses: string[] = ['ready', 'failed'],
-  timeoutMs = 60_000,
+  // Most of a test's two minutes: on a loaded 2-core machine one resize has waited over 60 s for
+  // a core (a clean-clone run beside five builds, load average 21).
+  timeoutMs = 100_000,
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   let last: Record<string, unknown> = {};

@@ -8,6 +8,8 @@ import { startTestService, type TestService } from '../helpers/service.js';
 import { waitForStatus } from '../helpers/wait-for.js';
 import { jpegVariant } from '../helpers/jpeg-variant.js';
 import { DeliveryStore } from '../../services/events/webhooks/delivery-store.js';
+import { loadWebFiles } from '../../services/http/web-app/web-app-files.js';
+import { setPassword, signIn, type TestSession } from '../helpers/sessions.js';
 
 /**
  * The access matrix: every route × every kind of caller × a public and a private image,
@@ -34,10 +36,19 @@ interface Row {
   route: string;
   /** What the route needs; the wrong-scope caller holds the owner's key without it. */
   scope: Scope;
-  request: (ctx: Ctx) => Promise<{ path: string; body?: unknown; raw?: Buffer }> | { path: string; body?: unknown; raw?: Buffer };
+  request: (ctx: Ctx) => Promise<MatrixRequest> | MatrixRequest;
   public: string;
   private: string;
 }
+
+/** One built asset of the web app (npm ci builds it; the row fails with the reason when it is missing). */
+function webAsset(): string {
+  const files = loadWebFiles();
+  if (!files) throw new Error('the web app is not built: run npm run build:web');
+  return [...files.keys()].find((k) => k.startsWith('assets/'))!.slice('assets/'.length);
+}
+/** `headers` go on top of the caller's (tus needs its own). */
+type MatrixRequest = { path: string; body?: unknown; raw?: Buffer; headers?: Record<string, string> };
 
 const SAME = (codes: string) => ({ public: codes, private: codes });
 
@@ -62,10 +73,10 @@ async function freshHook(): Promise<string> {
 
 /** A dead letter of alice's endpoint, written straight into the schedule (not due, then dead). */
 async function deadDelivery(): Promise<string> {
-  const deliveries = new DeliveryStore(t.service.redis);
+  const deliveries = new DeliveryStore(t.service.redis, t.service.config.redisShards);
   const n = counter++;
   const id = `01JF${String(n).padStart(22, '0')}`;
-  const d = { id, endpointId: hook, eventId: `${Date.now()}-${n}`, eventType: 'image.updated', body: '{}', windowStart: Date.now() + 3_600_000 };
+  const d = { id, ownerId: alice.id, endpointId: hook, eventId: `${Date.now()}-${n}`, eventType: 'image.updated', body: '{}', windowStart: Date.now() + 3_600_000 };
   await deliveries.schedule(d);
   await deliveries.record({ ...d, status: 'dead', attempts: 1, nextAt: null, lastAttemptAt: Date.now(), lastStatus: 500, lastError: 'HTTP 500', doneAt: Date.now() }, 'pending');
   return id;
@@ -86,6 +97,8 @@ const ROWS: Row[] = [
   { route: 'POST /v1/images/:id/restore', scope: 'write', request: async ({ freshImage }) => ({ path: `/v1/images/${await freshImage(true)}/restore` }), ...SAME('401 200 404 404 200 401 401 403') },
   { route: 'GET /v1/images/:id/stats', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/stats` }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
   { route: 'POST /v1/images/:id/signed-urls', scope: 'read', request: ({ image }) => ({ path: `/v1/images/${image.id}/signed-urls`, body: {} }), public: '401 200 200 200 200 401 401 403', private: '401 200 200 404 200 401 401 403' },
+  // Issue 21: the owner's (or an admin's) switch that invalidates every signed URL of the image; a viewer may not pull it.
+  { route: 'POST /v1/images/:id/signed-urls/revoke', scope: 'write', request: ({ image }) => ({ path: `/v1/images/${image.id}/signed-urls/revoke` }), public: '401 200 403 403 200 401 401 403', private: '401 200 403 404 200 401 401 403' },
   { route: 'GET /i/:id', scope: 'none', request: ({ image }) => ({ path: `/i/${image.id}` }), public: '200 200 200 200 200 401 401 200', private: '404 200 200 404 200 401 401 404' },
   { route: 'GET /i/:id/:preset', scope: 'none', request: ({ image }) => ({ path: `/i/${image.id}/thumb` }), public: '200 200 200 200 200 401 401 200', private: '404 200 200 404 200 401 401 404' },
   // Only the caller's own images answer: the admin and the viewer have none with these bytes.
@@ -105,6 +118,9 @@ const ROWS: Row[] = [
   { route: 'DELETE /v1/keys/:id', scope: 'any', request: async ({ fresh }) => ({ path: `/v1/keys/${(await fresh()).keyId}` }), ...SAME('401 200 404 404 200 401 401 200') },
   { route: 'PUT /v1/me/viewers/:userId', scope: 'write', request: () => ({ path: `/v1/me/viewers/${dave.id}` }), ...SAME('401 200 200 200 200 401 401 403') },
   { route: 'DELETE /v1/me/viewers/:userId', scope: 'write', request: () => ({ path: `/v1/me/viewers/${dave.id}` }), ...SAME('401 204 204 204 204 401 401 403') },
+  // Each caller's own list of allowed sizes (another user's is never named): the key's scope alone decides.
+  { route: 'GET /v1/me/variant-sizes', scope: 'read', request: () => ({ path: '/v1/me/variant-sizes' }), ...SAME('401 200 200 200 200 401 401 403') },
+  { route: 'PUT /v1/me/variant-sizes', scope: 'write', request: () => ({ path: '/v1/me/variant-sizes', body: { sizes: [] } }), ...SAME('401 200 200 200 200 401 401 403') },
   { route: 'GET /v1/me/viewers', scope: 'read', request: () => ({ path: '/v1/me/viewers' }), ...SAME('401 200 200 200 200 401 401 403') },
   // Albums follow their items: the album of the private image is the owner's, the viewer's and the admin's to see.
   { route: 'POST /v1/albums', scope: 'write', request: () => ({ path: '/v1/albums', body: { title: `matrix ${counter++}` } }), ...SAME('401 201 201 201 201 401 401 403') },
@@ -150,7 +166,74 @@ const ROWS: Row[] = [
   { route: 'GET /openapi.json', scope: 'none', request: () => ({ path: '/openapi.json' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /docs', scope: 'none', request: () => ({ path: '/docs' }), ...SAME('200 200 200 200 200 200 200 200') },
   { route: 'GET /docs/:asset', scope: 'none', request: () => ({ path: '/docs/init.js' }), ...SAME('200 200 200 200 200 200 200 200') },
+  // The web app's page and assets hold no data (everything it shows comes through the API rows above).
+  { route: 'GET /', scope: 'none', request: () => ({ path: '/' }), ...SAME('302 302 302 302 302 302 302 302') },
+  { route: 'GET /app', scope: 'none', request: () => ({ path: '/app' }), ...SAME('200 200 200 200 200 200 200 200') },
+  { route: 'GET /app/:screen', scope: 'none', request: () => ({ path: '/app/trash' }), ...SAME('200 200 200 200 200 200 200 200') },
+  { route: 'GET /app/:screen/:id', scope: 'none', request: ({ image }) => ({ path: `/app/photos/${image.id}` }), ...SAME('200 200 200 200 200 200 200 200') },
+  { route: 'GET /app/assets/:file', scope: 'none', request: () => ({ path: `/app/assets/${webAsset()}` }), ...SAME('200 200 200 200 200 200 200 200') },
+  // Sign-in for people (issue 22). Signing in needs no key; a bad key is still refused first.
+  { route: 'POST /v1/session', scope: 'none', request: () => ({ path: '/v1/session', body: { handle: 'alice', password: ALICE_PASSWORD } }), ...SAME('200 200 200 200 200 401 401 200') },
+  // Keys are not sessions: only the session caller (below) has one.
+  { route: 'GET /v1/session', scope: 'any', request: () => ({ path: '/v1/session' }), ...SAME('401 401 401 401 401 401 401 401') },
+  { route: 'DELETE /v1/session', scope: 'any', request: () => ({ path: '/v1/session' }), ...SAME('204 204 204 204 204 401 401 204') },
+  { route: 'POST /v1/session/revoke-all', scope: 'any', request: () => ({ path: '/v1/session/revoke-all' }), ...SAME('401 204 204 204 204 401 401 204') },
+  // The link's token is the credential: each cell uses a fresh link for dave.
+  { route: 'POST /v1/password-links/:token', scope: 'none', request: async () => ({ path: `/v1/password-links/${await freshLinkToken()}`, body: { password: 'dave password 123' } }), ...SAME('200 200 200 200 200 401 401 200') },
+  { route: 'POST /v1/users/:id/password-link', scope: 'admin', request: () => ({ path: `/v1/users/${dave.id}/password-link` }), ...SAME('401 403 403 403 201 401 401 403') },
+  { route: 'GET /v1/users/by-handle/:handle', scope: 'any', request: () => ({ path: '/v1/users/by-handle/dave' }), ...SAME('401 200 200 200 200 401 401 200') },
+  { route: 'POST /v1/users/:id/enable', scope: 'admin', request: async ({ fresh }) => ({ path: `/v1/users/${(await fresh()).userId}/enable` }), ...SAME('401 403 403 403 200 401 401 403') },
+  // Resumable uploads are their creator's alone: anyone else (an admin too) gets the 404 of an unknown upload.
+  { route: 'POST /v1/uploads', scope: 'write', request: () => ({ path: '/v1/uploads', headers: { ...TUS, 'upload-length': '100' } }), ...SAME('401 201 201 201 201 401 401 403') },
+  { route: 'HEAD /v1/uploads/:uploadId', scope: 'write', request: async () => ({ path: await aliceUpload(), headers: TUS }), ...SAME('401 200 404 404 404 401 401 403') },
+  { route: 'PATCH /v1/uploads/:uploadId', scope: 'write', request: async () => ({ path: await aliceUpload(), raw: Buffer.alloc(10), headers: { ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' } }), ...SAME('401 204 404 404 404 401 401 403') },
+  { route: 'DELETE /v1/uploads/:uploadId', scope: 'write', request: async () => ({ path: await aliceUpload(), headers: TUS }), ...SAME('401 204 404 404 404 401 401 403') },
+  { route: 'GET /v1/uploads/:uploadId/image', scope: 'write', request: async () => ({ path: `${await aliceFinishedUpload()}/image` }), ...SAME('401 200 404 404 404 401 401 403') },
+  { route: 'DELETE /v1/users/:id', scope: 'admin', request: async ({ fresh }) => ({ path: `/v1/users/${(await fresh()).userId}` }), ...SAME('401 403 403 403 204 401 401 403') },
 ];
+
+const ALICE_PASSWORD = 'alice matrix password';
+const TUS = { 'tus-resumable': '1.0.0' };
+
+/** A new unfinished tus upload of alice's (100 bytes announced): its path. */
+async function aliceUpload(): Promise<string> {
+  const made = await fetch(`${t.url}/v1/uploads`, { method: 'POST', headers: { ...TUS, authorization: `Bearer ${alice.key}`, 'upload-length': '100' } });
+  expect(made.status).toBe(201);
+  return made.headers.get('location')!;
+}
+
+let finishedUpload: string | undefined;
+async function aliceFinishedUpload(): Promise<string> {
+  if (finishedUpload) return finishedUpload;
+  const bytes = jpegVariant(jpeg, 'matrix-tus');
+  const made = await fetch(`${t.url}/v1/uploads`, { method: 'POST', headers: { ...TUS, authorization: `Bearer ${alice.key}`, 'upload-length': String(bytes.length) } });
+  const location = made.headers.get('location')!;
+  const done = await fetch(`${t.url}${location}`, { method: 'PATCH', headers: { ...TUS, authorization: `Bearer ${alice.key}`, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: bytes });
+  expect(done.status).toBe(204);
+  finishedUpload = location;
+  return location;
+}
+
+async function freshLinkToken(): Promise<string> {
+  const made = await api(t.url, 'POST', `/v1/users/${dave.id}/password-link`, t.adminKey);
+  expect(made.status).toBe(201);
+  return String(made.body.url).split('#')[1]!;
+}
+
+/**
+ * The session caller: alice signed in with her password, writing as the web app does (cookie,
+ * same origin, CSRF token). A session holds the scopes of its user's role, so it gets the
+ * owner's answer on every row but these.
+ */
+const SESSION_DIFFERS: Record<string, Partial<Record<'public' | 'private', number>>> = {
+  'GET /v1/session': { public: 200, private: 200 },
+  // The hot image path does not read cookies (it stays cacheable and cookie-free); the app shows private images through their signed URLs.
+  'GET /i/:id': { private: 404 },
+  'GET /i/:id/:preset': { private: 404 },
+};
+/** Rows that end the session they are sent with. */
+const ENDS_SESSION = new Set(['DELETE /v1/session', 'POST /v1/session/revoke-all', 'POST /v1/session']);
+let aliceSession: TestSession | undefined;
 
 function keyOf(caller: Caller, scope: Scope): string | undefined {
   if (caller !== 'wrongScope') return keys[caller];
@@ -158,13 +241,14 @@ function keyOf(caller: Caller, scope: Scope): string | undefined {
 }
 
 beforeAll(async () => {
-  t = await startTestService({ IMGSVC_WEBHOOK_ALLOW_PRIVATE: 'loopback', IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off', IMGSVC_COMMENT_RATE: 'off' });
+  t = await startTestService({ IMGSVC_WEBHOOK_ALLOW_PRIVATE: 'loopback', IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_RATE_LIMIT_AUTH_FAILURES: 'off', IMGSVC_COMMENT_RATE: 'off', IMGSVC_TUS_MAX_OPEN_UPLOADS: '1000' });
   jpeg = await readFile(corpusPath('photos/tower_progressive.jpg'));
   alice = await createUser(t.url, t.adminKey, 'alice');
   bob = await createUser(t.url, t.adminKey, 'bob');
   carol = await createUser(t.url, t.adminKey, 'carol');
   dave = await createUser(t.url, t.adminKey, 'dave');
   expect((await api(t.url, 'PUT', `/v1/me/viewers/${bob.id}`, alice.key)).status).toBe(200);
+  await setPassword(t.url, t.adminKey, alice.id, ALICE_PASSWORD);
   keys.owner = alice.key;
   hook = await freshHook();
   keys.viewer = bob.key;
@@ -206,39 +290,59 @@ describe('the access matrix', () => {
         const expected = row[visibility].split(' ').map(Number);
         const got: number[] = [];
         for (const caller of CALLERS) {
-          const ctx: Ctx = {
-            image: images[visibility],
-            album: albums[visibility],
-            freshAlbum: () => albumWith(images[visibility].id),
-            freshComment: async () => {
-              const made = await api(t.url, 'POST', `/v1/images/${images[visibility].id}/comments`, alice.key, { body: `fresh ${counter++}` });
-              expect(made.status).toBe(201);
-              return String(made.body.id);
-            },
-            fresh: async () => {
-              const user = await createUser(t.url, t.adminKey, `fresh-${counter++}`);
-              const token = await createKey(t.url, alice.key, ['images:read']);
-              return { userId: user.id, keyId: token.split('_')[1]! };
-            },
-            freshImage: async (deleted = false) => {
-              const up = await uploadBytes(t.url, jpegVariant(jpeg, `fresh-image-${counter++}`), 'image/jpeg', alice.key, `?visibility=${visibility}`);
-              if (deleted) expect((await api(t.url, 'DELETE', `/v1/images/${String(up.body.id)}`, alice.key)).status).toBe(200);
-              return String(up.body.id);
-            },
-          };
+          const ctx: Ctx = makeCtx(visibility);
           const req = await row.request(ctx);
           const key = keyOf(caller, row.scope);
           const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
           if (req.body !== undefined) headers['content-type'] = 'application/json';
           if (req.raw) headers['content-type'] = 'image/jpeg';
-          const res = await fetch(`${t.url}${req.path}`, { method: methodOf(row.route), headers, body: req.raw ?? (req.body === undefined ? undefined : JSON.stringify(req.body)) });
+          Object.assign(headers, req.headers);
+          const res = await fetch(`${t.url}${req.path}`, { method: methodOf(row.route), redirect: 'manual', headers, body: req.raw ?? (req.body === undefined ? undefined : JSON.stringify(req.body)) });
           await res.arrayBuffer();
           got.push(res.status);
           if (res.status === 401) expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="imgsvc"/);
         }
         expect(Object.fromEntries(CALLERS.map((c, i) => [c, got[i]]))).toEqual(Object.fromEntries(CALLERS.map((c, i) => [c, expected[i]])));
       });
+
+      it(`${row.route} on a ${visibility} image, with the owner's session`, async () => {
+        const owner = Number(row[visibility].split(' ')[CALLERS.indexOf('owner')]);
+        const expected = SESSION_DIFFERS[row.route]?.[visibility] ?? owner;
+        aliceSession ??= await signIn(t.url, 'alice', ALICE_PASSWORD);
+        const req = await row.request(makeCtx(visibility));
+        const headers: Record<string, string> = { cookie: aliceSession.cookie, 'x-csrf-token': aliceSession.csrfToken, 'sec-fetch-site': 'same-origin' };
+        if (req.body !== undefined) headers['content-type'] = 'application/json';
+        if (req.raw) headers['content-type'] = 'image/jpeg';
+        Object.assign(headers, req.headers);
+        const res = await fetch(`${t.url}${req.path}`, { method: methodOf(row.route), redirect: 'manual', headers, body: req.raw ?? (req.body === undefined ? undefined : JSON.stringify(req.body)) });
+        await res.arrayBuffer();
+        if (ENDS_SESSION.has(row.route)) aliceSession = undefined;
+        expect(res.status).toBe(expected);
+      });
     }
+  }
+
+  function makeCtx(visibility: 'public' | 'private'): Ctx {
+    return {
+      image: images[visibility],
+      album: albums[visibility],
+      freshAlbum: () => albumWith(images[visibility].id),
+      freshComment: async () => {
+        const made = await api(t.url, 'POST', `/v1/images/${images[visibility].id}/comments`, alice.key, { body: `fresh ${counter++}` });
+        expect(made.status).toBe(201);
+        return String(made.body.id);
+      },
+      fresh: async () => {
+        const user = await createUser(t.url, t.adminKey, `fresh-${counter++}`);
+        const token = await createKey(t.url, alice.key, ['images:read']);
+        return { userId: user.id, keyId: token.split('_')[1]! };
+      },
+      freshImage: async (deleted = false) => {
+        const up = await uploadBytes(t.url, jpegVariant(jpeg, `fresh-image-${counter++}`), 'image/jpeg', alice.key, `?visibility=${visibility}`);
+        if (deleted) expect((await api(t.url, 'DELETE', `/v1/images/${String(up.body.id)}`, alice.key)).status).toBe(200);
+        return String(up.body.id);
+      },
+    };
   }
 
   it('has a row for every route the service serves', () => {
@@ -256,7 +360,7 @@ describe('the access matrix', () => {
     expect(await found(alice.key)).toEqual(both);
     expect(await found(bob.key)).toEqual(both);
     expect(await found(carol.key)).toEqual([images.public.id]);
-    // An admin's search spans owners' private images only with owner= (see README, Search).
+    // An admin's search spans owners' private images only with owner= (see docs/search.md, "The API").
     expect(await found(t.adminKey)).toEqual([images.public.id]);
     expect(await found(t.adminKey, `&owner=${alice.id}`)).toEqual(both);
     expect(await found(dave.key)).toEqual([images.public.id]);
@@ -269,6 +373,15 @@ describe('the access matrix', () => {
       const missing = await api(t.url, 'GET', path.replace('ID', unknown), carol.key);
       expect(hidden.status).toBe(404);
       expect(JSON.stringify(hidden.body).replaceAll(images.private.id, 'ID')).toBe(JSON.stringify(missing.body).replaceAll(unknown, 'ID'));
+    }
+    // Issue 21: any Authorization header, good or bad, gets the same answer for a hidden image as for an unknown id.
+    for (const key of [carol.key, keys.revoked!, keys.expired!, 'garbage']) {
+      for (const path of ['/i/ID', '/i/ID/thumb']) {
+        const hidden = await fetch(`${t.url}${path.replace('ID', images.private.id)}`, { headers: { authorization: `Bearer ${key}` } });
+        const missing = await fetch(`${t.url}${path.replace('ID', unknown)}`, { headers: { authorization: `Bearer ${key}` } });
+        expect([path, key === carol.key, hidden.status]).toEqual([path, key === carol.key, missing.status]);
+        expect((await hidden.text()).replaceAll(images.private.id, 'ID')).toBe((await missing.text()).replaceAll(unknown, 'ID'));
+      }
     }
     const sha = createHash('sha256').update(jpegVariant(jpeg, 'private')).digest('hex');
     const oracle = await api(t.url, 'GET', `/v1/images/sha256/${sha}`, carol.key);
@@ -295,6 +408,22 @@ describe('the access matrix', () => {
     await new Promise((r) => setTimeout(r, 11_000));
     expect(await status(expiring)).toBe(403);
   }, 30_000);
+
+  it('ends signed URLs lent by a viewer with the viewer\'s access; the owner\'s switch ends them all', async () => {
+    const lent = await api(t.url, 'POST', `/v1/images/${images.private.id}/signed-urls`, bob.key, { presets: ['thumb'] });
+    const url = (lent.body.urls as Record<string, string>).thumb!;
+    expect(new URL(url).searchParams.get('by')).toBe(bob.key.split('_')[1]);
+    expect((await fetch(url)).status).toBe(200);
+    const owners = (await api(t.url, 'POST', `/v1/images/${images.private.id}/signed-urls`, alice.key, { presets: ['thumb'] })).body.urls as Record<string, string>;
+    expect(new URL(owners.thumb!).searchParams.get('by')).toBeNull();
+    const other = await createUser(t.url, t.adminKey, `lender-${counter++}`);
+    expect((await api(t.url, 'PUT', `/v1/me/viewers/${other.id}`, alice.key)).status).toBe(200);
+    const hers = ((await api(t.url, 'POST', `/v1/images/${images.private.id}/signed-urls`, other.key, { presets: ['thumb'] })).body.urls as Record<string, string>).thumb!;
+    expect((await fetch(hers)).status).toBe(200);
+    expect((await api(t.url, 'DELETE', `/v1/me/viewers/${other.id}`, alice.key)).status).toBe(204);
+    expect((await fetch(hers)).status).toBe(403);
+    expect((await fetch(url)).status).toBe(200);
+  });
 
   it('keeps private bytes out of shared caches', async () => {
     const byKey = await fetch(`${t.url}/i/${images.private.id}`, { headers: { authorization: `Bearer ${alice.key}` } });

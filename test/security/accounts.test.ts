@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../services/runtime/free-port.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { findFreePort } from '../../services/redis/free-port.js';
 import { api, createKey, createUser, type TestUser } from '../helpers/accounts.js';
 import { TOKEN_RE } from '../helpers/auth.js';
 import { corpusPath } from '../helpers/corpus.js';
@@ -11,6 +11,13 @@ import { jpegVariant } from '../helpers/jpeg-variant.js';
 import { startTestService, listStored, type TestService } from '../helpers/service.js';
 import { spawnImgsvc } from '../helpers/spawn-imgsvc.js';
 import { waitForStatus } from '../helpers/wait-for.js';
+import { redisKeys } from '../../services/redis/keys.js';
+import { everyShard } from '../helpers/shards.js';
+
+/** A user's record and key list (under the user's tag) and the API keys by id. */
+async function userAndKeyKeys(): Promise<number> {
+  return (await t.redis.client.keys('imgsvc:{u:*}:user')).length + (await t.redis.client.keys('imgsvc:{u:*}:keys')).length + (await t.redis.client.keys('imgsvc:apikey:*')).length;
+}
 
 let t: TestService;
 let alice: TestUser;
@@ -115,7 +122,8 @@ describe('bad input changes nothing and says what is wrong', () => {
     ['an unknown role', 'POST', '/v1/users', () => t.adminKey, { handle: 'fine', role: 'root' }, 400, 'invalid_body'],
     ['granting yourself', 'PUT', '/v1/me/viewers/ALICE', () => alice.key, undefined, 400, 'cannot_grant_self'],
     ['granting a user that does not exist', 'PUT', '/v1/me/viewers/01ARZ3NDEKTSV4RRFFQ69G5FAV', () => alice.key, undefined, 404, 'user_not_found'],
-    ['granting a malformed id', 'PUT', '/v1/me/viewers/nope', () => alice.key, undefined, 400, 'invalid_id'],
+    // Grants take a handle or an id (issue 22): `nope` could be a handle, so a malformed value is neither.
+    ['granting a malformed id', 'PUT', '/v1/me/viewers/NO%20PE!', () => alice.key, undefined, 400, 'invalid_id'],
     ['a key wider than the caller', 'POST', '/v1/keys', () => alice.key, { scopes: ['admin'] }, 403, 'scope_escalation'],
     ['an unknown scope', 'POST', '/v1/keys', () => alice.key, { scopes: ['everything'] }, 400, 'invalid_body'],
     ['a key for another user, not being admin', 'POST', '/v1/keys', () => alice.key, { scopes: ['images:read'], userId: 'BOB' }, 403, 'insufficient_scope'],
@@ -135,7 +143,7 @@ describe('bad input changes nothing and says what is wrong', () => {
   beforeAll(async () => {
     image = String((await uploadBytes(t.url, jpegVariant(jpeg, 'bad-input'), 'image/jpeg', alice.key)).body.id);
     // Let every variant job finish, so storage changes only if a request below changes it.
-    for (const id of await t.redis.client.zrange('imgsvc:images', 0, -1)) await waitForStatus(t.url, id, ['ready', 'failed']);
+    for (const key of everyShard(redisKeys.allImages)) for (const id of await t.redis.client.zrange(key, 0, -1)) await waitForStatus(t.url, id, ['ready', 'failed']);
     bobKeyId = (await createKey(t.url, bob.key, ['images:read'])).split('_')[1]!;
   });
 
@@ -143,7 +151,7 @@ describe('bad input changes nothing and says what is wrong', () => {
     const resolved = path.replace('ALICE', alice.id).replace('BOBKEY', bobKeyId).replace('IMG', image);
     const resolvedBody = body && JSON.parse(JSON.stringify(body).replace('"BOB"', JSON.stringify(bob.id)));
     const before = await listStored(t);
-    const keysBefore = (await t.redis.client.keys('imgsvc:user*')).length + (await t.redis.client.keys('imgsvc:apikey:*')).length;
+    const keysBefore = (await userAndKeyKeys());
     const k = key();
     const res = await fetch(`${t.url}${resolved}`, {
       method,
@@ -155,7 +163,7 @@ describe('bad input changes nothing and says what is wrong', () => {
     expect(json.error.code).toBe(code);
     expect(json.error.message.length).toBeGreaterThan(5);
     expect(await listStored(t)).toEqual(before);
-    expect((await t.redis.client.keys('imgsvc:user*')).length + (await t.redis.client.keys('imgsvc:apikey:*')).length).toBe(keysBefore);
+    expect((await userAndKeyKeys())).toBe(keysBefore);
   });
 });
 
@@ -215,18 +223,37 @@ describe('the admin CLI', () => {
 });
 
 describe('upgrade from before accounts', () => {
-  it('gives images without an owner to the bootstrap admin on reindex', async () => {
-    const id = String((await uploadBytes(t.url, jpegVariant(jpeg, 'legacy'), 'image/jpeg', alice.key)).body.id);
+  /** An image of alice's whose manifest is then rewritten as an older version wrote it (no owner, no visibility), and Redis emptied. */
+  async function ownerlessImageAfterFlush(tag: string): Promise<{ id: string; key: string }> {
+    const id = String((await uploadBytes(t.url, jpegVariant(jpeg, tag), 'image/jpeg', alice.key)).body.id);
     await waitForStatus(t.url, id, ['ready']);
-    // Rewrite its manifest as an older version wrote it: no owner, no visibility.
     const key = `manifests/${id}.json`;
     const { ownerId: _o, visibility: _v, ...legacy } = JSON.parse((await t.service.store.getBuffer(key)).toString('utf8')) as Record<string, unknown>;
     await t.service.store.put(key, Buffer.from(JSON.stringify(legacy)));
     await t.redis.client.flushall();
-    const run = spawnImgsvc(['reindex'], { cwd: t.dataDir, env: t.env });
-    expect((await run.exited).code).toBe(0);
+    return { id, key };
+  }
+
+  /** The image is the bootstrap admin's, in the index and in its manifest. */
+  async function expectAdminOwns({ id, key }: { id: string; key: string }): Promise<void> {
     const admin = (await api(t.url, 'GET', '/v1/me', t.adminKey)).body.id;
     expect((await api(t.url, 'GET', `/v1/images/${id}`, t.adminKey)).body).toMatchObject({ ownerId: admin, visibility: 'public' });
     expect(JSON.parse((await t.service.store.getBuffer(key)).toString('utf8'))).toMatchObject({ ownerId: admin });
+  }
+
+  it('gives images without an owner to the bootstrap admin on reindex', async () => {
+    const image = await ownerlessImageAfterFlush('legacy');
+    const run = spawnImgsvc(['reindex'], { cwd: t.dataDir, env: t.env });
+    expect((await run.exited).code).toBe(0);
+    await expectAdminOwns(image);
+  });
+
+  // The automatic rebuild runs the same steps as `imgsvc reindex` (runtime/rebuild-from-storage.ts);
+  // before, only the command gave ownerless images an owner.
+  it('gives images without an owner to the bootstrap admin when the service rebuilds its index by itself', async () => {
+    const image = await ownerlessImageAfterFlush('legacy-auto');
+    // No reindex command: the service notices the lost index and rebuilds it.
+    await vi.waitFor(async () => expect(await t.redis.client.exists(redisKeys.indexBuilt)).toBe(1), { timeout: 30_000, interval: 100 });
+    await expectAdminOwns(image);
   });
 });

@@ -38,6 +38,34 @@ describe('classifyAddress', () => {
     ['::127.0.0.1', 'loopback'],
     ['64:ff9b::a9fe:a9fe', 'link-local'],
     ['2606:4700:4700::1111', 'public'],
+    // IPv4-translated (SIIT, ::ffff:0:0/96): the form that passed the guard (issue 21.9).
+    ['::ffff:0:127.0.0.1', 'loopback'],
+    ['[::ffff:0:127.0.0.1]', 'loopback'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['::ffff:0:a9fe:a9fe', 'link-local'],
+    ['::ffff:0:10.1.2.3', 'private'],
+    // 6to4 (2002::/16): the IPv4 address is groups 1 and 2.
+    ['2002:7f00:1::', 'loopback'],
+    ['[2002:7f00:1::]', 'loopback'],
+    ['2002:7f00:0001:0:0:0:0:1', 'loopback'],
+    ['2002:c0a8:101::1', 'private'],
+    ['2002:a9fe:a9fe::', 'link-local'],
+    ['2002:0a00:0001::', 'private'],
+    ['2002:808:808::1', 'public'],
+    // Teredo (2001::/32): server in groups 2-3, client (obfuscated, XOR ffff) in groups 6-7.
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'],
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', 'private'],
+    ['2001:0:7f00:1:8000:63bf:f7f7:f7f7', 'loopback'],
+    ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', 'public'],
+    // NAT64: the well-known prefix embeds in the last 32 bits; the local-use prefix could map anywhere.
+    ['64:ff9b::7f00:1', 'loopback'],
+    ['64:ff9b::10.0.0.1', 'private'],
+    ['64:ff9b::808:808', 'public'],
+    ['64:ff9b:1::7f00:1', 'reserved'],
+    ['64:ff9b:1:2::8.8.8.8', 'reserved'],
+    // IPv4-compatible (deprecated ::a.b.c.d).
+    ['::10.0.0.1', 'private'],
+    ['::a9fe:a9fe', 'link-local'],
     ['not-an-ip', 'reserved'],
   ];
   for (const [address, cls] of table) it(`${address} is ${cls}`, () => expect(classifyAddress(address)).toBe(cls));
@@ -48,6 +76,9 @@ describe('classifyAddress', () => {
     expect(embeddedIPv4('64:ff9b::808:808')).toBe('8.8.8.8');
     expect(embeddedIPv4('2001:db8::1')).toBeUndefined();
     expect(embeddedIPv4('::1')).toBeUndefined();
+    expect(embeddedIPv4('::ffff:0:127.0.0.1')).toBe('127.0.0.1');
+    expect(embeddedIPv4('2002:7f00:1::')).toBe('127.0.0.1');
+    expect(embeddedIPv4('2001:0:4136:e378:8000:63bf:80ff:fffe')).toBe('127.0.0.1');
   });
 });
 

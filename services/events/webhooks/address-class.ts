@@ -45,32 +45,50 @@ function groups(v6: string): number[] | undefined {
   return all.length === 8 && all.every((n) => Number.isInteger(n) && n >= 0 && n <= 0xffff) ? all : undefined;
 }
 
+const quadOf = (hi: number, lo: number) => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
+
+/** The network-specific NAT64 prefix (RFC 8215): what it translates to is the operator's choice. */
+const NAT64_LOCAL = list([['64:ff9b:1::', 48, 'ipv6']]);
+
 /**
- * The IPv4 address an IPv6 one carries and reaches: IPv4-mapped (`::ffff:a.b.c.d`), the
- * deprecated IPv4-compatible form (`::a.b.c.d`) and the NAT64 well-known prefix (`64:ff9b::/96`).
+ * The IPv4 addresses an IPv6 one carries and may reach, the destination first:
+ * IPv4-mapped (`::ffff:a.b.c.d`), IPv4-translated (SIIT, `::ffff:0:a.b.c.d`), the deprecated
+ * IPv4-compatible form (`::a.b.c.d`), the NAT64 well-known prefix (`64:ff9b::/96`), 6to4
+ * (`2002:AABB:CCDD::/48`, the address in groups 1-2) and Teredo (`2001:0::/32`: the client,
+ * obfuscated by XOR, in groups 6-7 and the server in groups 2-3). Every one of them can lead a
+ * packet to the embedded IPv4 address, so each is checked as that address.
  */
-export function embeddedIPv4(v6: string): string | undefined {
+export function embeddedIPv4s(v6: string): string[] {
   const g = groups(v6);
-  if (!g) return undefined;
-  const zeros = (n: number) => g.slice(0, n).every((x) => x === 0);
-  const mapped = zeros(5) && g[5] === 0xffff;
-  const compatible = zeros(6) && (g[6]! !== 0 || g[7]! > 1);
-  const nat64 = g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0);
-  if (!mapped && !compatible && !nat64) return undefined;
-  return [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff].join('.');
+  if (!g) return [];
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && g[5] === 0xffff) return [quadOf(g[6]!, g[7]!)];
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return [quadOf(g[6]!, g[7]!)];
+  if (zeros(0, 6) && (g[6]! !== 0 || g[7]! > 1)) return [quadOf(g[6]!, g[7]!)];
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return [quadOf(g[6]!, g[7]!)];
+  if (g[0] === 0x2002) return [quadOf(g[1]!, g[2]!)];
+  if (g[0] === 0x2001 && g[1] === 0) return [quadOf(g[6]! ^ 0xffff, g[7]! ^ 0xffff), quadOf(g[2]!, g[3]!)];
+  return [];
+}
+
+/** The IPv4 address an IPv6 one reaches (see embeddedIPv4s), if it embeds one. */
+export function embeddedIPv4(v6: string): string | undefined {
+  return embeddedIPv4s(v6)[0];
 }
 
 /** Classifies an IP literal (v4 or v6, brackets allowed); anything that is not one is `reserved`. */
 export function classifyAddress(address: string): AddressClass {
   const bare = address.replace(/^\[(.*)\]$/, '$1');
-  const family = isIP(bare.replace(/%.*$/, ''));
+  const plain = bare.replace(/%.*$/, '');
+  const family = isIP(plain);
   if (family === 0) return 'reserved';
   if (family === 6) {
-    const v4 = embeddedIPv4(bare);
-    if (v4 !== undefined) return classifyAddress(v4);
+    if (NAT64_LOCAL.check(plain, 'ipv6')) return 'reserved';
+    const embedded = embeddedIPv4s(plain);
+    // The least public of what it embeds: a Teredo address is as internal as its client or its server.
+    if (embedded.length > 0) return embedded.map((v4) => classifyAddress(v4)).find((c) => c !== 'public') ?? 'public';
   }
   const type = family === 4 ? 'ipv4' : 'ipv6';
-  const plain = bare.replace(/%.*$/, '');
   for (const [name, blocks] of CLASSES) if (blocks.check(plain, type)) return name;
   return 'public';
 }

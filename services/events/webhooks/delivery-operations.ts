@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorsShape, errorResponse, timestampSchema } from '../../http/openapi/common-schemas.js';
 import { defineOperations } from '../../http/openapi/operation.js';
-import { pageQuery } from '../../sharing/page-params.js';
+import { pageQuery } from '../../http/page-params.js';
 import { DELIVERY_STATUSES } from './delivery-store.js';
 import { webhookParams } from './webhook-operations.js';
 

@@ -1,18 +1,23 @@
+import { webhookReader } from '../../access/webhook-access.js';
 import type { Logger } from '../../core/logger.js';
 import type { WebhookAllowLevel } from '../../core/webhook-settings.js';
 import type { Delivery, DeliveryStore } from './delivery-store.js';
 import { liveSecrets } from './endpoint.js';
 import type { EndpointStore } from './endpoint-store.js';
+import { fairShare } from './fair-share.js';
 import { nextStep, type RetrySchedule } from './retry-schedule.js';
 import type { SecretBox } from './secret-box.js';
 import { sendAttempt } from './send-attempt.js';
 import { signatureHeader } from './signature.js';
+import type { WebhookOwners } from './webhook-owners.js';
 
 export interface DeliveryWorkerOptions {
   timeoutMs: number;
   schedule: RetrySchedule;
   allow: WebhookAllowLevel;
   concurrency: number;
+  /** The most attempts one owner's endpoints may have in flight in this worker. */
+  ownerConcurrency: number;
   pollMs: number;
   /** How long a claimed delivery is this worker's; past it (the worker died) it is due again. */
   leaseMs: number;
@@ -23,15 +28,21 @@ export interface DeliveryWorkerOptions {
  * Sends due deliveries, a few at a time, and records each attempt. At least once: a worker
  * killed between sending and recording leaves the delivery claimed until its lease runs out,
  * then another worker (or this one restarted) sends it again, with the same `webhook-id`.
+ * Fair across owners: each owner's deliveries wait in a queue of their own, the worker serves
+ * the owners with due work round-robin, and one owner holds at most `ownerConcurrency` of its
+ * slots, so one tenant's slow receivers cannot delay another's.
  */
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly perOwner = new Map<string, number>();
+  private lastServed: string | undefined;
   private stopped = false;
 
   constructor(
     private readonly deliveries: DeliveryStore,
     private readonly endpoints: EndpointStore,
+    private readonly owners: WebhookOwners,
     private readonly box: SecretBox,
     private readonly o: DeliveryWorkerOptions,
     private readonly logger: Logger,
@@ -59,24 +70,43 @@ export class DeliveryWorker {
   private async claimSome(): Promise<void> {
     const free = this.o.concurrency - this.inFlight.size;
     if (free <= 0) return;
-    const ids = await this.deliveries.claim(Date.now(), this.o.leaseMs, free);
-    for (const id of ids) {
-      const p = this.deliverOne(id)
-        .catch((err: unknown) => this.logger.warn({ err, deliveryId: id }, 'webhook delivery failed inside the worker; it is retried when its lease ends'))
-        .finally(() => this.inFlight.delete(p));
-      this.inFlight.add(p);
+    const now = Date.now();
+    const ready = await this.deliveries.readyOwners(now);
+    if (ready.length === 0) return;
+    for (const share of fairShare({ ready, inFlight: this.perOwner, free, perOwner: this.o.ownerConcurrency, after: this.lastServed })) {
+      const ids = await this.deliveries.claim(share.ownerId, now, this.o.leaseMs, share.count);
+      this.lastServed = share.ownerId;
+      for (const id of ids) this.launch(share.ownerId, id);
     }
   }
 
-  private async deliverOne(id: string): Promise<void> {
-    const d = await this.deliveries.get(id);
+  private launch(ownerId: string, id: string): void {
+    this.perOwner.set(ownerId, (this.perOwner.get(ownerId) ?? 0) + 1);
+    const p = this.deliverOne(ownerId, id)
+      .catch((err: unknown) => this.logger.warn({ err, deliveryId: id }, 'webhook delivery failed inside the worker; it is retried when its lease ends'))
+      .finally(() => {
+        this.inFlight.delete(p);
+        const left = (this.perOwner.get(ownerId) ?? 1) - 1;
+        if (left > 0) this.perOwner.set(ownerId, left);
+        else this.perOwner.delete(ownerId);
+      });
+    this.inFlight.add(p);
+  }
+
+  private async deliverOne(ownerId: string, id: string): Promise<void> {
+    const d = await this.deliveries.get(ownerId, id);
     if (!d) return;
-    const endpoint = await this.endpoints.get(d.endpointId);
+    const endpoint = await this.endpoints.getOf(ownerId, d.endpointId);
     if (!endpoint) return this.deliveries.drop(d);
     const previous = d.status;
     const now = Date.now();
     if (!endpoint.enabled) {
       await this.deliveries.record({ ...d, status: 'dead', doneAt: now, nextAt: null, lastError: `endpoint disabled (${endpoint.disabledReason ?? 'manual'})` }, previous);
+      return;
+    }
+    // The owner as they are now: a disabled user, or an admin no longer one, receives nothing more.
+    if (!webhookReader(endpoint, await this.owners.get(endpoint.ownerId))) {
+      await this.deliveries.record({ ...d, status: 'dead', doneAt: now, nextAt: null, lastError: 'the endpoint\'s owner may no longer receive it (disabled, or no longer an admin)' }, previous);
       return;
     }
     const secrets = liveSecrets(endpoint, now).map((s) => this.box.open(s.sealed, endpoint.id));

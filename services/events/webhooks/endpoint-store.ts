@@ -1,15 +1,24 @@
 import type { Redis } from 'ioredis';
-import { redisKeys } from '../../redis/keys.js';
+import { allShards } from '../../core/shards.js';
 import { ObjectNotFoundError, type ObjectStore } from '../../storage/object-store.js';
 import { webhookKey } from '../../storage/keys.js';
-import { DELIVERY_STATUSES } from './delivery-store.js';
 import type { WebhookEndpoint } from './endpoint.js';
+import { directoryShard, webhookKeys as k, webhookSteps } from './webhook-keys.js';
 
-/** Webhook endpoints: storage first (the truth), then their Redis copy and indexes. */
+const parse = (text: string | null): WebhookEndpoint | undefined => (text ? (JSON.parse(text) as WebhookEndpoint) : undefined);
+
+/**
+ * Webhook endpoints: storage first (the truth), then their Redis copy and indexes. The copy and
+ * the owner's list share the owner's slot (one MULTI); the directory entry and, for an admin's
+ * endpoint, the all-scope entry are separate idempotent steps in other slots. Written copy
+ * first and removed directory first, so a lookup through the directory never names a copy
+ * that is not there (and `restoreWebhooks` repairs any step a crash skipped).
+ */
 export class EndpointStore {
   constructor(
     private readonly redis: Redis,
     private readonly store: ObjectStore,
+    private readonly shards: number,
   ) {}
 
   async save(endpoint: WebhookEndpoint): Promise<void> {
@@ -19,53 +28,58 @@ export class EndpointStore {
 
   /** Writes the Redis copy of what storage holds (also the restore step of reindex). */
   async index(endpoint: WebhookEndpoint): Promise<void> {
-    const tx = this.redis
-      .multi()
-      .set(redisKeys.webhook(endpoint.id), JSON.stringify(endpoint))
-      .zadd(redisKeys.webhooks, 0, endpoint.id)
-      .zadd(redisKeys.ownerWebhooks(endpoint.ownerId), 0, endpoint.id);
-    if (endpoint.scope === 'all') tx.zadd(redisKeys.allScopeWebhooks, 0, endpoint.id);
-    await tx.exec();
+    const [copy, list] = webhookSteps.indexEndpoint(endpoint.ownerId, endpoint.id) as [string, string];
+    await this.redis.multi().set(copy, JSON.stringify(endpoint)).zadd(list, 0, endpoint.id).exec();
+    await this.redis.hset(k.directory(directoryShard(endpoint.id, this.shards)), endpoint.id, endpoint.ownerId);
+    if (endpoint.scope === 'all') await this.redis.hset(k.allScope, endpoint.id, endpoint.ownerId);
   }
 
+  /** By id alone (a route's `:id`): one hop to the directory, one to the owner's slot. */
   async get(id: string): Promise<WebhookEndpoint | undefined> {
-    const text = await this.redis.get(redisKeys.webhook(id));
-    return text ? (JSON.parse(text) as WebhookEndpoint) : undefined;
+    const ownerId = await this.redis.hget(k.directory(directoryShard(id, this.shards)), id);
+    return ownerId ? this.getOf(ownerId, id) : undefined;
   }
 
-  async getMany(ids: readonly string[]): Promise<WebhookEndpoint[]> {
-    if (ids.length === 0) return [];
-    const texts = await this.redis.mget(ids.map((id) => redisKeys.webhook(id)));
-    return texts.filter((t): t is string => t !== null).map((t) => JSON.parse(t) as WebhookEndpoint);
+  /** When the owner is known (a delivery carries it). */
+  async getOf(ownerId: string, id: string): Promise<WebhookEndpoint | undefined> {
+    return parse(await this.redis.get(k.endpoint(ownerId, id)));
   }
 
-  /** An owner's endpoints, or (for an admin's listing) every endpoint. */
+  /** An owner's endpoints, or (for an admin's listing) every endpoint, ordered by id. */
   async list(ownerId: string | undefined): Promise<WebhookEndpoint[]> {
-    const ids = await this.redis.zrange(ownerId === undefined ? redisKeys.webhooks : redisKeys.ownerWebhooks(ownerId), 0, -1);
-    return this.getMany(ids);
+    if (ownerId !== undefined) return this.ofOwner(ownerId);
+    const dirs = await Promise.all(allShards(this.shards).map((s) => this.redis.hgetall(k.directory(s))));
+    const entries = dirs.flatMap((d) => Object.entries(d)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const found = await Promise.all(entries.map(([id, owner]) => this.getOf(owner, id)));
+    return found.filter((e): e is WebhookEndpoint => e !== undefined);
   }
 
   async countOf(ownerId: string): Promise<number> {
-    return this.redis.zcard(redisKeys.ownerWebhooks(ownerId));
+    return this.redis.zcard(k.ownerEndpoints(ownerId));
   }
 
-  /** The endpoints that may receive an event about `ownerId`'s things: admins' and the owner's. */
-  async candidatesFor(ownerId: string): Promise<WebhookEndpoint[]> {
-    const [all, own] = await Promise.all([this.redis.zrange(redisKeys.allScopeWebhooks, 0, -1), ownerId ? this.redis.zrange(redisKeys.ownerWebhooks(ownerId), 0, -1) : []]);
-    return this.getMany([...new Set([...all, ...own])]);
+  /** The endpoints that may receive an event about `ownerId`'s things, without admins' (see `allScope`). */
+  async ofOwner(ownerId: string): Promise<WebhookEndpoint[]> {
+    const ids = await this.redis.zrange(k.ownerEndpoints(ownerId), 0, -1);
+    if (ids.length === 0) return [];
+    const texts = await this.redis.mget(webhookSteps.readEndpoints(ownerId, ids));
+    return texts.map(parse).filter((e): e is WebhookEndpoint => e !== undefined);
+  }
+
+  /** Admins' endpoints, which receive every event (read once per batch of events). */
+  async allScope(): Promise<WebhookEndpoint[]> {
+    const entries = Object.entries(await this.redis.hgetall(k.allScope));
+    const found = await Promise.all(entries.map(([id, owner]) => this.getOf(owner, id)));
+    return found.filter((e): e is WebhookEndpoint => e !== undefined);
   }
 
   async remove(endpoint: WebhookEndpoint): Promise<void> {
     await this.store.delete(webhookKey(endpoint.id));
-    await this.redis
-      .multi()
-      .del(redisKeys.webhook(endpoint.id))
-      .zrem(redisKeys.webhooks, endpoint.id)
-      .zrem(redisKeys.ownerWebhooks(endpoint.ownerId), endpoint.id)
-      .zrem(redisKeys.allScopeWebhooks, endpoint.id)
-      // Its listings go; pending deliveries are dropped when they come due, finished ones expire.
-      .del(redisKeys.webhookDeliveries(endpoint.id), ...DELIVERY_STATUSES.map((s) => redisKeys.webhookDeliveries(endpoint.id, s)))
-      .exec();
+    await this.redis.hdel(k.directory(directoryShard(endpoint.id, this.shards)), endpoint.id);
+    await this.redis.hdel(k.allScope, endpoint.id);
+    const [copy, list, ...listings] = webhookSteps.removeEndpoint(endpoint.ownerId, endpoint.id) as [string, string, ...string[]];
+    // Its listings go; pending deliveries are dropped when they come due, finished ones expire.
+    await this.redis.multi().del(copy).zrem(list, endpoint.id).del(...listings).exec();
   }
 
   /** From storage, for the few writes that must not act on a stale Redis copy. */

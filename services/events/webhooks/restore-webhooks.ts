@@ -11,9 +11,9 @@ import { EndpointStore } from './endpoint-store.js';
  * in flight are Redis state and are lost with it; events still in the stream are not, and the
  * webhook consumer group is recreated at the stream's start (endpoints skip what predates them).
  */
-export async function restoreWebhooks(deps: { store: ObjectStore; redis: Redis; logger: Logger }): Promise<{ webhooks: number; unreadable: string[] }> {
+export async function restoreWebhooks(deps: { store: ObjectStore; redis: Redis; logger: Logger; shards: number }): Promise<{ webhooks: number; unreadable: string[] }> {
   const out = { webhooks: 0, unreadable: [] as string[] };
-  const endpoints = new EndpointStore(deps.redis, deps.store);
+  const endpoints = new EndpointStore(deps.redis, deps.store, deps.shards);
   for await (const keys of storedKeys(deps.store, WEBHOOKS_PREFIX)) {
     await Promise.all(
       keys.map(async (key) => {

@@ -1,15 +1,18 @@
 import { hostname } from 'node:os';
-import { redisKeys } from '../../redis/keys.js';
 import type { Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
+import type { ObjectStore } from '../../storage/object-store.js';
 import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
+import type { InvalidationBus } from '../../redis/invalidation-bus.js';
 import { EventConsumer } from '../event-consumer.js';
 import { DeliveryStore } from './delivery-store.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { EndpointStore } from './endpoint-store.js';
 import { fanOut } from './fan-out.js';
+import { migrateLegacyWebhooks } from './legacy-webhooks.js';
 import type { SecretBox } from './secret-box.js';
+import { WebhookOwners, type UserLookup } from './webhook-owners.js';
 
 export const WEBHOOK_GROUP = 'webhooks';
 
@@ -22,10 +25,24 @@ export function leaseMsFor(timeoutMs: number): number {
  * The webhook worker of the resizer role: a consumer of the event stream that schedules
  * deliveries (acknowledging events only once scheduled) and a worker that sends due ones.
  */
-export async function startWebhooks(deps: { config: Config; redis: Redis; endpoints: EndpointStore; box: SecretBox; logger: Logger; meter: Meter }): Promise<{ stop(timeoutMs: number): Promise<void> }> {
+export async function startWebhooks(deps: {
+  config: Config;
+  redis: Redis;
+  endpoints: EndpointStore;
+  box: SecretBox;
+  logger: Logger;
+  meter: Meter;
+  /** Endpoint owners as they are now, and the bus that says when they change. */
+  users: UserLookup;
+  /** Storage, for moving an older layout's bookkeeping (its endpoints are restored from it). */
+  store: ObjectStore;
+  bus: InvalidationBus | undefined;
+}): Promise<{ stop(timeoutMs: number): Promise<void> }> {
   const { config, logger } = deps;
   const log = logger.child({ component: 'webhooks' });
-  const deliveries = new DeliveryStore(deps.redis);
+  await migrateLegacyWebhooks({ redis: deps.redis, store: deps.store, shards: config.redisShards, logger: log });
+  const deliveries = new DeliveryStore(deps.redis, config.redisShards);
+  const owners = new WebhookOwners(deps.users, deps.bus);
   const leaseMs = leaseMsFor(config.webhookTimeoutMs);
   const reader = deps.redis.duplicate({ connectionName: 'imgsvc-webhook-reader' });
   reader.on('error', () => undefined); // the main connection already logs Redis trouble
@@ -41,7 +58,7 @@ export async function startWebhooks(deps: { config: Config; redis: Redis; endpoi
   const aborter = new AbortController();
   const consuming = consumer.run(
     async (events) => {
-      const n = await fanOut(events, deps.endpoints, deliveries);
+      const n = await fanOut(events, { endpoints: deps.endpoints, deliveries, owners });
       if (n > 0) log.debug({ events: events.length, scheduled: n }, 'webhook deliveries scheduled');
     },
     aborter.signal,
@@ -52,7 +69,7 @@ export async function startWebhooks(deps: { config: Config; redis: Redis; endpoi
     .createObservableGauge('imgsvc_webhook_deliveries_scheduled', { description: 'Webhook deliveries waiting for their next attempt or being attempted (shared: every worker reports the same)' })
     .addCallback(async (result) => {
       try {
-        result.observe(await deps.redis.zcard(redisKeys.webhookDue));
+        result.observe(await deliveries.scheduledCount());
       } catch {
         // Redis unavailable: report nothing rather than a misleading zero.
       }
@@ -60,12 +77,14 @@ export async function startWebhooks(deps: { config: Config; redis: Redis; endpoi
   const worker = new DeliveryWorker(
     deliveries,
     deps.endpoints,
+    owners,
     deps.box,
     {
       timeoutMs: config.webhookTimeoutMs,
       schedule: { baseMs: config.webhookRetryBaseMs, maxMs: config.webhookRetryMaxMs, windowMs: config.webhookRetryWindowMs },
       allow: config.webhookAllowPrivate,
       concurrency: config.webhookConcurrency,
+      ownerConcurrency: Math.min(config.webhookOwnerConcurrency, config.webhookConcurrency),
       pollMs: config.webhookPollMs,
       leaseMs,
       onAttempt: (outcome) => attempts.add(1, { outcome }),

@@ -23,6 +23,10 @@ describe('resolveAllowed', () => {
     expect(await resolveAllowed('localhost', 'loopback')).toHaveProperty('addresses');
     expect(await resolveAllowed('169.254.169.254', 'private')).toMatchObject({ code: 'webhook_address_forbidden' });
     expect(await resolveAllowed('::ffff:10.0.0.1', 'loopback')).toMatchObject({ code: 'webhook_address_forbidden' });
+    // The IPv6 forms that embed 127.0.0.1 and passed the guard (issue 21.9), and their kin.
+    for (const host of ['[::ffff:0:127.0.0.1]', '::ffff:0:7f00:1', '[2002:7f00:1::]', '2002:7f00:1::', '2001:0:4136:e378:8000:63bf:80ff:fffe', '64:ff9b::7f00:1', '64:ff9b:1::7f00:1']) {
+      expect({ host, r: await resolveAllowed(host, 'none') }).toMatchObject({ host, r: { code: 'webhook_address_forbidden' } });
+    }
     expect(await resolveAllowed('no-such-host.invalid', 'all')).toMatchObject({ code: 'webhook_url_unresolvable' });
   });
 
@@ -49,6 +53,8 @@ describe('sendAttempt', () => {
       expect(await attempt(`http://localhost:${port}/`, 'none')).toMatchObject({ kind: 'error', error: expect.stringMatching(/loopback/) });
       expect(await attempt(`http://127.0.0.1:${port}/`, 'none')).toMatchObject({ kind: 'error', error: expect.stringMatching(/loopback/) });
       expect(await attempt(`http://[::ffff:127.0.0.1]:${port}/`, 'none')).toMatchObject({ kind: 'error' });
+      expect(await attempt(`http://[::ffff:0:127.0.0.1]:${port}/`, 'none')).toMatchObject({ kind: 'error', error: expect.stringMatching(/loopback/) });
+      expect(await attempt(`http://[2002:7f00:1::]:${port}/`, 'none')).toMatchObject({ kind: 'error', error: expect.stringMatching(/loopback/) });
       expect(hits).toBe(0);
       expect(await attempt(`http://127.0.0.1:${port}/`, 'loopback')).toEqual({ kind: 'status', status: 200 });
       expect(hits).toBe(1);

@@ -38,7 +38,9 @@ function refused(host: string, address: string, level: WebhookAllowLevel): UrlPr
 }
 
 /** Resolves a host (or takes the literal) and returns every address, or why it cannot be used. */
-export async function resolveAllowed(host: string, level: WebhookAllowLevel): Promise<{ addresses: { address: string; family: number }[] } | UrlProblem> {
+export async function resolveAllowed(hostOrLiteral: string, level: WebhookAllowLevel): Promise<{ addresses: { address: string; family: number }[] } | UrlProblem> {
+  // A bracketed IPv6 literal is still a literal, never a name to resolve.
+  const host = hostOrLiteral.replace(/^\[(.*)\]$/, '$1');
   let addresses: { address: string; family: number }[];
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
   else {

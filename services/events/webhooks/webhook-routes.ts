@@ -1,17 +1,17 @@
-import { Router, type Request, type Response } from 'express';
-import { assertScope } from '../../access/authenticate-request.js';
-import { mayManageWebhook, webhookScopeFor } from '../../access/webhook-access.js';
-import { isAdmin } from '../../accounts/principal.js';
+import { Router } from 'express';
+import { route } from '../../access/api-route.js';
+import { check, ownerFilter } from '../../access/permissions.js';
+import { webhookScopeFor } from '../../access/webhook-access.js';
 import { badRequest, conflict, notFound } from '../../core/errors.js';
 import { isImageId, newImageId } from '../../core/ids.js';
 import type { WebhookAllowLevel } from '../../core/webhook-settings.js';
-import { parseBody } from '../../http/parse-body.js';
+import type { Principal } from '../../accounts/principal.js';
 import { ROTATION_OVERLAP_MS, publicEndpoint, type WebhookEndpoint } from './endpoint.js';
 import type { EndpointStore } from './endpoint-store.js';
 import type { SecretBox } from './secret-box.js';
 import { newWebhookSecret } from './signature.js';
 import { assertWebhookUrl } from './url-guard.js';
-import { webhookOperations } from './webhook-operations.js';
+import { webhookOperations as ops } from './webhook-operations.js';
 
 /** Endpoints one user may register; an admin's listing shows every endpoint. */
 export const MAX_WEBHOOKS_PER_OWNER = 50;
@@ -23,23 +23,19 @@ export interface WebhookRouteDeps {
 }
 
 /** Looks an endpoint up for the caller: another user's is as unknown as a missing id. */
-export async function endpointFor(deps: WebhookRouteDeps, req: Request, res: Response): Promise<WebhookEndpoint> {
-  const id = String(req.params.id);
+export async function endpointFor(deps: WebhookRouteDeps, p: Principal, id: string): Promise<WebhookEndpoint> {
   const missing = () => notFound('webhook_not_found', `no webhook endpoint with id ${id}`);
   if (!isImageId(id)) throw missing();
   const endpoint = await deps.endpoints.get(id);
-  if (!endpoint || !mayManageWebhook(res.locals.principal, endpoint)) throw missing();
+  if (!endpoint || check('webhook.manage', p, { endpoint }) !== 'allow') throw missing();
   return endpoint;
 }
 
-/** `/v1/webhooks`: register, list, read, change, delete endpoints and rotate their secrets. */
+/** Webhook endpoints: register, list, read, change, delete them and rotate their secrets. */
 export function webhookRoutes(deps: WebhookRouteDeps): Router {
   const router = Router();
 
-  router.post('/v1/webhooks', async (req, res) => {
-    const p = res.locals.principal;
-    assertScope(p, 'images:write');
-    const body = parseBody(webhookOperations.create.body, req.body);
+  route(router, ops.create, async ({ res, principal: p, body }) => {
     await assertWebhookUrl(body.url, deps.allow);
     if ((await deps.endpoints.countOf(p.userId)) >= MAX_WEBHOOKS_PER_OWNER) {
       throw conflict('too_many_webhooks', `expected at most ${MAX_WEBHOOKS_PER_OWNER} webhook endpoints per user; delete one first`);
@@ -67,22 +63,17 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
     res.status(201).setHeader('Cache-Control', 'no-store').json({ ...publicEndpoint(endpoint), secret });
   });
 
-  router.get('/v1/webhooks', async (_req, res) => {
-    const p = res.locals.principal;
-    assertScope(p, 'images:read');
-    const items = await deps.endpoints.list(isAdmin(p) ? undefined : p.userId);
+  route(router, ops.list, async ({ res, principal: p }) => {
+    const items = await deps.endpoints.list(ownerFilter('webhooks.list', p));
     res.setHeader('Cache-Control', 'no-store').json({ items: items.map((e) => publicEndpoint(e)) });
   });
 
-  router.get('/v1/webhooks/:id', async (req, res) => {
-    assertScope(res.locals.principal, 'images:read');
-    res.setHeader('Cache-Control', 'no-store').json(publicEndpoint(await endpointFor(deps, req, res)));
+  route(router, ops.get, async ({ res, principal: p, params }) => {
+    res.setHeader('Cache-Control', 'no-store').json(publicEndpoint(await endpointFor(deps, p, params.id)));
   });
 
-  router.patch('/v1/webhooks/:id', async (req, res) => {
-    assertScope(res.locals.principal, 'images:write');
-    const found = await endpointFor(deps, req, res);
-    const body = parseBody(webhookOperations.patch.body, req.body);
+  route(router, ops.patch, async ({ res, principal: p, params, body }) => {
+    const found = await endpointFor(deps, p, params.id);
     if (body.url !== undefined) await assertWebhookUrl(body.url, deps.allow);
     const current = (await deps.endpoints.read(found.id)) ?? found;
     const now = new Date().toISOString();
@@ -96,17 +87,15 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
     res.setHeader('Cache-Control', 'no-store').json(publicEndpoint(next));
   });
 
-  router.delete('/v1/webhooks/:id', async (req, res) => {
-    assertScope(res.locals.principal, 'images:write');
-    const endpoint = await endpointFor(deps, req, res);
+  route(router, ops.remove, async ({ res, principal: p, params }) => {
+    const endpoint = await endpointFor(deps, p, params.id);
     await deps.endpoints.remove(endpoint);
     res.locals.log.info({ webhookId: endpoint.id }, 'webhook endpoint deleted');
     res.status(204).end();
   });
 
-  router.post('/v1/webhooks/:id/rotate-secret', async (req, res) => {
-    assertScope(res.locals.principal, 'images:write');
-    const found = await endpointFor(deps, req, res);
+  route(router, ops.rotateSecret, async ({ req, res, principal: p, params }) => {
+    const found = await endpointFor(deps, p, params.id);
     if (req.body !== undefined && Object.keys(req.body as object).length > 0) throw badRequest('invalid_body', 'expected no body');
     const current = (await deps.endpoints.read(found.id)) ?? found;
     const now = Date.now();

@@ -27,8 +27,8 @@ function commonErrors(auth: Auth, hasParams: boolean): Record<number, string> {
 
 const SECURITY: Record<Auth, Json[]> = {
   none: [],
-  optional: [{}, { apiKey: [] }],
-  key: [{ apiKey: [] }],
+  optional: [{}, { apiKey: [] }, { session: [] }],
+  key: [{ apiKey: [] }, { session: [] }],
   image: [{}, { apiKey: [] }, { signedUrl: [] }],
 };
 
@@ -135,6 +135,12 @@ export function buildDocument(operations: readonly ApiOperation[], info: Documen
       schemas: conv.components,
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'imgsvc_<keyId>_<secret>', description: 'An API key: `Authorization: Bearer imgsvc_…` (made with `imgsvc keys create` or POST /v1/keys).' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'imgsvc_session',
+          description: 'A person signed in with POST /v1/session. Writes also need the session\'s `X-CSRF-Token` header and a same-origin request (see docs/web-api.md).',
+        },
         signedUrl: {
           type: 'apiKey',
           in: 'query',

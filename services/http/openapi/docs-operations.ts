@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorResponse } from './common-schemas.js';
 import { defineOperations } from './operation.js';
-import { DOCS_ASSETS } from './docs-routes.js';
+import { DOCS_ASSETS } from './docs-assets.js';
 
 export const docsOperations = defineOperations({
   openapi: {

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Router } from 'express';
 import { notFound } from '../../core/errors.js';
+import { DIST_FILES } from './docs-assets.js';
+import { docsOperations as ops } from './docs-operations.js';
+import { openRoute } from './register-route.js';
 
 /** Our own start script: the page needs no inline script, and the document comes from this server. */
 const INIT_JS = `window.addEventListener('load', function () {
@@ -27,14 +30,6 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-/** The files of swagger-ui-dist the page loads, served from node_modules: nothing comes from a CDN. */
-const DIST_FILES: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
-export const DOCS_ASSETS = [...Object.keys(DIST_FILES), 'init.js'];
-
 function distDir(): string {
   return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
@@ -54,13 +49,15 @@ export function docsRoutes(document: Record<string, unknown>): Router {
     return loaded;
   };
 
-  router.get('/openapi.json', (_req, res) => {
+  openRoute(router, ops.openapi, ({ res }) => {
     res.setHeader('Cache-Control', 'public, max-age=300').type('application/json').send(json);
   });
-  router.get('/docs', (_req, res) => {
+  openRoute(router, ops.page, ({ res }) => {
     res.setHeader('Cache-Control', 'public, max-age=300').type('text/html; charset=utf-8').send(PAGE);
   });
-  router.get('/docs/:asset', (req, res) => {
+  // By hand from its operation: the document lists the assets as an enum, but an unknown one is a
+  // missing file (404), not a malformed request (route() would answer 400).
+  router[ops.asset.method](ops.asset.path, (req, res) => {
     const found = asset(String(req.params.asset));
     if (!found) throw notFound('not_found', `no documentation asset ${JSON.stringify(req.params.asset)}`);
     res.setHeader('Cache-Control', 'public, max-age=86400').setHeader('X-Content-Type-Options', 'nosniff').type(found.type).send(found.body);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-export type HttpMethod = 'get' | 'put' | 'post' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'head' | 'put' | 'post' | 'patch' | 'delete';
 
 /**
  * Who may call an operation: `none` (probes, docs), `optional` (anonymous callers see public

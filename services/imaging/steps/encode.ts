@@ -1,5 +1,6 @@
 import type { Sharp } from 'sharp';
 import type { VariantSpec } from '../../core/variant-spec.js';
+import { opened, type PipeStep } from '../pipe-step.js';
 
 /**
  * The one place that says how each output format is encoded, shared by eager variants and
@@ -10,7 +11,7 @@ export function encodeAs(pipeline: Sharp, spec: VariantSpec): Sharp {
   switch (spec.format) {
     case 'jpeg':
       // libjpeg-turbo with optimised Huffman tables, not mozjpeg: at equal SSIM mozjpeg's bytes
-      // are within ±2.3% of these for 8.7x the encode CPU (npm run bench:encoders, README "Quality").
+      // are within ±2.3% of these for 8.7x the encode CPU (npm run bench:encoders, BENCHMARKS.md "Quality").
       return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: spec.quality, optimiseCoding: true });
     case 'png':
       return pipeline.png({ compressionLevel: 9, adaptiveFiltering: true });
@@ -23,3 +24,12 @@ export function encodeAs(pipeline: Sharp, spec: VariantSpec): Sharp {
       return pipeline.gif({ effort: 7 });
   }
 }
+
+/** Step 5: the spec's format and quality. */
+export const encode: PipeStep = {
+  name: 'encode',
+  apply: (pipe, { spec }) => {
+    const p = opened(pipe, 'encode');
+    return { ...p, image: encodeAs(p.image, spec) };
+  },
+};
