@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageTerms, MAX_TOKEN_LENGTH, MAX_TOKENS_PER_IMAGE, tokenize } from './fold-tokens.js';
+import { foldText, imageTerms, MAX_TOKEN_LENGTH, MAX_TOKENS_PER_IMAGE, tokenize } from './fold-tokens.js';
 
 describe('tokenize', () => {
   it.each([
@@ -40,5 +40,28 @@ describe('imageTerms', () => {
     const terms = imageTerms({ title: 'first', tags: ['tagged'], description });
     expect(terms.tokens).toHaveLength(MAX_TOKENS_PER_IMAGE);
     expect(terms.tokens.slice(0, 2)).toEqual(['first', 'tagged']);
+  });
+});
+
+describe('foldText', () => {
+  // The full folding, spelled out: the ASCII fast path must agree with it on every ASCII text.
+  const fullFold = (text: string) =>
+    text.normalize('NFKD').replace(/\p{Mn}/gu, '').toLocaleUpperCase('und').toLocaleLowerCase('und').normalize('NFKD').replace(/\p{Mn}/gu, '').normalize('NFC');
+
+  it('folds ASCII exactly as the full folding does', () => {
+    const every = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)).join('');
+    expect(foldText(every)).toBe(fullFold(every));
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let n = 0; n < 500; n++) {
+      const text = Array.from({ length: next() % 40 }, () => String.fromCharCode(next() % 128)).join('');
+      expect(foldText(text)).toBe(fullFold(text));
+    }
+  });
+
+  it('still folds what is not ASCII', () => {
+    expect(foldText('Ｆｉﬁ Straße Café ΣΑΣ')).toBe(fullFold('Ｆｉﬁ Straße Café ΣΑΣ'));
+    expect(foldText('Café')).toBe('cafe');
+    expect(foldText('Straße')).toBe('strasse');
   });
 });

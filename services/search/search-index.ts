@@ -11,6 +11,7 @@ import { imageTerms } from './fold-tokens.js';
 import { APPLY_DOC, tagTerm } from './index-ops.js';
 import { mergeShardAnswers, parseShardReply, type ShardAnswer } from './merge-shards.js';
 import { matchesTerms, type SearchTerms } from './parse-query.js';
+import { pipelineBySlot } from '../redis/slot-pipeline.js';
 import { QUERY_SHARD } from './scripts/query-shard.js';
 import { searchBase, searchKeys, searchShardCount } from './search-keys.js';
 import { visibilityPlan, type VisibilityPlan } from './search-scopes.js';
@@ -76,7 +77,7 @@ export class SearchIndex {
       // The newest matches spread over the shards: the first round asks each for about its share
       // (twice over, plus two); a shard that had more says so with its floor, and a later round asks for all.
       const share = round === 0 ? Math.min(need, Math.ceil((2 * need) / live.length) + 2) : need;
-      const answers = await Promise.all(live.map((s) => this.queryShard(s, q, plan, filter, after, share)));
+      const answers = await this.queryShards(live, q, plan, filter, after, share);
       const merged = mergeShardAnswers(answers);
       prefixLimited ||= merged.prefixLimited;
       // A shard is done once it is exhausted and everything it answered was taken in this round.
@@ -95,19 +96,26 @@ export class SearchIndex {
     return { items: page, nextAfter, prefixLimited };
   }
 
-  private async queryShard(shard: number, q: SearchRequest, plan: VisibilityPlan, filter: OwnerFilter, after: string | undefined, need: number): Promise<ShardAnswer> {
+  /** Each live shard's answer, in the order of `shards`: one script per shard, sent as one pipeline per node. */
+  private async queryShards(shards: number[], q: SearchRequest, plan: VisibilityPlan, filter: OwnerFilter, after: string | undefined, need: number): Promise<ShardAnswer[]> {
     const terms = [...q.terms.exact, ...(q.tag !== undefined ? [tagTerm(q.tag)] : [])];
     const prefix = q.terms.prefix ?? '';
     const drivers = plan.owners.length <= MAX_DRIVER_OWNERS ? [plan.owners.length, ...plan.owners] : [];
-    const keys = [searchKeys.state(shard), searchKeys.docs(shard), searchKeys.late(shard), searchKeys.vocabBuckets(shard), searchKeys.public(shard)];
-    const args = [
-      searchBase(shard), after ?? '', need, this.bounds.shardBudget, filter.bits, filter.bytes,
+    const shared = [
+      after ?? '', need, this.bounds.shardBudget, filter.bits, filter.bytes,
       plan.onlyOwner !== undefined ? ownerHash(plan.onlyOwner) : '', plan.onlyOwner ?? '',
       prefix, [...prefix].length >= 3 ? vocabBucket(prefix) : '', PREFIX_EXPANSION,
       terms.length, ...terms, ...drivers,
     ];
-    const reply = await (this.redis as unknown as ShardCaller).imgsvcSearchShard(keys.length, ...keys, ...args);
-    return parseShardReply(reply);
+    const replies = await pipelineBySlot<unknown>(this.redis, shards.map(searchKeys.state), (p, stateKey, i) => {
+      const shard = shards[i]!;
+      const keys = [stateKey, searchKeys.docs(shard), searchKeys.late(shard), searchKeys.vocabBuckets(shard), searchKeys.public(shard)];
+      (p as unknown as ShardCaller).imgsvcSearchShard(keys.length, ...keys, searchBase(shard), ...shared);
+    });
+    return replies.map(([err, reply]) => {
+      if (err) throw err;
+      return parseShardReply(reply);
+    });
   }
 
   /** The candidate as it is now: visible to the caller, of the owner and tag asked for, with every term. */

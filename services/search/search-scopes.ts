@@ -30,6 +30,10 @@ export function visibilityPlan(p: Principal, ownerId: string | undefined, grants
     check('image.view', p, { image: privateOf(owner), granted: needsGrant(p, privateOf(owner)) && granted, signed: false }) === 'allow';
   if (ownerId !== undefined) return { owners: mayViewPrivate(ownerId, grants.ownerGranted) ? [ownerId] : [], onlyOwner: ownerId };
   if (p.kind !== 'user') return { owners: [] };
-  const owners = new Set([p.userId, ...grants.grantingOwners]);
-  return { owners: [...owners].filter((o) => mayViewPrivate(o, o !== p.userId)) };
+  // The decision for another owner's private image depends on that owner only through the
+  // grant, so it is asked once for all of them, not once per granting owner (2,000 for a broad caller).
+  const others = grants.grantingOwners.filter((o) => o !== p.userId);
+  const own = mayViewPrivate(p.userId, false) ? [p.userId] : [];
+  if (others.length === 0 || !mayViewPrivate(others[0]!, true)) return { owners: own };
+  return { owners: [...own, ...new Set(others)] };
 }
