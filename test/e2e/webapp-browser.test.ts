@@ -7,6 +7,8 @@ import { api, createUser, type TestUser } from '../helpers/accounts.js';
 import { DESKTOP, launchChromium, PHONE, seriousA11yViolations, until } from '../helpers/browser.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { ROOT } from '../helpers/repo-root.js';
+import { redisKeys, shardOf } from '../../services/redis/keys.js';
+import { RESIZE_GROUP } from '../../services/resizer/job-queue.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 /**
@@ -64,21 +66,42 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
   expect(violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
+/** The owner signed in on a phone (the desktop session's cookies), made once: a test that needs it does not depend on an earlier one having passed. */
+async function ownerOnPhone(): Promise<BrowserContext> {
+  contexts.phone ??= await browser.newContext({ ...PHONE, storageState: await contexts.owner.storageState() });
+  return contexts.phone;
+}
+
 async function allReady(ids: string[]): Promise<void> {
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const states = await Promise.all(ids.map(async (id) => String((await api(t.url, 'GET', `/v1/images/${id}`, alice.key)).body.status)));
-    if (states.every((s) => s === 'ready')) return;
-    if (Date.now() > deadline) throw new Error(`images not ready: ${states.join(', ')}`);
+    const records = await Promise.all(ids.map(async (id) => (await api(t.url, 'GET', `/v1/images/${id}`, alice.key)).body));
+    if (records.every((r) => r.status === 'ready')) return;
+    if (Date.now() > deadline) throw new Error(`images not ready: ${JSON.stringify(records.map((r) => ({ id: r.id, status: r.status, error: r.error })))}; resize jobs: ${await resizeJobs(ids)}`);
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+/** Where each image's resize job is (pending with whom, idle how long, delivered how often): what a timeout needs to be told apart. */
+async function resizeJobs(ids: string[]): Promise<string> {
+  const redis = t.redis.client;
+  const out: string[] = [];
+  for (const id of ids) {
+    const shard = shardOf(id);
+    const jobId = await redis.hget(redisKeys.resizeLive(shard), id);
+    const pending = jobId ? ((await redis.xpending(redisKeys.resizeStream(shard), RESIZE_GROUP, jobId, jobId, 1)) as unknown[]) : [];
+    out.push(`${id}: job ${jobId ?? 'none'} ${JSON.stringify(pending)}`);
+  }
+  return out.join('; ');
 }
 
 /** Loads the owner's grid in `page`, waits for every thumbnail, and returns the /i/ responses with their sizes. */
 async function gridImages(page: Page, count: number): Promise<{ url: string; bytes: number; cache: string | null }[]> {
   const seen: Promise<{ url: string; bytes: number; cache: string | null }>[] = [];
   const onResponse = (r: Response) => {
-    if (new URL(r.url()).pathname.startsWith('/i/')) seen.push(r.body().then((b) => ({ url: r.url(), bytes: b.length, cache: r.headers()['x-imgsvc-cache'] ?? null })));
+    if (!new URL(r.url()).pathname.startsWith('/i/')) return;
+    // A body no longer available (the page went on) counts as an unmeasured response: NaN fails the size check by name, never as an unhandled rejection.
+    seen.push(r.body().then((b) => ({ url: r.url(), bytes: b.length, cache: r.headers()['x-imgsvc-cache'] ?? null }), () => ({ url: r.url(), bytes: Number.NaN, cache: null })));
   };
   await page.goto('about:blank');
   page.on('response', onResponse);
@@ -90,7 +113,14 @@ async function gridImages(page: Page, count: number): Promise<{ url: string; byt
 }
 
 beforeAll(async () => {
-  t = await startTestService({ IMGSVC_RATE_LIMIT_PER_KEY: 'off', IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off', IMGSVC_COMMENT_RATE: 'off' });
+  t = await startTestService({
+    IMGSVC_RATE_LIMIT_PER_KEY: 'off',
+    IMGSVC_RATE_LIMIT_PER_ADDRESS: 'off',
+    IMGSVC_COMMENT_RATE: 'off',
+    // A delivery that fails on a loaded machine is retried after this, within the test's wait, not after the 2-minute default
+    // (one CI run beside a CPU hog left an image processing for over 2 minutes).
+    IMGSVC_RESIZE_VISIBILITY_TIMEOUT_MS: '20000',
+  });
   browser = await launchChromium('the web app browser test');
   alice = await createUser(t.url, t.adminKey, 'alice', { displayName: 'Alice' });
   bob = await createUser(t.url, t.adminKey, 'bob', { displayName: 'Bob' });
@@ -200,8 +230,7 @@ describe('the web app', () => {
     await pages.owner.getByLabel('Sort by').selectOption('taken');
     await until(pages.owner, `[...document.querySelectorAll('.grid a.cell')].map(a => a.href).join() === ${JSON.stringify(byTaken.join())}`, 15_000);
 
-    contexts.phone = await browser.newContext({ ...PHONE, storageState: await contexts.owner.storageState() });
-    const phone = watch(await contexts.phone.newPage());
+    const phone = watch(await (await ownerOnPhone()).newPage());
     const onPhone = await gridImages(phone, PHOTOS.length);
     for (const r of onPhone) expect(r.bytes, r.url).toBeLessThanOrEqual(GRID_IMAGE_MAX_BYTES);
     // 50 CSS px at 2.625x is 131 device px: the 160 px rung, not the 50 px one and not a display size.
@@ -230,7 +259,7 @@ describe('the web app', () => {
     await owner.waitForURL((u) => !u.pathname.endsWith(id));
     expect(await owner.getByTestId('full-resolution').count()).toBe(0);
 
-    const phone = watch(await contexts.phone.newPage());
+    const phone = watch(await (await ownerOnPhone()).newPage());
     await phone.goto(`${t.url}/app/photos/${id}`);
     await until(phone, SHOWN);
     await phone.screenshot({ path: join(SHOTS, 'photo-phone.png') });
