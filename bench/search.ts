@@ -200,6 +200,13 @@ try {
     const grants = new ViewerGrants(redis, store, undefined);
     const index = new ImageIndex(redis);
     const searcher = new SearchIndex(redis, index, new ImageGuard((id) => index.get(id), grants), grants);
+    // What each query did, for the tail: rounds over the shards, records read for the re-check.
+    const work = { rounds: 0, records: 0 };
+    const probe = searcher as unknown as { queryShards: (...a: unknown[]) => Promise<unknown> };
+    const queryShards = probe.queryShards.bind(searcher);
+    probe.queryShards = (...a) => ((work.rounds++), queryShards(...a));
+    const getMany = index.getMany.bind(index);
+    index.getMany = (ids, o) => ((work.records += ids.length), getMany(ids, o));
 
     random = generator(0xbeef);
     const wordsOf = (i: number) => {
@@ -226,6 +233,7 @@ try {
         const times: number[] = [];
         // CPU of this process per query: what a query costs here when it is not waiting for a core.
         const cpu: number[] = [];
+        const did: { ms: number; rounds: number; records: number }[] = [];
         let hits = 0;
         const cpu0 = await redisCpu();
         const deadline = performance.now() + SECONDS * 1000;
@@ -233,9 +241,11 @@ try {
           const terms = parseQuery(make());
           const t = performance.now();
           const c = process.cpuUsage();
+          work.rounds = work.records = 0;
           const page = await searcher.search(user(caller), { terms, limit: 20 });
           const used = process.cpuUsage(c);
           times.push(performance.now() - t);
+          did.push({ ms: performance.now() - t, ...work });
           cpu.push((used.user + used.system) / 1000);
           hits += page.items.length;
         }
@@ -248,6 +258,12 @@ try {
           `  ${kind.padEnd(12)} p50 ${pct(times, 0.5).toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  (${times.length} queries, ${(hits / times.length).toFixed(1)} results per page of 20; ` +
             `CPU per query: this process p50 ${pct(cpu, 0.5).toFixed(2)} ms p99 ${pct(cpu, 0.99).toFixed(2)} ms, Redis ${redisMs.toFixed(2)} ms on average)` +
             `; today's index at 200k: p99 ${today} ms (${(today / p99).toFixed(1)}× this p99)`,
+        );
+        const tail = did.sort((a, b) => b.ms - a.ms).slice(0, Math.max(1, Math.ceil(did.length / 100)));
+        const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+        console.log(
+          `               rounds over the shards: mean ${mean(did.map((d) => d.rounds)).toFixed(2)}, slowest 1% ${mean(tail.map((d) => d.rounds)).toFixed(2)}; ` +
+            `records re-checked: mean ${mean(did.map((d) => d.records)).toFixed(1)}, slowest 1% ${mean(tail.map((d) => d.records)).toFixed(1)}`,
         );
       }
     }
