@@ -101,10 +101,14 @@ export class EventConsumer {
 
   /** Polls until `signal` aborts; a failing round is retried after a pause (the entries stay pending). */
   async run(handle: (events: ImgsvcEvent[]) => Promise<void>, signal: AbortSignal, onError: (err: unknown) => void): Promise<void> {
+    // A stop does not wait on the round in flight: a read on a reader the stop disconnected can
+    // stay unanswered (seen on a Cluster, where it held the shutdown for its whole bound). What
+    // the round had not acknowledged stays pending and is handed out again.
+    const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     while (!signal.aborted) {
       try {
-        await this.ensureGroup();
-        while (!signal.aborted) await this.poll(handle);
+        await Promise.race([this.ensureGroup(), stopped]);
+        while (!signal.aborted) await Promise.race([this.poll(handle), stopped]);
       } catch (err) {
         // The failed batch (and whatever a lost connection delivered) is pending under this name.
         for (const shard of this.shards) this.mayOwn.add(shard);
