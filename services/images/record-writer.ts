@@ -39,8 +39,13 @@ export class RecordWriter {
       const current = stored !== undefined && stored.revision > indexed.revision ? stored : indexed;
       const changed = { ...change(current), revision: current.revision + 1 };
       await writeManifest(this.store, changed);
+      // A manifest ahead of the index is a change whose Redis step (and so its events) never
+      // ran: a pod killed between the two writes, or a failover that lost it. It stands, so it
+      // is reported now, under its own revision, before this change's; several lost revisions
+      // are reported as the one difference they add up to. Its actor is not known.
+      const adopted = current === indexed ? [] : recordEvents(indexed, current);
       // The index is diffed against what it holds (its listings, search terms and trash entry).
-      await this.index.update(changed, indexed, recordEvents(current, changed, actorId));
+      await this.index.update(changed, indexed, [...adopted, ...recordEvents(current, changed, actorId)]);
       return changed;
     });
     await this.bus?.publish('image', id);
