@@ -58,17 +58,28 @@ function slowReads(inner: ObjectStore, delayMs: number): ObjectStore {
   });
 }
 
+/** The real filesystem store, whose first `failures` reads fail: a storage hiccup. */
+function flakyReads(inner: ObjectStore, failures: number): ObjectStore {
+  let left = failures;
+  return Object.assign(Object.create(inner) as ObjectStore, {
+    getBuffer: async (key: string) => {
+      if (left-- > 0) throw new Error('simulated storage hiccup (ECONNRESET)');
+      return inner.getBuffer(key);
+    },
+  });
+}
+
 async function metricsText(): Promise<string> {
   return (await fetch(`http://127.0.0.1:${(scrape.address() as AddressInfo).port}/metrics`)).text();
 }
 
-async function seedImage(index: ImageIndex): Promise<ImageRecord> {
+async function seedImage(index: ImageIndex, ownerId = 'test-owner'): Promise<ImageRecord> {
   const bytes = await readFile(corpusPath('photos/tower_progressive.jpg'));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   await store.put(originalKey(sha256), bytes);
   const now = new Date().toISOString();
   const record: ImageRecord = {
-    id: newImageIdInShard(dedupShard(dedupKey({ ownerId: 'test-owner', sha256 })), shardCount()), ownerId: 'test-owner', visibility: 'public', sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
+    id: newImageIdInShard(dedupShard(dedupKey({ ownerId, sha256 })), shardCount()), ownerId, visibility: 'public', sha256, format: 'jpeg', width: 512, height: 512, bytes: bytes.length, orientation: 1,
     hasAlpha: false, frames: 1, status: 'processing', createdAt: now, updatedAt: now, variants: [], meta: { tags: [] }, revision: 0,
   };
   await index.createAndEnqueue(record);
@@ -103,5 +114,55 @@ describe('ResizeWorker', () => {
     } finally {
       await worker.stop(1_000);
     }
+  });
+
+  it('retries a delivery that failed on a passing fault after seconds, not after the visibility timeout', async () => {
+    const index = new ImageIndex(r.client);
+    const queue = new JobQueue(r.client);
+    const metrics = createResizeMetrics(telemetry.meter, queue);
+    const before = await metricsText();
+    const count = (text: string, outcome: string) => Number(new RegExp(`imgsvc_resize_jobs_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const record = await seedImage(index, 'hiccup-owner');
+    const worker = new ResizeWorker(
+      queue,
+      r.client.duplicate(),
+      { queue, index, writer: new RecordWriter(r.client, index, store, undefined), store: flakyReads(store, 1), presets, limits: { maxPixels: 1e8, timeoutSeconds: 30 }, budget: new MemoryBudget(2 ** 30), maxDeliveries: 5, logger },
+      metrics,
+      { concurrency: 1, visibilityTimeoutMs: 120_000, jobTimeoutSeconds: 30, blockMs: 100, quickRetryMs: 200 },
+      logger,
+    );
+    const started = Date.now();
+    await worker.start();
+    try {
+      await vi.waitFor(async () => expect((await index.get(record.id))?.status).toBe('ready'), { timeout: 20_000, interval: 50 });
+      expect(Date.now() - started, 'ready long before the 120 s visibility timeout').toBeLessThan(20_000);
+      const after = await metricsText();
+      expect(count(after, 'failed') - count(before, 'failed')).toBe(1);
+      expect(count(after, 'succeeded') - count(before, 'succeeded')).toBe(1);
+    } finally {
+      await worker.stop(1_000);
+    }
+  });
+
+  it('stops without waiting out the pause before an in-place retry', async () => {
+    const index = new ImageIndex(r.client);
+    const queue = new JobQueue(r.client);
+    const metrics = createResizeMetrics(telemetry.meter, queue);
+    const record = await seedImage(index, 'stopping-owner');
+    const worker = new ResizeWorker(
+      queue,
+      r.client.duplicate(),
+      { queue, index, writer: new RecordWriter(r.client, index, store, undefined), store: flakyReads(store, 1), presets, limits: { maxPixels: 1e8, timeoutSeconds: 30 }, budget: new MemoryBudget(2 ** 30), maxDeliveries: 5, logger },
+      metrics,
+      { concurrency: 1, visibilityTimeoutMs: 120_000, jobTimeoutSeconds: 30, blockMs: 100, quickRetryMs: 30_000 },
+      logger,
+    );
+    await worker.start();
+    await vi.waitFor(() => expect(worker.activeJobs).toBe(1), { timeout: 10_000, interval: 20 });
+    await new Promise((res) => setTimeout(res, 300));
+    const stopping = Date.now();
+    await worker.stop(10_000);
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    expect((await index.get(record.id))?.status, 'left pending for another resizer').toBe('processing');
   });
 });

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { handleJob, type JobDeps, type JobOutcome } from './handle-job.js';
@@ -17,7 +18,12 @@ export interface WorkerOptions {
   heartbeatTtlMs?: number;
   /** Consecutive failed reads after which the consumer reports itself unable to work (readiness, metrics). */
   unhealthyAfterFailures?: number;
+  /** Wait before a delivery that failed transiently is tried once more in place (0: never). */
+  quickRetryMs?: number;
 }
+
+/** A passing fault (a storage read that failed, a Redis write that timed out) costs seconds, not the visibility timeout. */
+const QUICK_RETRY_MS = 2_000;
 
 export interface ConsumerHealth {
   ok: boolean;
@@ -40,6 +46,8 @@ export class ResizeWorker {
   private slotFreed: (() => void) | undefined;
   private consecutiveFailures = 0;
   private lastError: string | undefined;
+  /** Cuts short the waits before quick retries when the worker stops. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly queue: JobQueue,
@@ -81,6 +89,7 @@ export class ResizeWorker {
   /** Stop taking jobs; wait up to `timeoutMs` for running ones, then abort them (they stay pending). */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     clearInterval(this.reclaimTimer);
     clearInterval(this.reapTimer);
     this.slotFreed?.();
@@ -191,20 +200,16 @@ export class ResizeWorker {
   private run(job: ResizeJob): void {
     if (this.running.has(job.messageId)) return;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort('timeout'), this.options.jobTimeoutSeconds * 1000);
-    const started = process.hrtime.bigint();
-    this.metrics.jobs.add(1, { outcome: 'started' });
-    const promise = handleJob(job, this.deps, abort.signal)
-      .catch((err: unknown): JobOutcome => {
-        this.logger.error({ err, jobId: job.messageId }, 'resize job crashed; it will be retried');
-        return 'failed';
-      })
-      .then((outcome) => {
-        this.metrics.jobs.add(1, { outcome });
-        this.metrics.jobDuration.record(Number(process.hrtime.bigint() - started) / 1e9, { outcome });
+    const deliveredAt = Date.now();
+    const promise = this.attempt(job, abort.signal)
+      .then(async (outcome) => {
+        if (outcome !== 'failed' || !this.mayRetryInPlace(deliveredAt)) return;
+        // Still this delivery (the job stays pending under this consumer), so the delivery count
+        // and the dead-letter limit are those of the visibility-timeout retries.
+        this.logger.info({ jobId: job.messageId, imageId: job.imageId }, 'retrying a failed resize job in place');
+        if (await pause(this.quickRetryMs, this.stopped.signal)) await this.attempt(job, abort.signal);
       })
       .finally(() => {
-        clearTimeout(timer);
         this.running.delete(job.messageId);
         const wake = this.slotFreed;
         this.slotFreed = undefined;
@@ -212,6 +217,41 @@ export class ResizeWorker {
       });
     this.running.set(job.messageId, { promise, abort });
   }
+
+  private get quickRetryMs(): number {
+    return this.options.quickRetryMs ?? QUICK_RETRY_MS;
+  }
+
+  /** Only well inside the visibility timeout, so no other resizer has reclaimed the job meanwhile. */
+  private mayRetryInPlace(deliveredAt: number): boolean {
+    if (this.stopping || this.quickRetryMs <= 0) return false;
+    return Date.now() - deliveredAt + this.quickRetryMs < this.options.visibilityTimeoutMs / 2;
+  }
+
+  /** One run of the job within its time limit (stopped early by `shutdown`), counted in the metrics whatever its outcome. */
+  private async attempt(job: ResizeJob, shutdown: AbortSignal): Promise<JobOutcome> {
+    const started = process.hrtime.bigint();
+    this.metrics.jobs.add(1, { outcome: 'started' });
+    const limit = new AbortController();
+    const timer = setTimeout(() => limit.abort('timeout'), this.options.jobTimeoutSeconds * 1000);
+    const outcome = await handleJob(job, this.deps, AbortSignal.any([shutdown, limit.signal]))
+      .catch((err: unknown): JobOutcome => {
+        this.logger.error({ err, jobId: job.messageId }, 'resize job crashed; it will be retried');
+        return 'failed';
+      })
+      .finally(() => clearTimeout(timer));
+    this.metrics.jobs.add(1, { outcome });
+    this.metrics.jobDuration.record(Number(process.hrtime.bigint() - started) / 1e9, { outcome });
+    return outcome;
+  }
+}
+
+/** True after `ms`, or false as soon as `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return sleep(ms, undefined, { signal }).then(
+    () => true,
+    () => false,
+  );
 }
 
 function isNoGroup(err: unknown): boolean {
