@@ -99,14 +99,14 @@ describe('jobs of dead consumers', () => {
     await queue.ensureGroup();
     const record = await seedImage(index);
     // A consumer that took the job and died (it never heartbeats again).
-    await queue.heartbeat('ghost', 500);
+    await queue.consumers.heartbeat('ghost', 500);
     expect(await queue.read(r.client, 'ghost', 1, 10)).toHaveLength(1);
 
     const started = Date.now();
     await startWorker(store, 1_000);
     await vi.waitFor(async () => expect((await index.get(record.id))?.status).toBe('ready'), { timeout: 15_000, interval: 100 });
     expect(Date.now() - started).toBeLessThan(15_000);
-    await vi.waitFor(async () => expect((await queue.consumers()).map((c) => c.name)).not.toContain('ghost'), { timeout: 5_000, interval: 100 });
+    await vi.waitFor(async () => expect((await queue.consumers.list()).map((c) => c.name)).not.toContain('ghost'), { timeout: 5_000, interval: 100 });
     // The record is written ready just before the job is acknowledged.
     await vi.waitFor(async () => expect(await xpendingAll(r.client, redisKeys.resizeStream, RESIZE_GROUP)).toBe(0), { timeout: 5_000, interval: 50 });
   });

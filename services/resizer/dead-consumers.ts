@@ -1,4 +1,4 @@
-import type { ConsumerInfo } from './job-queue.js';
+import type { ConsumerInfo } from './resize-consumers.js';
 
 /**
  * Consumers known dead: no live heartbeat, and silent for at least the heartbeat TTL. The

@@ -2,18 +2,11 @@ import type { Redis } from 'ioredis';
 import { allShards } from '../core/shards.js';
 import { redisKeys, shardCount, shardOf } from '../redis/keys.js';
 import { runScript } from '../redis/scripts.js';
-import { pipelineBySlot } from '../redis/slot-pipeline.js';
 import { declareStep, stepKeys } from '../redis/steps.js';
+import { claimedJobs, pairs, RESIZE_GROUP, toJob, type ResizeJob, type StreamEntry } from './job-entries.js';
+import { ResizeConsumers } from './resize-consumers.js';
 
-export interface ResizeJob {
-  messageId: string;
-  imageId: string;
-  sha256: string;
-  /** How many times this message has been handed to a consumer, this time included. */
-  deliveries: number;
-  /** The shard whose stream holds it. */
-  shard: number;
-}
+export { RESIZE_GROUP, type ResizeJob } from './job-entries.js';
 
 export interface QueueStats {
   /** Entries not yet delivered to any consumer (what autoscaling scales on). */
@@ -22,17 +15,6 @@ export interface QueueStats {
   pending: number;
   deadLetters: number;
 }
-
-type StreamEntry = [id: string, fields: string[]];
-
-export interface ConsumerInfo {
-  name: string;
-  pending: number;
-  /** Milliseconds since the consumer last read from the group. */
-  idleMs: number;
-}
-
-export const RESIZE_GROUP = 'resizers';
 
 /** A blocking read waits on one shard at a time for at most this long, so a job in any shard is seen within it. */
 const BLOCK_SLICE_MS = 250;
@@ -53,9 +35,12 @@ export class JobQueue {
   private readonly shards: number[];
   /** Where the next blocking read waits: rotates so no shard is favoured. */
   private turn = 0;
+  /** The group's consumers: who is alive, and taking over the jobs of those who are not. */
+  readonly consumers: ResizeConsumers;
 
   constructor(private readonly redis: Redis) {
     this.shards = allShards(shardCount());
+    this.consumers = new ResizeConsumers(redis, this.shards);
   }
 
   async ensureGroup(): Promise<void> {
@@ -173,82 +158,9 @@ export class JobQueue {
       ];
       const deleted = reply[2] ?? [];
       if (deleted.length > 0) await this.redis.xack(stream, RESIZE_GROUP, ...deleted);
-      jobs.push(...(await this.claimedJobs(shard, reply[1])));
+      jobs.push(...(await claimedJobs(this.redis, shard, reply[1])));
     }
     return jobs;
-  }
-
-  /** Claimed entries as jobs, with their delivery counts; malformed ones are acknowledged away. */
-  private async claimedJobs(shard: number, entries: (StreamEntry | null)[]): Promise<ResizeJob[]> {
-    const jobs: ResizeJob[] = [];
-    for (const entry of entries) {
-      if (!entry) continue;
-      const detail = (await this.redis.xpending(redisKeys.resizeStream(shard), RESIZE_GROUP, entry[0], entry[0], 1)) as [string, string, number, number][];
-      const job = toJob(entry, detail[0]?.[3] ?? 1, shard);
-      if (job) jobs.push(job);
-      else await this.redis.xack(redisKeys.resizeStream(shard), RESIZE_GROUP, entry[0]);
-    }
-    return jobs;
-  }
-
-  /** The group's consumers over every shard (empty before the group exists): pending summed, idle the least. */
-  async consumers(): Promise<ConsumerInfo[]> {
-    const byName = new Map<string, ConsumerInfo>();
-    for (const shard of this.shards) {
-      const reply = (await this.redis.xinfo('CONSUMERS', redisKeys.resizeStream(shard), RESIZE_GROUP).catch(() => [])) as unknown[][];
-      for (const c of reply.map(pairs)) {
-        const name = String(c.name);
-        const seen = byName.get(name);
-        const pending = Number(c.pending ?? 0);
-        const idleMs = Number(c.idle ?? 0);
-        byName.set(name, seen ? { name, pending: seen.pending + pending, idleMs: Math.min(seen.idleMs, idleMs) } : { name, pending, idleMs });
-      }
-    }
-    return [...byName.values()];
-  }
-
-  /**
-   * Moves up to `count` of `from`'s pending jobs to `to`, over every shard. `minIdleMs` makes
-   * two resizers claiming from the same dead consumer at once split its jobs instead of both running them.
-   */
-  async claimFrom(from: string, to: string, count: number, minIdleMs: number): Promise<ResizeJob[]> {
-    const jobs: ResizeJob[] = [];
-    for (const shard of this.shards) {
-      if (jobs.length >= count) break;
-      const stream = redisKeys.resizeStream(shard);
-      const pending = (await this.redis.xpending(stream, RESIZE_GROUP, '-', '+', count - jobs.length, from)) as [string, string, number, number][];
-      if (pending.length === 0) continue;
-      const entries = (await this.redis.xclaim(stream, RESIZE_GROUP, to, minIdleMs, ...pending.map((p) => p[0]))) as StreamEntry[];
-      jobs.push(...(await this.claimedJobs(shard, entries)));
-    }
-    return jobs;
-  }
-
-  /** Removes a consumer that holds no jobs in any shard (one with pending jobs is left alone: they would be lost). */
-  async deleteConsumerIfIdle(name: string): Promise<boolean> {
-    for (const shard of this.shards) {
-      const pending = (await this.redis.xpending(redisKeys.resizeStream(shard), RESIZE_GROUP, '-', '+', 1, name)) as unknown[];
-      if (pending.length > 0) return false;
-    }
-    for (const shard of this.shards) await this.redis.xgroup('DELCONSUMER', redisKeys.resizeStream(shard), RESIZE_GROUP, name);
-    return true;
-  }
-
-  /** Marks `consumer` alive for `ttlMs`; renewed well within that by the consumer itself. */
-  async heartbeat(consumer: string, ttlMs: number): Promise<void> {
-    await this.redis.set(redisKeys.resizeConsumerAlive(consumer), '1', 'PX', ttlMs);
-  }
-
-  async clearHeartbeat(consumer: string): Promise<void> {
-    await this.redis.del(redisKeys.resizeConsumerAlive(consumer));
-  }
-
-  /** Which of these consumers have a live heartbeat. */
-  async aliveAmong(names: string[]): Promise<Set<string>> {
-    if (names.length === 0) return new Set();
-    const replies = await pipelineBySlot<number>(this.redis, names.map(redisKeys.resizeConsumerAlive), (p, key) => p.exists(key));
-    // A failed EXISTS counts as alive: when in doubt, never take a job from a consumer.
-    return new Set(names.filter((_, i) => replies[i]?.[0] !== null || replies[i]?.[1] === 1));
   }
 
   /** Acknowledges an image's job and forgets it as the image's live job (unless a newer one replaced it). */
@@ -300,20 +212,6 @@ export class JobQueue {
       await this.redis.xtrim(stream, 'MINID', '~', floor);
     }
   }
-}
-
-function toJob(entry: StreamEntry, deliveries: number, shard: number): ResizeJob | undefined {
-  const fields = pairs(entry[1]);
-  const imageId = fields.image;
-  const sha256 = fields.sha256;
-  if (typeof imageId !== 'string' || typeof sha256 !== 'string') return undefined;
-  return { messageId: entry[0], imageId, sha256, deliveries, shard };
-}
-
-function pairs(list: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];
-  return out;
 }
 
 function compareIds(a: string, b: string): number {

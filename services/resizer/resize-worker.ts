@@ -66,7 +66,7 @@ export class ResizeWorker {
   async start(): Promise<void> {
     await this.queue.ensureGroup();
     // Alive before the first read, so no other resizer ever sees this consumer without a heartbeat.
-    await this.queue.heartbeat(this.consumer, this.heartbeatTtlMs);
+    await this.queue.consumers.heartbeat(this.consumer, this.heartbeatTtlMs);
     this.heartbeatTimer = setInterval(() => void this.beat(), Math.max(100, Math.floor(this.heartbeatTtlMs / 3)));
     this.reapTimer = setInterval(() => void this.reclaimFromDead(), Math.max(100, Math.floor(this.heartbeatTtlMs / 2)));
     this.loop = this.readLoop();
@@ -103,7 +103,7 @@ export class ResizeWorker {
     clearTimeout(timer);
     clearInterval(this.heartbeatTimer);
     // Jobs left pending (aborted at the deadline) go to the others at once, not after the TTL.
-    await this.queue.clearHeartbeat(this.consumer).catch(() => undefined);
+    await this.queue.consumers.clearHeartbeat(this.consumer).catch(() => undefined);
     this.logger.info({ consumer: this.consumer }, 'resizer stopped');
   }
 
@@ -155,7 +155,7 @@ export class ResizeWorker {
 
   private async beat(): Promise<void> {
     try {
-      await this.queue.heartbeat(this.consumer, this.heartbeatTtlMs);
+      await this.queue.consumers.heartbeat(this.consumer, this.heartbeatTtlMs);
     } catch (err) {
       this.logger.warn({ err }, 'renewing the resize consumer heartbeat failed');
     }
@@ -168,18 +168,18 @@ export class ResizeWorker {
   private async reclaimFromDead(): Promise<void> {
     if (this.stopping) return;
     try {
-      const consumers = await this.queue.consumers();
-      const alive = await this.queue.aliveAmong(consumers.map((c) => c.name));
+      const consumers = await this.queue.consumers.list();
+      const alive = await this.queue.consumers.aliveAmong(consumers.map((c) => c.name));
       for (const dead of deadConsumers(consumers, alive, this.consumer, this.heartbeatTtlMs)) {
         const free = this.options.concurrency - this.running.size;
         if (free > 0 && dead.pending > 0) {
-          const jobs = await this.queue.claimFrom(dead.name, this.consumer, free, Math.floor(this.heartbeatTtlMs / 2));
+          const jobs = await this.queue.consumers.claimFrom(dead.name, this.consumer, free, Math.floor(this.heartbeatTtlMs / 2));
           for (const job of jobs) {
             this.logger.info({ jobId: job.messageId, imageId: job.imageId, from: dead.name }, 'took over a job from a dead resizer');
             this.run(job);
           }
         }
-        if (await this.queue.deleteConsumerIfIdle(dead.name)) this.logger.info({ removed: dead.name }, 'removed a dead resizer from the group');
+        if (await this.queue.consumers.deleteConsumerIfIdle(dead.name)) this.logger.info({ removed: dead.name }, 'removed a dead resizer from the group');
       }
     } catch (err) {
       if (!isNoGroup(err)) this.logger.warn({ err }, 'reclaiming jobs of dead resizers failed');
