@@ -26,6 +26,7 @@ export const INTEGRATION = [
   'services/images/bytes-entry.test.ts',
   'services/images/cold-records.test.ts',
   'services/images/record-writer.test.ts',
+  'services/sharing/album-store.test.ts',
   'services/images/index-layout.test.ts',
   'services/images/reindex.test.ts',
   'services/imaging/shrink-on-load.test.ts',

@@ -46,8 +46,8 @@ export class AlbumStore {
   /** The album, from Redis, else from storage (Redis lost it): then it is indexed again. */
   async get(id: string): Promise<Album | undefined> {
     if (!isImageId(id)) return undefined;
-    const json = await this.redis.get(redisKeys.album(id));
-    if (json) return JSON.parse(json) as Album;
+    const copy = await this.copy(id);
+    if (copy) return copy;
     const stored = await this.read(id);
     if (stored) await this.index(stored);
     return stored;
@@ -62,7 +62,13 @@ export class AlbumStore {
       if (changed === current) return current; // nothing to write (an item added again)
       const next = { ...changed, id: current.id, ownerId: current.ownerId, revision: (current.revision ?? 1) + 1 };
       if (next.imageIds.length > MAX_ALBUM_ITEMS) throw conflict('album_full', `an album holds at most ${MAX_ALBUM_ITEMS} images`);
-      await this.write(next, current, actorId);
+      // A stored album ahead of its Redis copy is a write whose Redis step (and so its event)
+      // never ran (a pod killed between the two): it stands, so it is reported first, and the
+      // image sets are diffed against what Redis holds.
+      const copy = await this.copy(id);
+      const behind = copy !== undefined && (copy.revision ?? 1) < (current.revision ?? 1);
+      await this.store.put(albumKey(next.id), Buffer.from(JSON.stringify(next)), { contentType: 'application/json' });
+      await this.index(next, behind ? copy : current, [...(behind ? albumUpdated(current, copy) : []), ...albumUpdated(next, current, actorId)]);
       return next;
     });
   }
@@ -110,6 +116,12 @@ export class AlbumStore {
   private async write(album: Album, previous: Album | undefined, actorId: string | undefined): Promise<void> {
     await this.store.put(albumKey(album.id), Buffer.from(JSON.stringify(album)), { contentType: 'application/json' });
     await this.index(album, previous, albumUpdated(album, previous, actorId));
+  }
+
+  /** The album's copy in Redis (what its listings and image sets reflect). */
+  private async copy(id: string): Promise<Album | undefined> {
+    const json = await this.redis.get(redisKeys.album(id));
+    return json ? (JSON.parse(json) as Album) : undefined;
   }
 
   private async read(id: string): Promise<Album | undefined> {
