@@ -27,6 +27,7 @@ export const INTEGRATION = [
   'services/images/cold-records.test.ts',
   'services/images/record-writer.test.ts',
   'services/sharing/album-store.test.ts',
+  'services/redis/short-lock.test.ts',
   'services/images/index-layout.test.ts',
   'services/images/reindex.test.ts',
   'services/imaging/shrink-on-load.test.ts',

@@ -12,6 +12,7 @@ const FILES = {
   createImage: 'createImage-7plus',
   compareAndDelete: 'compareAndDelete-1',
   compareAndDeleteField: 'compareAndDeleteField-1',
+  renewLock: 'renewLock-1',
   acquireLease: 'acquireLease-1',
   removeComment: 'removeComment-3',
   addFavorite: 'addFavorite-2',
