@@ -39,7 +39,7 @@ export class AlbumStore {
   async create(ownerId: string, fields: { title: string; description?: string | undefined }, now = new Date(), actorId?: string): Promise<Album> {
     const at = now.toISOString();
     const album: Album = { id: newImageId(now.getTime()), ownerId, title: fields.title, ...(fields.description ? { description: fields.description } : {}), imageIds: [], createdAt: at, updatedAt: at, revision: 1 };
-    await this.write(album, undefined, actorId);
+    await this.write(album, undefined, albumUpdated(album, undefined, actorId));
     return album;
   }
 
@@ -67,8 +67,7 @@ export class AlbumStore {
       // image sets are diffed against what Redis holds.
       const copy = await this.copy(id);
       const behind = copy !== undefined && (copy.revision ?? 1) < (current.revision ?? 1);
-      await this.store.put(albumKey(next.id), Buffer.from(JSON.stringify(next)), { contentType: 'application/json' });
-      await this.index(next, behind ? copy : current, [...(behind ? albumUpdated(current, copy) : []), ...albumUpdated(next, current, actorId)]);
+      await this.write(next, behind ? copy : current, [...(behind ? albumUpdated(current, copy) : []), ...albumUpdated(next, current, actorId)]);
       return next;
     });
   }
@@ -113,9 +112,10 @@ export class AlbumStore {
     if (batch.size > 0) await batch.exec();
   }
 
-  private async write(album: Album, previous: Album | undefined, actorId: string | undefined): Promise<void> {
+  /** Storage first (the truth), then Redis' copy with `events`; `indexed`: what Redis holds now. */
+  private async write(album: Album, indexed: Album | undefined, events: readonly NewEvent[]): Promise<void> {
     await this.store.put(albumKey(album.id), Buffer.from(JSON.stringify(album)), { contentType: 'application/json' });
-    await this.index(album, previous, albumUpdated(album, previous, actorId));
+    await this.index(album, indexed, events);
   }
 
   /** The album's copy in Redis (what its listings and image sets reflect). */
