@@ -13,25 +13,26 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 describe('withShortLock', () => {
+  // Expiries of about a second: a renewal every 400 ms survives the event-loop stalls of a loaded CI machine.
   it('keeps the lock while a slow holder works past its expiry, and frees it when the work ends', async () => {
     const order: string[] = [];
     const slow = withShortLock(r.client, 'lock:slow', async () => {
       order.push('slow start');
-      await sleep(1_000);
+      await sleep(4_000);
       order.push('slow end');
-    }, { ttlMs: 300 });
+    }, { ttlMs: 1_200 });
     await sleep(50);
     // Waits past three expiries of the holder's lock: it must not get it while the holder works.
-    const second = withShortLock(r.client, 'lock:slow', async () => void order.push('second'), { ttlMs: 300, waitMs: 3_000 });
+    const second = withShortLock(r.client, 'lock:slow', async () => void order.push('second'), { waitMs: 8_000 });
     await Promise.all([slow, second]);
     expect(order).toEqual(['slow start', 'slow end', 'second']);
     expect(await r.client.exists('lock:slow')).toBe(0);
   });
 
   it('answers busy (503) to a writer that waits longer than its bound', async () => {
-    const holder = withShortLock(r.client, 'lock:busy', () => sleep(800), { ttlMs: 200 });
+    const holder = withShortLock(r.client, 'lock:busy', () => sleep(2_500), { ttlMs: 1_200 });
     await sleep(20);
-    await expect(withShortLock(r.client, 'lock:busy', async () => 'no', { waitMs: 300 })).rejects.toMatchObject({ status: 503, code: 'busy' });
+    await expect(withShortLock(r.client, 'lock:busy', async () => 'no', { waitMs: 1_600 })).rejects.toMatchObject({ status: 503, code: 'busy' });
     await holder;
   });
 
