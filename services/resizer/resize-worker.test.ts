@@ -116,21 +116,26 @@ describe('ResizeWorker', () => {
     }
   });
 
-  it('retries a delivery that failed on a passing fault after seconds, not after the visibility timeout', async () => {
+  /** A worker on a store whose first read fails, with the 120 s default visibility timeout, and an image of `ownerId` to make. */
+  async function hiccupWorker(ownerId: string, quickRetryMs: number) {
     const index = new ImageIndex(r.client);
     const queue = new JobQueue(r.client);
-    const metrics = createResizeMetrics(telemetry.meter, queue);
-    const before = await metricsText();
-    const count = (text: string, outcome: string) => Number(new RegExp(`imgsvc_resize_jobs_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
-    const record = await seedImage(index, 'hiccup-owner');
+    const record = await seedImage(index, ownerId);
     const worker = new ResizeWorker(
       queue,
       r.client.duplicate(),
       { queue, index, writer: new RecordWriter(r.client, index, store, undefined), store: flakyReads(store, 1), presets, limits: { maxPixels: 1e8, timeoutSeconds: 30 }, budget: new MemoryBudget(2 ** 30), maxDeliveries: 5, logger },
-      metrics,
-      { concurrency: 1, visibilityTimeoutMs: 120_000, jobTimeoutSeconds: 30, blockMs: 100, quickRetryMs: 200 },
+      createResizeMetrics(telemetry.meter, queue),
+      { concurrency: 1, visibilityTimeoutMs: 120_000, jobTimeoutSeconds: 30, blockMs: 100, quickRetryMs },
       logger,
     );
+    return { index, record, worker };
+  }
+
+  it('retries a delivery that failed on a passing fault after seconds, not after the visibility timeout', async () => {
+    const before = await metricsText();
+    const count = (text: string, outcome: string) => Number(new RegExp(`imgsvc_resize_jobs_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const { index, record, worker } = await hiccupWorker('hiccup-owner', 200);
     const started = Date.now();
     await worker.start();
     try {
@@ -145,18 +150,7 @@ describe('ResizeWorker', () => {
   });
 
   it('stops without waiting out the pause before an in-place retry', async () => {
-    const index = new ImageIndex(r.client);
-    const queue = new JobQueue(r.client);
-    const metrics = createResizeMetrics(telemetry.meter, queue);
-    const record = await seedImage(index, 'stopping-owner');
-    const worker = new ResizeWorker(
-      queue,
-      r.client.duplicate(),
-      { queue, index, writer: new RecordWriter(r.client, index, store, undefined), store: flakyReads(store, 1), presets, limits: { maxPixels: 1e8, timeoutSeconds: 30 }, budget: new MemoryBudget(2 ** 30), maxDeliveries: 5, logger },
-      metrics,
-      { concurrency: 1, visibilityTimeoutMs: 120_000, jobTimeoutSeconds: 30, blockMs: 100, quickRetryMs: 30_000 },
-      logger,
-    );
+    const { index, record, worker } = await hiccupWorker('stopping-owner', 30_000);
     await worker.start();
     await vi.waitFor(() => expect(worker.activeJobs).toBe(1), { timeout: 10_000, interval: 20 });
     await new Promise((res) => setTimeout(res, 300));
