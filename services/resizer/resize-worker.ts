@@ -38,7 +38,6 @@ export interface ConsumerHealth {
 export class ResizeWorker {
   readonly consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
-  private stopping = false;
   private loop: Promise<void> | undefined;
   private reclaimTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -46,8 +45,11 @@ export class ResizeWorker {
   private slotFreed: (() => void) | undefined;
   private consecutiveFailures = 0;
   private lastError: string | undefined;
-  /** Cuts short the waits before quick retries when the worker stops. */
+  /** Aborted by stop(): ends the loops and cuts short the pause before an in-place retry. */
   private readonly stopped = new AbortController();
+  private get stopping(): boolean {
+    return this.stopped.signal.aborted;
+  }
 
   constructor(
     private readonly queue: JobQueue,
@@ -88,7 +90,6 @@ export class ResizeWorker {
 
   /** Stop taking jobs; wait up to `timeoutMs` for running ones, then abort them (they stay pending). */
   async stop(timeoutMs: number): Promise<void> {
-    this.stopping = true;
     this.stopped.abort();
     clearInterval(this.reclaimTimer);
     clearInterval(this.reapTimer);
